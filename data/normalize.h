@@ -1,0 +1,20 @@
+// Lookup keys for tokens: NFKC (folds full-width forms, U+3000, circled digits), optionally case-folded and with
+// every decimal digit mapped to one class. Keys are only for vocabulary lookup: output text and offsets always
+// refer to the original input.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace data {
+
+struct NormalizeOptions {
+  bool nfkc = true;          // Unicode compatibility composition
+  bool case_fold = false;    // "A" and "a" share a key
+  bool digit_class = false;  // every decimal digit becomes "0"
+};
+
+// The key of one token (valid UTF-8). A token whose key would be empty keeps its original text.
+std::string normalize_key(std::string_view token, const NormalizeOptions& options);
+
+}  // namespace data

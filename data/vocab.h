@@ -1,0 +1,55 @@
+// A vocabulary of string keys (characters, bigrams, tags): counted while open, then frozen into ids.
+// With specials, id 0 is <pad> and id 1 is <unk>, and unknown keys map to <unk>.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace data {
+
+class Vocab {
+ public:
+  static constexpr int kPad = 0;
+  static constexpr int kUnk = 1;
+  static constexpr int kMissing = -1;  // id() of an unknown key in a vocabulary without specials
+  static inline const std::string kPadKey = "<pad>";
+  static inline const std::string kUnkKey = "<unk>";
+
+  explicit Vocab(bool with_specials = true);
+
+  // Counting, before freeze().
+  void count(std::string_view key, std::size_t times = 1);
+
+  // Assigns ids: specials first, then keys seen at least `min_count` times by falling count, ties by key (so the
+  // ids do not depend on the order of counting).
+  void freeze(std::size_t min_count = 1);
+
+  // Adds a key to a frozen vocabulary (e.g. from pretrained vectors); returns its id.
+  int add(const std::string& key);
+
+  bool frozen() const { return frozen_; }
+  bool with_specials() const { return with_specials_; }
+  std::size_t size() const { return keys_.size(); }
+  bool contains(std::string_view key) const;
+  int id(std::string_view key) const;  // kUnk (or kMissing without specials) for an unknown key
+  const std::string& key(int id) const { return keys_.at(static_cast<std::size_t>(id)); }
+  const std::vector<std::string>& keys() const { return keys_; }
+  std::size_t count_of(std::string_view key) const;  // counts are kept until freeze()
+
+  void save(std::ostream& out) const;
+  static Vocab load(std::istream& in, const std::string& origin);
+
+ private:
+  bool with_specials_;
+  bool frozen_ = false;
+  std::unordered_map<std::string, std::size_t> counts_;
+  std::unordered_map<std::string, int> ids_;
+  std::vector<std::string> keys_;
+};
+
+}  // namespace data

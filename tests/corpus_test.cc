@@ -1,0 +1,145 @@
+#include "data/corpus.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "data/conll.h"
+#include "data/error.h"
+#include "data/jsonl.h"
+
+namespace data {
+namespace {
+
+// The message of the data::Error that `parse` throws, or "" when it throws none.
+template <typename F>
+std::string error_of(F parse) {
+  try {
+    parse();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Conll, ReadsColumnsBlankLinesCrlfAndDocstart) {
+  std::string text =
+      "-DOCSTART- O\r\n\r\n"
+      "张 B-PER\r\n伟\tI-PER\r\n在 x y O\r\n"
+      "\r\n\r\n"
+      "上 B-LOC\n海 I-LOC";  // no final newline
+  std::vector<Sentence> sentences = parse_conll(text, "c.bio");
+  ASSERT_EQ(sentences.size(), 2u);
+  EXPECT_EQ(sentences[0].tokens, (std::vector<std::string>{"张", "伟", "在"}));
+  EXPECT_EQ(sentences[0].tags, (std::vector<std::string>{"B-PER", "I-PER", "O"}));
+  EXPECT_EQ(sentences[0].line, 3u);
+  EXPECT_EQ(sentences[0].token_line(2), 5u);
+  EXPECT_EQ(sentences[1].tokens, (std::vector<std::string>{"上", "海"}));
+  EXPECT_EQ(sentences[1].line, 8u);
+}
+
+TEST(Conll, ErrorsNameFileAndLine) {
+  EXPECT_EQ(error_of([] { parse_conll("张 B-PER\n伟\n", "t.bio"); }),
+            "t.bio:2: expected at least 2 columns (token and tag), got 1");
+  EXPECT_EQ(error_of([] { parse_conll("张 B-PER\n\n伟 PER\n", "t.bio"); }),
+            "t.bio:3: malformed tag 'PER' (expected O or B-/I-/M-/E-/S-TYPE)");
+}
+
+TEST(Conll, FormatRoundTrips) {
+  std::string text = "张 B-PER\n伟 I-PER\n\n上 S-LOC\n\n";
+  EXPECT_EQ(format_conll(parse_conll(text, "t")), text);
+  EXPECT_EQ(format_conll(parse_conll(text, "t"), '\t'), "张\tB-PER\n伟\tI-PER\n\n上\tS-LOC\n\n");
+}
+
+TEST(Jsonl, ReadsOurLayoutAndCluener) {
+  std::string ours = R"({"text":"张伟在上海","entities":[{"start":0,"end":2,"type":"PER"},{"start":3,"end":5,"type":"LOC","text":"上海"}]})";
+  std::vector<Sentence> a = parse_jsonl(ours + "\n", "o.jsonl", Scheme::kBio);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].tokens, (std::vector<std::string>{"张", "伟", "在", "上", "海"}));
+  EXPECT_EQ(a[0].tags, (std::vector<std::string>{"B-PER", "I-PER", "O", "B-LOC", "I-LOC"}));
+
+  std::string cluener = R"({"text":"张伟在上海","label":{"name":{"张伟":[[0,1]]},"address":{"上海":[[3,4]]}}})";
+  std::vector<Sentence> b = parse_jsonl("\n" + cluener + "\n", "c.jsonl", Scheme::kBioes);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].line, 2u);
+  EXPECT_EQ(b[0].tags, (std::vector<std::string>{"B-name", "E-name", "O", "B-address", "E-address"}));
+}
+
+TEST(Jsonl, OffsetsSkipWhitespaceAndCountCodePoints) {
+  // "😀" is one code point (four bytes); the space is a code point but not a token.
+  std::string line = R"({"text":"😀 李明","entities":[{"start":2,"end":4,"type":"PER"}]})";
+  std::vector<Sentence> s = parse_jsonl(line, "w.jsonl", Scheme::kBio);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].tokens, (std::vector<std::string>{"😀", "李", "明"}));
+  EXPECT_EQ(s[0].tags, (std::vector<std::string>{"O", "B-PER", "I-PER"}));
+}
+
+TEST(Jsonl, ErrorsNameFileAndLine) {
+  EXPECT_EQ(error_of([] { parse_jsonl("{\"text\":\"ab\",\"entities\":[]}\n{oops\n", "e.jsonl", Scheme::kBio); }),
+            "e.jsonl:2: invalid JSON");
+  EXPECT_EQ(error_of([] { parse_jsonl(R"({"entities":[]})", "e.jsonl", Scheme::kBio); }),
+            "e.jsonl:1: expected an object with a string \"text\"");
+  EXPECT_EQ(error_of([] { parse_jsonl(R"({"text":"张伟","entities":[{"start":0,"end":3,"type":"PER"}]})", "e.jsonl", Scheme::kBio); }),
+            "e.jsonl:1: span [0, 3) of type PER is out of range for a text of 2 characters");
+  EXPECT_EQ(error_of([] { parse_jsonl(R"({"text":"张伟","label":{"PER":{"李明":[[0,1]]}}})", "e.jsonl", Scheme::kBio); }),
+            "e.jsonl:1: span [0, 2) of type PER covers '张伟', not its mention '李明'");
+  EXPECT_EQ(error_of([] {
+              parse_jsonl(R"({"text":"张伟在","entities":[{"start":0,"end":2,"type":"PER"},{"start":1,"end":3,"type":"LOC"}]})",
+                          "e.jsonl", Scheme::kBio);
+            }),
+            "e.jsonl:1: spans of type PER and LOC overlap");
+  EXPECT_EQ(error_of([] { parse_jsonl(R"({"text":"e)" "\u0301" R"(x","entities":[{"start":1,"end":3,"type":"X"}]})", "e.jsonl", Scheme::kBio); }),
+            "e.jsonl:1: span [1, 3) of type X does not start and end on character boundaries");
+  EXPECT_EQ(error_of([] { parse_jsonl(R"({"text":"ab"})", "e.jsonl", Scheme::kBio); }),
+            "e.jsonl:1: expected \"entities\" or \"label\" beside \"text\"");
+}
+
+TEST(Jsonl, FormatRoundTripsThroughConll) {
+  std::vector<Sentence> sentences = parse_conll("😀 O\n李 B-PER\n明 I-PER\n\n", "t");
+  std::string jsonl = format_jsonl(sentences);
+  EXPECT_EQ(jsonl, "{\"entities\":[{\"end\":3,\"start\":1,\"type\":\"PER\"}],\"text\":\"😀李明\"}\n");
+  std::vector<Sentence> back = parse_jsonl(jsonl, "t", Scheme::kBio);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].tokens, sentences[0].tokens);
+  EXPECT_EQ(back[0].tags, sentences[0].tags);
+}
+
+class CorpusFile : public ::testing::Test {
+ protected:
+  std::string path_ = ::testing::TempDir() + "corpus_test.txt";
+  void write(const std::string& contents) { std::ofstream(path_, std::ios::binary) << contents; }
+  void TearDown() override { std::remove(path_.c_str()); }
+};
+
+TEST_F(CorpusFile, DetectsFormatAndSkipsBom) {
+  write("\xEF\xBB\xBF张 B-PER\n伟 I-PER\n");
+  Corpus conll = read_corpus(path_);
+  EXPECT_EQ(conll.format, Format::kConll);
+  EXPECT_EQ(conll.sentences[0].tokens[0], "张");
+  write("{\"text\":\"张伟\",\"entities\":[]}\n");
+  EXPECT_EQ(read_corpus(path_).format, Format::kJsonl);
+}
+
+TEST_F(CorpusFile, EmptyAndBlankCorporaAreErrors) {
+  write("");
+  EXPECT_EQ(error_of([&] { read_corpus(path_); }), path_ + ": no sentences (the corpus is empty)");
+  write("\n\n  \n");
+  EXPECT_EQ(error_of([&] { read_corpus(path_); }), path_ + ": no sentences (the corpus is empty)");
+}
+
+TEST_F(CorpusFile, LegacyEncodingByName) {
+  write("\xD5\xC5 B-PER\n");  // 张 in GB18030
+  ReadOptions options;
+  options.encoding = "gb18030";
+  EXPECT_EQ(read_corpus(path_, options).sentences[0].tokens[0], "张");
+}
+
+TEST(CorpusErrors, MissingFileAndDirectory) {
+  EXPECT_NE(error_of([] { read_corpus("/nonexistent/x.bio"); }).find("/nonexistent/x.bio: cannot open"), std::string::npos);
+  EXPECT_EQ(error_of([] { read_corpus("/"); }), "/: is a directory, not a file");
+}
+
+}  // namespace
+}  // namespace data
