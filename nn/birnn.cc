@@ -1,0 +1,52 @@
+#include "nn/birnn.h"
+
+#include <thread>
+
+namespace nn {
+
+BiRnn::BiRnn(CellType cell, const std::string& name, Index input_dim, Index hidden, bool peepholes)
+    : forward_(make_recurrent(cell, name + ".fwd", input_dim, hidden, Direction::kLeftToRight, peepholes)),
+      backward_(make_recurrent(cell, name + ".bwd", input_dim, hidden, Direction::kRightToLeft, peepholes)) {}
+
+void BiRnn::init(Rng& rng) {
+  forward_->init(rng);
+  backward_->init(rng);
+}
+
+ParamList BiRnn::params() {
+  ParamList list = forward_->params();
+  append(list, backward_->params());
+  return list;
+}
+
+void BiRnn::forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y) {
+  if (parallel_) {
+    std::thread right_to_left([&] { backward_->forward(X, batch, backward_out_); });
+    forward_->forward(X, batch, forward_out_);
+    right_to_left.join();
+  } else {
+    forward_->forward(X, batch, forward_out_);
+    backward_->forward(X, batch, backward_out_);
+  }
+  const Index h = forward_->hidden();
+  Y.resize(2 * h, X.cols());
+  Y.topRows(h) = forward_out_;
+  Y.bottomRows(h) = backward_out_;
+}
+
+void BiRnn::backward(const Matrix& X, const SequenceBatch& batch, const Matrix& dY, Matrix& dX) {
+  const Index h = forward_->hidden();
+  if (parallel_) {
+    // Each direction adds into its own dX; the sum is taken in a fixed order afterwards.
+    backward_dX_.setZero(dX.rows(), dX.cols());
+    std::thread right_to_left([&] { backward_->backward(X, batch, dY.bottomRows(h), backward_dX_); });
+    forward_->backward(X, batch, dY.topRows(h), dX);
+    right_to_left.join();
+    dX += backward_dX_;
+  } else {
+    forward_->backward(X, batch, dY.topRows(h), dX);
+    backward_->backward(X, batch, dY.bottomRows(h), dX);
+  }
+}
+
+}  // namespace nn

@@ -1,0 +1,29 @@
+#include "nn/embedding.h"
+
+#include <cassert>
+#include <cmath>
+
+#include "nn/init.h"
+
+namespace nn {
+
+Embedding::Embedding(const std::string& name, Index vocab_size, Index dim) : table_(name, dim, vocab_size) {}
+
+void Embedding::init(Rng& rng) {
+  init_uniform(table_.value, static_cast<Real>(std::sqrt(3.0 / static_cast<double>(dim()))), rng);
+}
+
+void Embedding::forward(const std::vector<int>& ids, Matrix& X) const {
+  X.resize(dim(), static_cast<Index>(ids.size()));
+  for (std::size_t j = 0; j < ids.size(); ++j) {
+    assert(ids[j] >= 0 && ids[j] < vocab_size());
+    X.col(static_cast<Index>(j)) = table_.value.col(ids[j]);
+  }
+}
+
+void Embedding::backward(const std::vector<int>& ids, const Matrix& dX) {
+  assert(dX.cols() == static_cast<Index>(ids.size()));
+  for (std::size_t j = 0; j < ids.size(); ++j) table_.grad.col(ids[j]) += dX.col(static_cast<Index>(j));
+}
+
+}  // namespace nn

@@ -1,0 +1,32 @@
+// Embedding lookup: column id of the table for every position.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nn/param.h"
+#include "nn/random.h"
+
+namespace nn {
+
+class Embedding {
+ public:
+  Embedding(const std::string& name, Index vocab_size, Index dim);
+
+  void init(Rng& rng);  // uniform in ±sqrt(3 / E), so each entry has variance 1/E
+
+  // X(:, j) = table(:, ids[j])                                   X: (E, N)
+  void forward(const std::vector<int>& ids, Matrix& X) const;
+  // dtable(:, ids[j]) += dX(:, j); touches only the columns used.  dX: (E, N)
+  void backward(const std::vector<int>& ids, const Matrix& dX);
+
+  ParamList params() { return {&table_}; }
+  Param& table() { return table_; }
+  Index dim() const { return table_.value.rows(); }
+  Index vocab_size() const { return table_.value.cols(); }
+
+ private:
+  Param table_;  // (E, V)
+};
+
+}  // namespace nn

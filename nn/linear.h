@@ -1,0 +1,31 @@
+// Affine map Y = W X + b, applied to every column.
+#pragma once
+
+#include <string>
+
+#include "nn/param.h"
+#include "nn/random.h"
+
+namespace nn {
+
+class Linear {
+ public:
+  Linear(const std::string& name, Index in, Index out);
+
+  void init(Rng& rng);  // Xavier weights, zero bias
+
+  // Y = W X + b                                         X: (I, N)  Y: (O, N)
+  void forward(const Matrix& X, Matrix& Y) const;
+  // dW += dY Xᵀ; db += Σ_j dY(:, j); dX += Wᵀ dY         dY: (O, N)  dX: (I, N), sized by the caller
+  void backward(const Matrix& X, const Matrix& dY, Matrix& dX);
+
+  ParamList params() { return {&weight_, &bias_}; }
+  Index in() const { return weight_.value.cols(); }
+  Index out() const { return weight_.value.rows(); }
+
+ private:
+  Param weight_;  // (O, I)
+  Param bias_;    // (O, 1)
+};
+
+}  // namespace nn

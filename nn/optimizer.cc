@@ -1,0 +1,57 @@
+#include "nn/optimizer.h"
+
+#include <cmath>
+
+namespace nn {
+
+Optimizer::Optimizer(ParamList params, const OptimizerConfig& config)
+    : params_(std::move(params)), config_(config), learning_rate_(config.learning_rate) {
+  for (const Param* param : params_) {
+    first_.push_back(Matrix::Zero(param->value.rows(), param->value.cols()));
+    second_.push_back(config_.kind == OptimizerKind::kAdam ? Matrix::Zero(param->value.rows(), param->value.cols())
+                                                           : Matrix());
+  }
+}
+
+void Optimizer::step() {
+  ++steps_;
+  const Real lr = static_cast<Real>(learning_rate_);
+  const Real decay = static_cast<Real>(config_.weight_decay);
+  if (config_.kind == OptimizerKind::kSgd) {
+    const Real mu = static_cast<Real>(config_.momentum);
+    for (std::size_t p = 0; p < params_.size(); ++p) {
+      Param& param = *params_[p];
+      // v ← μ v + (g + λ w);  w ← w − η v
+      first_[p] = mu * first_[p] + param.grad + decay * param.value;
+      param.value -= lr * first_[p];
+    }
+    return;
+  }
+  const Real b1 = static_cast<Real>(config_.beta1), b2 = static_cast<Real>(config_.beta2);
+  const Real eps = static_cast<Real>(config_.epsilon);
+  const Real correction1 = static_cast<Real>(1 - std::pow(config_.beta1, static_cast<double>(steps_)));
+  const Real correction2 = static_cast<Real>(1 - std::pow(config_.beta2, static_cast<double>(steps_)));
+  for (std::size_t p = 0; p < params_.size(); ++p) {
+    Param& param = *params_[p];
+    auto m = first_[p].array();
+    auto s = second_[p].array();
+    auto g = param.grad.array();
+    // m ← β1 m + (1−β1) g;  s ← β2 s + (1−β2) g²
+    m = b1 * m + (1 - b1) * g;
+    s = b2 * s + (1 - b2) * g.square();
+    // w ← w − η m̂ / (√ŝ + ε) − η λ w
+    param.value.array() -= lr * ((m / correction1) / ((s / correction2).sqrt() + eps) + decay * param.value.array());
+  }
+}
+
+double clip_grad_norm(const ParamList& params, double max_norm) {
+  double norm = grad_norm(params);
+  if (max_norm > 0 && norm > max_norm) {
+    // g ← g · max_norm / ‖g‖
+    const Real scale = static_cast<Real>(max_norm / norm);
+    for (Param* param : params) param->grad *= scale;
+  }
+  return norm;
+}
+
+}  // namespace nn

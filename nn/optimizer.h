@@ -1,0 +1,55 @@
+// Optimizers over a ParamList: SGD with momentum and Adam, optional weight decay, and global-norm clipping.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nn/param.h"
+
+namespace nn {
+
+enum class OptimizerKind { kSgd, kAdam };
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::kAdam;
+  double learning_rate = 1e-3;
+  double momentum = 0.9;        // SGD
+  double beta1 = 0.9;           // Adam
+  double beta2 = 0.999;         // Adam
+  double epsilon = 1e-8;        // Adam
+  double weight_decay = 0;      // SGD: L2 added to the gradient; Adam: decoupled (AdamW)
+};
+
+class Optimizer {
+ public:
+  Optimizer(ParamList params, const OptimizerConfig& config);
+
+  // One update from the gradients held in the parameters.
+  //   SGD:  v ← μ v + (g + λ w);  w ← w − η v
+  //   Adam: m ← β1 m + (1−β1) g;  s ← β2 s + (1−β2) g²;  w ← w − η (m / (1−β1^k)) / (√(s / (1−β2^k)) + ε) − η λ w
+  void step();
+
+  double learning_rate() const { return learning_rate_; }
+  void set_learning_rate(double rate) { learning_rate_ = rate; }
+  const OptimizerConfig& config() const { return config_; }
+
+  // The state, for checkpoints: the step count and one (first, second) moment pair per parameter, in order.
+  long steps() const { return steps_; }
+  void set_steps(long steps) { steps_ = steps; }
+  std::vector<Matrix>& first_moments() { return first_; }
+  std::vector<Matrix>& second_moments() { return second_; }
+
+ private:
+  ParamList params_;
+  OptimizerConfig config_;
+  double learning_rate_;
+  long steps_ = 0;
+  std::vector<Matrix> first_;   // momentum (SGD) or m (Adam), shaped like each parameter
+  std::vector<Matrix> second_;  // s (Adam); empty matrices for SGD
+};
+
+// Scales every gradient by max_norm / ‖g‖ when the global norm ‖g‖ exceeds max_norm (max_norm ≤ 0 disables).
+// Returns ‖g‖ before clipping.
+double clip_grad_norm(const ParamList& params, double max_norm);
+
+}  // namespace nn

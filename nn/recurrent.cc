@@ -1,0 +1,58 @@
+#include "nn/recurrent.h"
+
+#include <cassert>
+
+#include "nn/gru.h"
+#include "nn/lstm.h"
+#include "nn/rnn_cell.h"
+
+namespace nn {
+
+std::string cell_name(CellType cell) {
+  switch (cell) {
+    case CellType::kLstm: return "lstm";
+    case CellType::kGru: return "gru";
+    case CellType::kRnnTanh: return "rnn";
+    case CellType::kRnnRelu: return "rnn-relu";
+  }
+  return "?";
+}
+
+void Recurrent::project_inputs(const Param& Wx, const Param& b, const Matrix& X, Matrix& G) {
+  assert(X.rows() == Wx.value.cols());
+  // G = Wx X + b
+  G.noalias() = Wx.value * X;
+  G.colwise() += b.value.col(0);
+}
+
+void Recurrent::backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matrix& dG, Matrix& dX) {
+  // dWx += dG Xᵀ
+  Wx.grad.noalias() += dG * X.transpose();
+  // db += Σ_j dG(:, j)
+  b.grad.col(0) += dG.rowwise().sum();
+  // dX += Wxᵀ dG
+  dX.noalias() += Wx.value.transpose() * dG;
+}
+
+void Recurrent::backward_recurrent_weights(Param& Wh, const Matrix& dG, const Matrix& H, const SequenceBatch& batch) const {
+  const Index B = batch.B, later = (batch.T - 1) * B;
+  if (later == 0) return;
+  // dWh += Σ_t dG_t h_{t−1}ᵀ: steps 1..T−1 against states 0..T−2 (left to right), or steps 0..T−2 against 1..T−1.
+  if (direction() == Direction::kLeftToRight)
+    Wh.grad.noalias() += dG.rightCols(later) * H.leftCols(later).transpose();
+  else
+    Wh.grad.noalias() += dG.leftCols(later) * H.rightCols(later).transpose();
+}
+
+std::unique_ptr<Recurrent> make_recurrent(CellType cell, const std::string& name, Index input_dim, Index hidden,
+                                          Direction direction, bool peepholes) {
+  switch (cell) {
+    case CellType::kLstm: return std::make_unique<Lstm>(name, input_dim, hidden, direction, peepholes);
+    case CellType::kGru: return std::make_unique<Gru>(name, input_dim, hidden, direction);
+    case CellType::kRnnTanh: return std::make_unique<RnnCell>(name, input_dim, hidden, direction, Activation::kTanh);
+    case CellType::kRnnRelu: return std::make_unique<RnnCell>(name, input_dim, hidden, direction, Activation::kRelu);
+  }
+  return nullptr;
+}
+
+}  // namespace nn

@@ -1,0 +1,58 @@
+// One direction of a recurrent layer over a padded, masked batch, and what LSTM, GRU and plain RNN share.
+// Padded steps carry the previous state unchanged (h_t = m∘h~_t + (1−m)∘h_{t−1}), so a right-to-left layer starts at
+// each sentence's own last character with zero state.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "nn/param.h"
+#include "nn/random.h"
+#include "nn/sequence_batch.h"
+
+namespace nn {
+
+enum class Direction { kLeftToRight, kRightToLeft };
+enum class CellType { kLstm, kGru, kRnnTanh, kRnnRelu };
+
+std::string cell_name(CellType cell);  // "lstm", "gru", "rnn", "rnn-relu"
+
+class Recurrent {
+ public:
+  Recurrent(Index input_dim, Index hidden, Direction direction) : input_dim_(input_dim), hidden_(hidden), direction_(direction) {}
+  virtual ~Recurrent() = default;
+
+  virtual void init(Rng& rng) = 0;
+  // H = the layer run over X (D, T*B); H is (H, T*B). Keeps what backward needs.
+  virtual void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) = 0;
+  // Backpropagation through time for the last forward: adds ∂loss/∂params to the gradients and ∂loss/∂X to dX,
+  // given dH = ∂loss/∂H (H, T*B).
+  virtual void backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) = 0;
+  virtual ParamList params() = 0;
+
+  Index input_dim() const { return input_dim_; }
+  Index hidden() const { return hidden_; }
+  Direction direction() const { return direction_; }
+
+ protected:
+  // The time step processed s-th: s for left-to-right, T−1−s for right-to-left.
+  Index time_at(Index s, Index T) const { return direction_ == Direction::kLeftToRight ? s : T - 1 - s; }
+  // First column of the step processed before time t (only valid when t is not the first step processed).
+  Index previous_column(Index t, Index B) const { return (direction_ == Direction::kLeftToRight ? t - 1 : t + 1) * B; }
+
+  // G = Wx X + b for every time step at once (one GEMM).    Wx: (kH, D)  b: (kH, 1)  G: (kH, T*B)
+  static void project_inputs(const Param& Wx, const Param& b, const Matrix& X, Matrix& G);
+  // dWx += dG Xᵀ; db += Σ_j dG(:, j); dX += Wxᵀ dG.           dG: (kH, T*B)
+  static void backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matrix& dG, Matrix& dX);
+  // dWh += Σ_t dG_t h_{prev(t)}ᵀ as one GEMM over the whole sequence (the first step's previous state is zero).
+  void backward_recurrent_weights(Param& Wh, const Matrix& dG, const Matrix& H, const SequenceBatch& batch) const;
+
+ private:
+  Index input_dim_, hidden_;
+  Direction direction_;
+};
+
+std::unique_ptr<Recurrent> make_recurrent(CellType cell, const std::string& name, Index input_dim, Index hidden,
+                                          Direction direction, bool peepholes = false);
+
+}  // namespace nn

@@ -1,0 +1,113 @@
+// The CRF against brute-force enumeration of every tag path (L = 3, T ≤ 4), free and constrained.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "nn/crf.h"
+#include "tests/nn/nn_test_util.h"
+
+namespace nn {
+namespace {
+
+struct BruteForce {
+  std::vector<double> log_z;                 // per sentence
+  Eigen::MatrixXd marginals;                 // (L, T*B)
+  std::vector<std::vector<int>> best_paths;  // per sentence
+};
+
+// Enumerates all L^n paths of every sentence, scoring each with Crf::path_score (−∞ when a constraint forbids it).
+BruteForce enumerate(const Crf& crf, const Matrix& E, const SequenceBatch& batch) {
+  const Index L = crf.num_tags();
+  BruteForce result;
+  result.marginals = Eigen::MatrixXd::Zero(L, batch.columns());
+  for (Index b = 0; b < batch.B; ++b) {
+    const int n = batch.length(b);
+    std::vector<std::pair<std::vector<int>, double>> scored;
+    std::vector<int> path(static_cast<std::size_t>(n), 0);
+    for (;;) {
+      scored.emplace_back(path, crf.path_score(E, batch, b, path));
+      int k = n - 1;
+      while (k >= 0 && path[static_cast<std::size_t>(k)] == L - 1) path[static_cast<std::size_t>(k--)] = 0;
+      if (k < 0) break;
+      ++path[static_cast<std::size_t>(k)];
+    }
+    double max_score = -std::numeric_limits<double>::infinity();
+    std::vector<int> best;
+    for (auto& [p, score] : scored)
+      if (score > max_score) max_score = score, best = p;
+    double sum = 0;
+    for (auto& [p, score] : scored) sum += std::exp(score - max_score);
+    double lz = max_score + std::log(sum);
+    for (auto& [p, score] : scored)
+      for (int t = 0; t < n; ++t) result.marginals(p[static_cast<std::size_t>(t)], t * batch.B + b) += std::exp(score - lz);
+    result.log_z.push_back(lz);
+    result.best_paths.push_back(best);
+  }
+  return result;
+}
+
+void expect_matches_brute_force(const Crf& crf, const Matrix& E, const SequenceBatch& batch) {
+  BruteForce expected = enumerate(crf, E, batch);
+  std::vector<double> log_z = crf.log_partition(E, batch);
+  for (Index b = 0; b < batch.B; ++b) EXPECT_NEAR(log_z[static_cast<std::size_t>(b)], expected.log_z[static_cast<std::size_t>(b)], 1e-10) << "log Z of sentence " << b;
+  Eigen::MatrixXd marginals = crf.marginals(E, batch);
+  EXPECT_LT((marginals - expected.marginals).cwiseAbs().maxCoeff(), 1e-10) << "marginals\n" << marginals << "\nexpected\n" << expected.marginals;
+  EXPECT_EQ(crf.viterbi(E, batch), expected.best_paths);
+}
+
+TEST(Crf, MatchesBruteForce) {
+  Rng rng(31);
+  for (int trial = 0; trial < 20; ++trial) {
+    Crf crf("crf", test::kL);
+    test::randomize(crf.params(), rng, 1.0);
+    SequenceBatch batch({4, 2, 1, 3});
+    Matrix E = test::random_matrix(test::kL, batch.columns(), rng, 2.0);
+    SCOPED_TRACE(trial);
+    expect_matches_brute_force(crf, E, batch);
+  }
+}
+
+TEST(Crf, ConstrainedMatchesBruteForce) {
+  Rng rng(32);
+  BoolMatrix allowed = BoolMatrix::Constant(3, 3, true);
+  allowed(0, 2) = false;  // like O → I-X
+  allowed(1, 1) = false;
+  BoolVector start = BoolVector::Constant(3, true), end = BoolVector::Constant(3, true);
+  start(2) = false;  // like a sentence starting with I-X
+  end(1) = false;
+  for (int trial = 0; trial < 20; ++trial) {
+    Crf crf("crf", test::kL);
+    test::randomize(crf.params(), rng, 1.0);
+    crf.constrain(allowed, start, end);
+    SequenceBatch batch({4, 3, 1, 2});
+    Matrix E = test::random_matrix(test::kL, batch.columns(), rng, 2.0);
+    SCOPED_TRACE(trial);
+    expect_matches_brute_force(crf, E, batch);
+    for (const auto& path : crf.viterbi(E, batch)) {
+      EXPECT_NE(path.front(), 2);
+      EXPECT_NE(path.back(), 1);
+      for (std::size_t t = 1; t < path.size(); ++t) EXPECT_TRUE(allowed(path[t - 1], path[t]));
+    }
+  }
+}
+
+TEST(Crf, NllIsLogZMinusGoldScoreAndInfiniteForForbiddenGold) {
+  Rng rng(33);
+  Crf crf("crf", test::kL);
+  test::randomize(crf.params(), rng);
+  SequenceBatch batch({3});
+  Matrix E = test::random_matrix(test::kL, 3, rng);
+  std::vector<int> gold = {0, 2, 1};
+  double expected = crf.log_partition(E, batch)[0] - crf.path_score(E, batch, 0, gold);
+  EXPECT_NEAR(crf.nll(E, batch, gold, nullptr), expected, 1e-12);
+  EXPECT_GT(expected, 0);
+
+  BoolMatrix allowed = BoolMatrix::Constant(3, 3, true);
+  allowed(0, 2) = false;
+  crf.constrain(allowed, BoolVector::Constant(3, true), BoolVector::Constant(3, true));
+  EXPECT_TRUE(std::isinf(crf.nll(E, batch, gold, nullptr)));
+}
+
+}  // namespace
+}  // namespace nn
