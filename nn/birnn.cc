@@ -19,14 +19,14 @@ ParamList BiRnn::params() {
   return list;
 }
 
-void BiRnn::forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y) {
+void BiRnn::forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y, bool training) {
   if (parallel_) {
-    std::thread right_to_left([&] { backward_->forward(X, batch, backward_out_); });
-    forward_->forward(X, batch, forward_out_);
+    std::thread right_to_left([&] { backward_->forward(X, batch, backward_out_, training); });
+    forward_->forward(X, batch, forward_out_, training);
     right_to_left.join();
   } else {
-    forward_->forward(X, batch, forward_out_);
-    backward_->forward(X, batch, backward_out_);
+    forward_->forward(X, batch, forward_out_, training);
+    backward_->forward(X, batch, backward_out_, training);
   }
   const Index h = forward_->hidden();
   Y.resize(2 * h, X.cols());

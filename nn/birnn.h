@@ -18,7 +18,7 @@ class BiRnn {
 
   void init(Rng& rng);  // forward direction first, then backward
   // Y = [→(X); ←(X)]                                             X: (D, T*B)  Y: (2H, T*B)
-  void forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y);
+  void forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y, bool training);
   // dX += ∂/∂X through both directions; parameter gradients accumulate.  dY: (2H, T*B)
   void backward(const Matrix& X, const SequenceBatch& batch, const Matrix& dY, Matrix& dX);
 

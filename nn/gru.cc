@@ -20,10 +20,10 @@ void Gru::init(Rng& rng) {
   bh_.value.setZero();
 }
 
-void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) {
+void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
   const Index h = hidden(), B = batch.B, T = batch.T;
   project_inputs(Wx_, bx_, X, gates_);
-  recurrent_n_.resize(h, T * B);
+  if (training) recurrent_n_.resize(h, T * B);
   H.resize(h, T * B);
   zero_state_.setZero(h, B);
   for (Index s = 0; s < T; ++s) {
@@ -49,13 +49,13 @@ void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) {
       z = sigmoid(z + rec.segment(0, h).array());
       r = sigmoid(r + rec.segment(h, h).array());
       // n = tanh(Gx_n + r∘R_n)
-      recurrent_n_.col(col) = rec.segment(2 * h, h);
-      n = (n + r * recurrent_n_.col(col).array()).tanh();
+      if (training) recurrent_n_.col(col) = rec.segment(2 * h, h);
+      n = (n + r * rec.segment(2 * h, h).array()).tanh();
       // h~ = (1−z)∘n + z∘h_{t−1}
       H.col(col).array() = (1 - z) * n + z * h_prev.array();
     }
   }
-  H_ = H;
+  if (training) H_ = H;  // for dWh
 }
 
 void Gru::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {

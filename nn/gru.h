@@ -15,7 +15,7 @@ class Gru : public Recurrent {
   Gru(const std::string& name, Index input_dim, Index hidden, Direction direction);
 
   void init(Rng& rng) override;  // Xavier Wx, orthogonal Wh blocks, zero biases
-  void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) override;
+  void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) override;
   void backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) override;
   ParamList params() override { return {&Wx_, &Wh_, &bx_, &bh_}; }
 

@@ -29,11 +29,11 @@ void Lstm::init(Rng& rng) {
   if (peepholes_) init_uniform(peephole_.value, Real(0.1), rng);
 }
 
-void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) {
+void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
   const Index h = hidden(), B = batch.B, T = batch.T;
   project_inputs(Wx_, b_, X, gates_);
   C_.resize(h, T * B);
-  tanhC_.resize(h, T * B);
+  if (training) tanhC_.resize(h, T * B);
   H.resize(h, T * B);
   zero_state_.setZero(h, B);
   const bool peep = peepholes_;
@@ -71,11 +71,15 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) {
       if (peep) o += peephole_.value.col(2).array() * C_.col(col).array();
       o = sigmoid(o);
       // h~ = o∘tanh(c~)
-      tanhC_.col(col).array() = C_.col(col).array().tanh();
-      H.col(col).array() = o * tanhC_.col(col).array();
+      if (training) {
+        tanhC_.col(col).array() = C_.col(col).array().tanh();
+        H.col(col).array() = o * tanhC_.col(col).array();
+      } else {
+        H.col(col).array() = o * C_.col(col).array().tanh();
+      }
     }
   }
-  H_ = H;
+  if (training) H_ = H;  // for dWh
 }
 
 void Lstm::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {

@@ -15,7 +15,7 @@ class Lstm : public Recurrent {
   Lstm(const std::string& name, Index input_dim, Index hidden, Direction direction, bool peepholes);
 
   void init(Rng& rng) override;  // Xavier Wx, orthogonal Wh blocks, zero bias but forget gate 1, small peepholes
-  void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) override;
+  void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) override;
   void backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) override;
   ParamList params() override;
 

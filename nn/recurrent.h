@@ -23,8 +23,9 @@ class Recurrent {
   virtual ~Recurrent() = default;
 
   virtual void init(Rng& rng) = 0;
-  // H = the layer run over X (D, T*B); H is (H, T*B). Keeps what backward needs.
-  virtual void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) = 0;
+  // H = the layer run over X (D, T*B); H is (H, T*B). With `training`, keeps what backward needs; without, keeps
+  // only the working buffers of the forward pass itself.
+  virtual void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) = 0;
   // Backpropagation through time for the last forward: adds ∂loss/∂params to the gradients and ∂loss/∂X to dX,
   // given dH = ∂loss/∂H (H, T*B).
   virtual void backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) = 0;

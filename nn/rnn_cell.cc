@@ -19,7 +19,7 @@ void RnnCell::init(Rng& rng) {
   b_.value.setZero();
 }
 
-void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) {
+void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
   const Index h = hidden(), B = batch.B, T = batch.T;
   project_inputs(Wx_, b_, X, pre_);
   H.resize(h, T * B);
@@ -40,7 +40,7 @@ void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) {
       else H.col(col).array() = pre_.col(col).array().max(Real(0));
     }
   }
-  H_ = H;
+  if (training) H_ = H;  // for dWh
 }
 
 void RnnCell::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {

@@ -15,7 +15,7 @@ class RnnCell : public Recurrent {
   RnnCell(const std::string& name, Index input_dim, Index hidden, Direction direction, Activation activation);
 
   void init(Rng& rng) override;  // Xavier Wx, orthogonal Wh, zero bias
-  void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H) override;
+  void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) override;
   void backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) override;
   ParamList params() override { return {&Wx_, &Wh_, &b_}; }
 

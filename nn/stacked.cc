@@ -32,7 +32,7 @@ ParamList Stacked::params() {
 void Stacked::forward(const Matrix& X, const SequenceBatch& batch, bool training, Rng& rng, Matrix& Y) {
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const Matrix& input = l == 0 ? X : dropped_[l - 1];
-    layers_[l].forward(input, batch, outputs_[l]);
+    layers_[l].forward(input, batch, outputs_[l], training);
     if (l + 1 < layers_.size()) dropouts_[l].forward(outputs_[l], dropped_[l], training, rng);
   }
   Y = outputs_.back();

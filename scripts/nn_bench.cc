@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   Matrix X = Matrix::Random(D, T * B), dY = Matrix::Random(2 * H, T * B), Y, dX(D, T * B);
 
   auto run = [&] {
-    layer.forward(X, batch, Y);
+    layer.forward(X, batch, Y, /*training=*/true);
     dX.setZero();
     layer.backward(X, batch, dY, dX);
   };

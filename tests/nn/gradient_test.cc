@@ -104,11 +104,11 @@ TEST_P(RecurrentGradient, MatchesFiniteDifferences) {
   test::randomize(layer->params(), rng);
   SequenceBatch batch(kLengths);
   Matrix X = random_matrix(kD, batch.columns(), rng), R = random_matrix(kH, batch.columns(), rng), H;
-  layer->forward(X, batch, H);
+  layer->forward(X, batch, H, true);
   Matrix dX = Matrix::Zero(kD, batch.columns());
   layer->backward(X, batch, R, dX);
   auto loss = [&] {
-    layer->forward(X, batch, H);
+    layer->forward(X, batch, H, true);
     return static_cast<double>((R.array() * H.array()).sum());
   };
   auto checked = checked_params(layer->params());
@@ -143,11 +143,11 @@ TEST(GradCheck, BiRnn) {
     test::randomize(layer.params(), rng);
     SequenceBatch batch(kLengths);
     Matrix X = random_matrix(kD, batch.columns(), rng), R = random_matrix(2 * kH, batch.columns(), rng), Y;
-    layer.forward(X, batch, Y);
+    layer.forward(X, batch, Y, true);
     Matrix dX = Matrix::Zero(kD, batch.columns());
     layer.backward(X, batch, R, dX);
     auto loss = [&] {
-      layer.forward(X, batch, Y);
+      layer.forward(X, batch, Y, true);
       return static_cast<double>((R.array() * Y.array()).sum());
     };
     auto checked = checked_params(layer.params());

@@ -4,6 +4,7 @@
 #include "nn/birnn.h"
 #include "nn/crf.h"
 #include "nn/recurrent.h"
+#include "nn/stacked.h"
 #include "tests/nn/nn_test_util.h"
 
 namespace nn {
@@ -38,7 +39,7 @@ TEST_P(PaddingInvariance, BiRnnOutputsAndGradients) {
     for (Index t = 0; t < batch.length(b); ++t) R_masked.col(t * batch.B + b) = R.col(t * batch.B + b);
     Matrix Y, dX = Matrix::Zero(X.rows(), X.cols());
     zero_grads(layer.params());
-    layer.forward(X, batch, Y);
+    layer.forward(X, batch, Y, true);
     layer.backward(X, batch, R_masked, dX);
     std::vector<Matrix> batched_grads = grads_of(layer.params());
 
@@ -46,7 +47,7 @@ TEST_P(PaddingInvariance, BiRnnOutputsAndGradients) {
     SequenceBatch single({batch.length(b)});
     Matrix X_b = sentence_columns(X, batch, b), Y_b, dX_b = Matrix::Zero(X_b.rows(), X_b.cols());
     zero_grads(layer.params());
-    layer.forward(X_b, single, Y_b);
+    layer.forward(X_b, single, Y_b, true);
     layer.backward(X_b, single, sentence_columns(R, batch, b), dX_b);
 
     SCOPED_TRACE("sentence " + std::to_string(b));
@@ -87,6 +88,36 @@ TEST(PaddingInvariance, Crf) {
     sum += crf.nll(sentence_columns(E, batch, b), SequenceBatch({batch.length(b)}), gold_b, nullptr);
   }
   EXPECT_NEAR(crf.nll(E, batch, gold, nullptr), sum, 1e-10);
+}
+
+}  // namespace
+}  // namespace nn
+
+namespace nn {
+namespace {
+
+TEST(Inference, SameOutputsAsTrainingFromBatchOneUp) {
+  for (CellType cell : {CellType::kLstm, CellType::kGru, CellType::kRnnTanh, CellType::kRnnRelu}) {
+    Rng rng(43);
+    Stacked stack(cell, "stack", test::kD, test::kH, 2, /*dropout=*/0.5, /*peepholes=*/cell == CellType::kLstm);
+    stack.init(rng);
+    for (std::vector<int> lengths : {std::vector<int>{4}, test::kLengths}) {
+      SequenceBatch batch(lengths);
+      Matrix X = test::random_matrix(test::kD, batch.columns(), rng), trained, inferred;
+      // Dropout 0.5 at training time would change the outputs; with the rate at 0 in both the paths must agree.
+      Stacked no_dropout(cell, "stack", test::kD, test::kH, 2, 0, cell == CellType::kLstm);
+      Rng same_init(44);
+      no_dropout.init(same_init);
+      no_dropout.forward(X, batch, /*training=*/true, rng, trained);
+      no_dropout.forward(X, batch, /*training=*/false, rng, inferred);
+      EXPECT_EQ(trained, inferred) << cell_name(cell);
+      // At inference dropout is the identity.
+      Matrix a, b;
+      stack.forward(X, batch, false, rng, a);
+      stack.forward(X, batch, false, rng, b);
+      EXPECT_EQ(a, b);
+    }
+  }
 }
 
 }  // namespace
