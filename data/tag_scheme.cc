@@ -95,6 +95,33 @@ Scheme detect_scheme(const std::vector<std::string>& distinct_tags) {
   return has_e_or_s ? Scheme::kBioes : Scheme::kBio;
 }
 
+namespace {
+
+// True for B-/I-/M-: the entity may (BIO) or must (BIOES/BMES) continue.
+bool opens(char prefix) { return prefix == 'B' || prefix == 'I' || prefix == 'M'; }
+bool continues(char prefix) { return prefix == 'I' || prefix == 'M' || prefix == 'E'; }
+
+}  // namespace
+
+bool can_follow(std::string_view previous, std::string_view next, Scheme scheme) {
+  TagParts a = split_tag(previous), b = split_tag(next);
+  if (continues(b.prefix)) return opens(a.prefix) && a.type == b.type;
+  // O, B-, S- start fresh: fine after anything in BIO, only after a closed entity in BIOES/BMES.
+  return scheme == Scheme::kBio || !opens(a.prefix);
+}
+
+bool can_start(std::string_view tag, Scheme) { return !continues(split_tag(tag).prefix); }
+
+bool can_end(std::string_view tag, Scheme scheme) { return scheme == Scheme::kBio || !opens(split_tag(tag).prefix); }
+
+std::vector<std::string> tag_set(const std::vector<std::string>& types, Scheme scheme) {
+  const char* prefixes = scheme == Scheme::kBio ? "BI" : scheme == Scheme::kBioes ? "BIES" : "BMES";
+  std::vector<std::string> tags = {"O"};
+  for (const std::string& type : types)
+    for (const char* p = prefixes; *p; ++p) tags.push_back(std::string(1, *p) + "-" + type);
+  return tags;
+}
+
 std::vector<IllFormed> find_ill_formed(const std::vector<std::string>& tags, Scheme scheme) {
   std::vector<IllFormed> problems;
   const bool closes = scheme != Scheme::kBio;  // BIOES and BMES end every entity with E- or S-

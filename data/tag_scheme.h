@@ -45,6 +45,17 @@ std::vector<std::string> convert_tags(const std::vector<std::string>& tags, Sche
 // The scheme a set of tags is written in: BMES if any M- tag, else BIOES if any E- or S- tag, else BIO.
 Scheme detect_scheme(const std::vector<std::string>& distinct_tags);
 
+// Hard constraints of a scheme, for decoding and training: which tag may follow which, begin and end a sentence.
+// An entity continues (I-/M-/E- of its type) only right after B-/I-/M- of that type; in BIOES/BMES it must be
+// closed by E- before anything else, and S-/E-/O/B- may follow only a closed entity.
+bool can_follow(std::string_view previous, std::string_view next, Scheme scheme);
+bool can_start(std::string_view tag, Scheme scheme);
+bool can_end(std::string_view tag, Scheme scheme);
+
+// Every tag of `scheme` for the given entity types: O first, then per type (in the order given) its prefixes
+// (BIO: B I; BIOES: B I E S; BMES: B M E S).
+std::vector<std::string> tag_set(const std::vector<std::string>& types, Scheme scheme);
+
 // One ill-formed position: tags[index] breaks the scheme's rules.
 struct IllFormed {
   std::size_t index;

@@ -32,6 +32,13 @@ void Vocab::freeze(std::size_t min_count) {
   frozen_ = true;
 }
 
+Vocab Vocab::from_keys(const std::vector<std::string>& keys, bool with_specials) {
+  Vocab vocab(with_specials);
+  vocab.freeze();
+  for (const std::string& key : keys) vocab.add(key);
+  return vocab;
+}
+
 int Vocab::add(const std::string& key) {
   auto found = ids_.find(key);
   if (found != ids_.end()) return found->second;

@@ -29,6 +29,9 @@ class Vocab {
   // ids do not depend on the order of counting).
   void freeze(std::size_t min_count = 1);
 
+  // A frozen vocabulary of exactly these keys in this order (after the specials, if any).
+  static Vocab from_keys(const std::vector<std::string>& keys, bool with_specials);
+
   // Adds a key to a frozen vocabulary (e.g. from pretrained vectors); returns its id.
   int add(const std::string& key);
 

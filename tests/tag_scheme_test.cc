@@ -102,3 +102,51 @@ TEST(IllFormed, ReportsEveryBrokenPosition) {
 
 }  // namespace
 }  // namespace data
+
+namespace data {
+namespace {
+
+TEST(Constraints, FollowStartEnd) {
+  EXPECT_TRUE(can_follow("B-PER", "I-PER", Scheme::kBio));
+  EXPECT_TRUE(can_follow("I-PER", "I-PER", Scheme::kBio));
+  EXPECT_FALSE(can_follow("O", "I-PER", Scheme::kBio));
+  EXPECT_FALSE(can_follow("B-PER", "I-LOC", Scheme::kBio));
+  EXPECT_TRUE(can_follow("B-PER", "B-PER", Scheme::kBio));
+  EXPECT_TRUE(can_follow("I-PER", "O", Scheme::kBio));
+  EXPECT_FALSE(can_start("I-PER", Scheme::kBio));
+  EXPECT_TRUE(can_end("B-PER", Scheme::kBio));
+
+  EXPECT_TRUE(can_follow("B-ORG", "M-ORG", Scheme::kBmes));
+  EXPECT_TRUE(can_follow("M-ORG", "E-ORG", Scheme::kBmes));
+  EXPECT_TRUE(can_follow("E-ORG", "S-LOC", Scheme::kBmes));
+  EXPECT_FALSE(can_follow("B-ORG", "O", Scheme::kBmes));
+  EXPECT_FALSE(can_follow("M-ORG", "B-ORG", Scheme::kBmes));
+  EXPECT_FALSE(can_follow("S-ORG", "E-ORG", Scheme::kBmes));
+  EXPECT_FALSE(can_follow("O", "M-ORG", Scheme::kBmes));
+  EXPECT_FALSE(can_start("E-ORG", Scheme::kBioes));
+  EXPECT_TRUE(can_start("S-ORG", Scheme::kBioes));
+  EXPECT_FALSE(can_end("B-ORG", Scheme::kBioes));
+  EXPECT_TRUE(can_end("E-ORG", Scheme::kBioes));
+}
+
+TEST(Constraints, EveryWellFormedSequenceIsAllowed) {
+  // The constraints accept exactly what find_ill_formed accepts, over all sequences of length 3 of a small tag set.
+  for (Scheme scheme : {Scheme::kBio, Scheme::kBioes, Scheme::kBmes}) {
+    std::vector<std::string> tags = tag_set({"A", "B"}, scheme);
+    for (const auto& x : tags)
+      for (const auto& y : tags)
+        for (const auto& z : tags) {
+          std::vector<std::string> seq = {x, y, z};
+          bool allowed = can_start(x, scheme) && can_follow(x, y, scheme) && can_follow(y, z, scheme) && can_end(z, scheme);
+          EXPECT_EQ(allowed, find_ill_formed(seq, scheme).empty()) << x << " " << y << " " << z << " " << scheme_name(scheme);
+        }
+  }
+}
+
+TEST(Constraints, TagSet) {
+  EXPECT_EQ(tag_set({"PER"}, Scheme::kBio), (std::vector<std::string>{"O", "B-PER", "I-PER"}));
+  EXPECT_EQ(tag_set({"X"}, Scheme::kBmes), (std::vector<std::string>{"O", "B-X", "M-X", "E-X", "S-X"}));
+}
+
+}  // namespace
+}  // namespace data

@@ -51,3 +51,17 @@ TEST(Vocab, SaveLoadRoundTripsAndRejectsDamage) {
 
 }  // namespace
 }  // namespace data
+
+namespace data {
+namespace {
+
+TEST(Vocab, FromKeysKeepsTheOrder) {
+  Vocab tags = Vocab::from_keys({"O", "B-X", "I-X"}, /*with_specials=*/false);
+  EXPECT_TRUE(tags.frozen());
+  EXPECT_EQ(tags.keys(), (std::vector<std::string>{"O", "B-X", "I-X"}));
+  Vocab chars = Vocab::from_keys({"a"}, /*with_specials=*/true);
+  EXPECT_EQ(chars.keys(), (std::vector<std::string>{"<pad>", "<unk>", "a"}));
+}
+
+}  // namespace
+}  // namespace data

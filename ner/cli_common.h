@@ -1,0 +1,32 @@
+// What the command-line commands share: corpus-reading options and the default model.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "data/corpus.h"
+
+namespace ner {
+
+struct CorpusOptions {
+  std::string format = "auto";
+  std::string encoding = "utf-8";
+  std::string json_scheme = "BIOES";
+
+  void add_to(CLI::App& command);
+  data::ReadOptions read_options() const;
+};
+
+// $NER_MODEL, else the model shipped in the repository's models/ folder.
+std::string default_model_path();
+
+// Registers each command on the app; each keeps its options alive in its callback.
+void add_stats_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_tag_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_score_command(CLI::App& app);
+void add_info_command(CLI::App& app);
+
+}  // namespace ner

@@ -1,0 +1,75 @@
+// `ner eval --model FILE GOLD [--predictions FILE] [--json]`
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "data/error.h"
+#include "data/text_file.h"
+#include "ner/cli_common.h"
+#include "ner/evaluate.h"
+#include "ner/model_io.h"
+#include "ner/tagger.h"
+
+namespace ner {
+
+void add_eval_command(CLI::App& app) {
+  struct Options {
+    std::string model = default_model_path();
+    std::string gold;
+    std::string predictions;
+    bool json = false;
+    std::size_t batch = 64;
+    int threads = 1;
+    CorpusOptions corpus;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand(
+      "eval", "Tag GOLD's tokens with the model and score them like conlleval (entity-level exact match, per type)");
+  command->add_option("GOLD", o->gold, "annotated corpus (CoNLL columns or JSONL spans)")->required();
+  command->add_option("--model", o->model, "model file")->capture_default_str();
+  command->add_option("--predictions", o->predictions, "also write the scored 'token gold predicted' file");
+  command->add_flag("--json", o->json, "print the numbers as JSON instead");
+  command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
+  command->add_option("--threads", o->threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
+  o->corpus.add_to(*command);
+  command->callback([o] {
+    LoadedModel loaded = load_model(o->model);
+    Model& model = *loaded.model;
+    model.set_threads(o->threads);
+    data::Corpus gold = data::read_corpus(o->gold, o->corpus.read_options());
+
+    // Every gold entity type must be one the model predicts.
+    std::set<std::string> known;
+    for (const std::string& tag : model.tags().keys())
+      if (tag != "O") known.insert(tag.substr(2));
+    for (const data::Sentence& sentence : gold.sentences)
+      for (const data::Span& span : data::chunks(sentence.tags))
+        if (!known.count(span.type)) {
+          std::string list;
+          for (const std::string& type : known) list += (list.empty() ? "" : ", ") + type;
+          throw data::Error(gold.origin + ":" + std::to_string(sentence.token_line(span.begin)) + ": entity type " + span.type +
+                            " is not one the model knows (" + list + ")");
+        }
+
+    std::vector<std::vector<std::string>> tokens;
+    for (const data::Sentence& sentence : gold.sentences) tokens.push_back(sentence.tokens);
+    std::vector<std::vector<std::string>> predicted = predict_tags(model, tokens, o->batch);
+    // Predictions are written in the gold file's scheme.
+    const data::Scheme gold_scheme = data::detect_scheme(gold.distinct_tags());
+    Evaluation evaluation;
+    std::string file;
+    for (std::size_t s = 0; s < gold.sentences.size(); ++s) {
+      const data::Sentence& sentence = gold.sentences[s];
+      std::vector<std::string> in_gold_scheme = data::convert_tags(predicted[s], gold_scheme);
+      evaluation.add(sentence.tags, in_gold_scheme);
+      if (o->predictions.empty()) continue;
+      for (std::size_t t = 0; t < sentence.tokens.size(); ++t)
+        file += sentence.tokens[t] + " " + sentence.tags[t] + " " + in_gold_scheme[t] + "\n";
+      file += "\n";
+    }
+    if (!o->predictions.empty()) data::write_file_atomically(o->predictions, file);
+    std::cout << (o->json ? json_report(evaluation) + "\n" : conlleval_report(evaluation)) << std::flush;
+  });
+}
+
+}  // namespace ner

@@ -1,0 +1,128 @@
+// `ner tag [INPUT ...] [--model FILE] [--output FILE] [--format jsonl|conll|inline]`
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "data/error.h"
+#include "data/line_reader.h"
+#include "ner/cli_common.h"
+#include "ner/model_io.h"
+#include "ner/tagger.h"
+
+namespace ner {
+namespace {
+
+// Lines tagged together: enough to fill batches, few enough that memory stays small.
+constexpr std::size_t kLinesPerChunk = 512;
+constexpr std::size_t kBytesPerChunk = 1 << 20;
+
+std::string format_line(const TaggedLine& line, const std::string& format) {
+  if (format == "conll") {
+    std::string out;
+    for (std::size_t t = 0; t < line.tokens.size(); ++t) {
+      out += line.tokens[t].text(line.text);
+      out += ' ';
+      out += line.tags[t];
+      out += '\n';
+    }
+    return out + "\n";
+  }
+  if (format == "inline") {
+    // The original text with each entity wrapped as [text]TYPE.
+    std::string out;
+    std::size_t byte = 0;
+    for (const Entity& entity : line.entities) {
+      out.append(line.text, byte, entity.byte_begin - byte);
+      out += "[" + entity.text + "]" + entity.type;
+      byte = entity.byte_end;
+    }
+    out.append(line.text, byte, std::string::npos);
+    return out + "\n";
+  }
+  nlohmann::ordered_json entities = nlohmann::ordered_json::array();
+  for (const Entity& e : line.entities)
+    entities.push_back({{"start", e.start}, {"end", e.end}, {"type", e.type}, {"text", e.text}});
+  nlohmann::ordered_json record = {{"text", line.text}, {"entities", entities}};
+  return record.dump() + "\n";
+}
+
+}  // namespace
+
+void add_tag_command(CLI::App& app) {
+  struct Options {
+    std::vector<std::string> inputs;
+    std::string model = default_model_path();
+    std::string output = "-";
+    std::string format = "jsonl";
+    std::string encoding = "utf-8";
+    std::size_t batch = 32;
+    int threads = 1;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand(
+      "tag", "Tag entities in raw text, one document per line (any length: long lines are split into sentences "
+             "internally). jsonl: {\"text\":...,\"entities\":[{\"start\":s,\"end\":e,\"type\":t,\"text\":...}]} with "
+             "code-point offsets into the line, end exclusive; conll: one 'character tag' per line, a blank line "
+             "after each input line; inline: the text with entities marked like [李克强]PER");
+  command->add_option("INPUT", o->inputs, "text files (none or - for stdin)");
+  command->add_option("--model", o->model, "model file")->capture_default_str();
+  command->add_option("--output,-o", o->output, "output file (- for stdout); written atomically")->capture_default_str();
+  command->add_option("--format", o->format, "jsonl, conll or inline")->capture_default_str()->check(CLI::IsMember({"jsonl", "conll", "inline"}));
+  command->add_option("--encoding", o->encoding, "input encoding: utf-8, gb18030, gbk, big5, utf-16, ...")->capture_default_str();
+  command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
+  command->add_option("--threads", o->threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
+  command->callback([o] {
+    LoadedModel loaded = load_model(o->model);
+    loaded.model->set_threads(o->threads);
+    Tagger tagger(*loaded.model, o->batch);
+    std::vector<std::string> inputs = o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs;
+
+    // Output: standard output as we go, or a temporary file renamed over --output at the end.
+    const bool to_stdout = o->output == "-";
+    const std::string temporary = o->output + ".tmp" + std::to_string(::getpid());
+    std::ofstream file;
+    if (!to_stdout) {
+      file.open(temporary, std::ios::binary | std::ios::trunc);
+      if (!file) throw data::Error(o->output + ": cannot write: " + std::strerror(errno));
+    }
+    std::ostream& out = to_stdout ? std::cout : file;
+    try {
+      std::vector<std::string> chunk;
+      std::size_t chunk_bytes = 0;
+      auto flush = [&] {
+        for (const TaggedLine& line : tagger.tag(chunk)) out << format_line(line, o->format);
+        if (!out) throw data::Error((to_stdout ? std::string("<stdout>") : o->output) + ": write failed");
+        chunk.clear();
+        chunk_bytes = 0;
+      };
+      for (const std::string& input : inputs) {
+        data::LineReader reader(input, o->encoding);
+        std::string line;
+        while (reader.next(line)) {
+          chunk_bytes += line.size();
+          chunk.push_back(std::move(line));
+          if (chunk.size() >= kLinesPerChunk || chunk_bytes >= kBytesPerChunk) flush();
+        }
+      }
+      flush();
+      out.flush();
+      if (!to_stdout) {
+        file.close();
+        if (!file || std::rename(temporary.c_str(), o->output.c_str()) != 0)
+          throw data::Error(o->output + ": cannot write: " + std::strerror(errno));
+      }
+    } catch (...) {
+      if (!to_stdout) std::remove(temporary.c_str());
+      throw;
+    }
+  });
+}
+
+}  // namespace ner

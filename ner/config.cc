@@ -1,0 +1,92 @@
+#include "ner/config.h"
+
+#include "data/error.h"
+
+namespace ner {
+
+nn::CellType parse_cell(const std::string& name) {
+  for (nn::CellType cell : {nn::CellType::kLstm, nn::CellType::kGru, nn::CellType::kRnnTanh, nn::CellType::kRnnRelu})
+    if (nn::cell_name(cell) == name) return cell;
+  throw data::Error("unknown cell '" + name + "' (expected lstm, gru, rnn or rnn-relu)");
+}
+
+nn::OptimizerKind parse_optimizer(const std::string& name) {
+  if (name == "adam") return nn::OptimizerKind::kAdam;
+  if (name == "sgd") return nn::OptimizerKind::kSgd;
+  throw data::Error("unknown optimizer '" + name + "' (expected adam or sgd)");
+}
+
+std::string optimizer_name(nn::OptimizerKind kind) { return kind == nn::OptimizerKind::kAdam ? "adam" : "sgd"; }
+
+nlohmann::json ModelConfig::to_json() const {
+  return {{"cell", nn::cell_name(cell)},
+          {"layers", layers},
+          {"hidden", hidden},
+          {"char_dim", char_dim},
+          {"dropout", dropout},
+          {"peepholes", peepholes},
+          {"constrained", constrained},
+          {"scheme", data::scheme_name(scheme)},
+          {"normalize", {{"nfkc", normalize.nfkc}, {"case_fold", normalize.case_fold}, {"digit_class", normalize.digit_class}}},
+          {"max_sentence_tokens", max_sentence_tokens}};
+}
+
+namespace {
+
+// json.at(key) as T, or a data::Error naming the field.
+template <typename T>
+T field(const nlohmann::json& json, const char* key, const std::string& origin) {
+  try {
+    return json.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw data::Error(origin + ": damaged configuration (field '" + key + "')");
+  }
+}
+
+}  // namespace
+
+ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string& origin) {
+  ModelConfig config;
+  config.cell = parse_cell(field<std::string>(json, "cell", origin));
+  config.layers = field<int>(json, "layers", origin);
+  config.hidden = field<int>(json, "hidden", origin);
+  config.char_dim = field<int>(json, "char_dim", origin);
+  config.dropout = field<double>(json, "dropout", origin);
+  config.peepholes = field<bool>(json, "peepholes", origin);
+  config.constrained = field<bool>(json, "constrained", origin);
+  config.scheme = data::parse_scheme(field<std::string>(json, "scheme", origin));
+  nlohmann::json normalize = field<nlohmann::json>(json, "normalize", origin);
+  config.normalize.nfkc = field<bool>(normalize, "nfkc", origin);
+  config.normalize.case_fold = field<bool>(normalize, "case_fold", origin);
+  config.normalize.digit_class = field<bool>(normalize, "digit_class", origin);
+  config.max_sentence_tokens = field<std::size_t>(json, "max_sentence_tokens", origin);
+  if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.max_sentence_tokens < 1)
+    throw data::Error(origin + ": damaged configuration (sizes must be positive)");
+  return config;
+}
+
+nlohmann::json TrainConfig::to_json() const {
+  return {{"epochs", epochs},           {"batch", batch},       {"optimizer", optimizer_name(optimizer)},
+          {"learning_rate", learning_rate}, {"lr_decay", lr_decay}, {"momentum", momentum},
+          {"weight_decay", weight_decay}, {"clip", clip},         {"patience", patience},
+          {"seed", seed},               {"threads", threads},   {"min_char_count", min_char_count}};
+}
+
+TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string& origin) {
+  TrainConfig config;
+  config.epochs = field<int>(json, "epochs", origin);
+  config.batch = field<int>(json, "batch", origin);
+  config.optimizer = parse_optimizer(field<std::string>(json, "optimizer", origin));
+  config.learning_rate = field<double>(json, "learning_rate", origin);
+  config.lr_decay = field<double>(json, "lr_decay", origin);
+  config.momentum = field<double>(json, "momentum", origin);
+  config.weight_decay = field<double>(json, "weight_decay", origin);
+  config.clip = field<double>(json, "clip", origin);
+  config.patience = field<int>(json, "patience", origin);
+  config.seed = field<std::uint64_t>(json, "seed", origin);
+  config.threads = field<int>(json, "threads", origin);
+  config.min_char_count = field<std::size_t>(json, "min_char_count", origin);
+  return config;
+}
+
+}  // namespace ner

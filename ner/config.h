@@ -1,0 +1,57 @@
+// Every default of the application, defined once. ModelConfig travels inside the model file; TrainConfig inside
+// checkpoints.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "data/normalize.h"
+#include "data/segment.h"
+#include "data/tag_scheme.h"
+#include "nn/optimizer.h"
+#include "nn/recurrent.h"
+
+namespace ner {
+
+struct ModelConfig {
+  nn::CellType cell = nn::CellType::kLstm;
+  int layers = 1;             // stacked bidirectional layers
+  int hidden = 128;           // units per direction
+  int char_dim = 100;         // character embedding size
+  double dropout = 0.5;       // on the embeddings, between layers and before the output layer
+  bool peepholes = false;     // LSTM only
+  bool constrained = true;    // CRF forbids the scheme's invalid transitions
+  data::Scheme scheme = data::Scheme::kBioes;  // the tags the model predicts
+  data::NormalizeOptions normalize;             // how characters become vocabulary keys
+  std::size_t max_sentence_tokens = data::kDefaultMaxSentenceTokens;  // tagging splits longer sentences
+
+  nlohmann::json to_json() const;
+  // Throws data::Error naming `origin` on a missing or invalid field.
+  static ModelConfig from_json(const nlohmann::json& json, const std::string& origin);
+};
+
+struct TrainConfig {
+  int epochs = 50;
+  int batch = 16;                    // sentences per minibatch (bucketed by length)
+  nn::OptimizerKind optimizer = nn::OptimizerKind::kAdam;
+  double learning_rate = 2e-3;       // Adam; SGD usually wants about 0.015
+  double lr_decay = 0;               // learning rate at epoch e (0-based): lr / (1 + lr_decay · e)
+  double momentum = 0.9;             // SGD
+  double weight_decay = 0;
+  double clip = 5.0;                 // global gradient-norm limit (0: none)
+  int patience = 10;                 // stop after this many epochs without a better dev F1 (0: never)
+  std::uint64_t seed = 1;
+  int threads = 1;
+  std::size_t min_char_count = 1;    // rarer characters become <unk>
+
+  nlohmann::json to_json() const;
+  static TrainConfig from_json(const nlohmann::json& json, const std::string& origin);
+};
+
+nn::CellType parse_cell(const std::string& name);  // lstm, gru, rnn, rnn-relu; throws data::Error
+nn::OptimizerKind parse_optimizer(const std::string& name);  // adam, sgd; throws data::Error
+std::string optimizer_name(nn::OptimizerKind kind);
+
+}  // namespace ner

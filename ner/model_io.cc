@@ -1,0 +1,177 @@
+#include "ner/model_io.h"
+
+#include <zlib.h>
+
+#include <cstring>
+#include <sstream>
+
+#include "data/binary_io.h"
+#include "data/error.h"
+#include "data/text_file.h"
+
+namespace ner {
+namespace {
+
+constexpr char kModelMagic[8] = {'N', 'E', 'R', 'M', 'O', 'D', 'E', 'L'};
+constexpr char kCheckpointMagic[8] = {'N', 'E', 'R', 'C', 'K', 'P', 'T', '1'};
+
+// The two kinds of container: what each is called in messages, and its magic.
+struct Kind {
+  const char* magic;
+  const char* name;
+};
+constexpr Kind kModelKind{kModelMagic, "model"};
+constexpr Kind kCheckpointKind{kCheckpointMagic, "checkpoint"};
+
+std::uint32_t crc32_of(const std::string& bytes) {
+  return static_cast<std::uint32_t>(
+      ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+}
+
+// magic | version | size | payload | crc32
+std::string wrap(const Kind& kind, const std::string& payload) {
+  std::ostringstream out;
+  out.write(kind.magic, 8);
+  data::write_pod<std::uint32_t>(out, kModelFormatVersion);
+  data::write_pod<std::uint64_t>(out, payload.size());
+  out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
+  data::write_pod<std::uint32_t>(out, crc32_of(payload));
+  return out.str();
+}
+
+std::string unwrap(const Kind& kind, const Kind& other, const std::string& bytes, const std::string& path) {
+  const std::string what = kind.name;
+  const std::size_t header = 8 + 4 + 8, trailer = 4;
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kind.magic, 8) != 0) {
+    bool is_other = bytes.size() >= 8 && std::memcmp(bytes.data(), other.magic, 8) == 0;
+    throw data::Error(path + ": not a " + what + " file" + (is_other ? std::string(" (it is a ") + other.name + ")" : ""));
+  }
+  if (bytes.size() < header) throw data::Error(path + ": truncated " + what + " file");
+  std::uint32_t version;
+  std::uint64_t size;
+  std::memcpy(&version, bytes.data() + 8, 4);
+  std::memcpy(&size, bytes.data() + 12, 8);
+  if (version > kModelFormatVersion)
+    throw data::Error(path + ": " + what + " format version " + std::to_string(version) + " is newer than this program reads (" +
+                      std::to_string(kModelFormatVersion) + "); update ner");
+  if (version == 0) throw data::Error(path + ": damaged " + what + " file (format version 0)");
+  if (bytes.size() < header + trailer || size != bytes.size() - header - trailer)
+    throw data::Error(path + ": truncated or damaged " + what + " file (" + std::to_string(bytes.size()) + " bytes, expected " +
+                      std::to_string(header + size + trailer) + ")");
+  std::string payload = bytes.substr(header, size);
+  std::uint32_t stored;
+  std::memcpy(&stored, bytes.data() + header + size, 4);
+  if (stored != crc32_of(payload)) throw data::Error(path + ": damaged " + what + " file (checksum mismatch)");
+  return payload;
+}
+
+void write_matrix(std::ostream& out, const nn::Matrix& m) {
+  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(m.rows()));
+  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(m.cols()));
+  for (nn::Index j = 0; j < m.cols(); ++j)
+    for (nn::Index i = 0; i < m.rows(); ++i) data::write_pod<float>(out, static_cast<float>(m(i, j)));
+}
+
+void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, const std::string& name) {
+  auto rows = data::read_pod<std::uint32_t>(in, origin);
+  auto cols = data::read_pod<std::uint32_t>(in, origin);
+  if (rows != m.rows() || cols != m.cols())
+    throw data::Error(origin + ": damaged (" + name + " is " + std::to_string(rows) + "x" + std::to_string(cols) +
+                      ", the configuration needs " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) + ")");
+  for (nn::Index j = 0; j < m.cols(); ++j)
+    for (nn::Index i = 0; i < m.rows(); ++i) m(i, j) = static_cast<nn::Real>(data::read_pod<float>(in, origin));
+}
+
+std::string model_payload(Model& model, const nlohmann::json& summary) {
+  std::ostringstream out;
+  nlohmann::json header = {{"config", model.config().to_json()}, {"summary", summary}};
+  data::write_string(out, header.dump());
+  model.chars().save(out);
+  model.tags().save(out);
+  nn::ParamList params = model.params();
+  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(params.size()));
+  for (const nn::Param* param : params) {
+    data::write_string(out, param->name);
+    write_matrix(out, param->value);
+  }
+  return out.str();
+}
+
+LoadedModel parse_model_payload(const std::string& payload, const std::string& origin) {
+  std::istringstream in(payload);
+  nlohmann::json header = nlohmann::json::parse(data::read_string(in, origin, 1u << 24), nullptr, false);
+  if (header.is_discarded() || !header.is_object() || !header.contains("config"))
+    throw data::Error(origin + ": damaged (unreadable header)");
+  ModelConfig config = ModelConfig::from_json(header["config"], origin);
+  data::Vocab chars = data::Vocab::load(in, origin);
+  data::Vocab tags = data::Vocab::load(in, origin);
+  if (chars.size() < 2 || tags.size() < 1) throw data::Error(origin + ": damaged (empty vocabulary)");
+  LoadedModel loaded;
+  loaded.model = std::make_unique<Model>(config, std::move(chars), std::move(tags));
+  loaded.summary = header.value("summary", nlohmann::json::object());
+  nn::ParamList params = loaded.model->params();
+  auto count = data::read_pod<std::uint32_t>(in, origin);
+  if (count != params.size())
+    throw data::Error(origin + ": damaged (" + std::to_string(count) + " parameters, the configuration needs " +
+                      std::to_string(params.size()) + ")");
+  for (nn::Param* param : params) {
+    std::string name = data::read_string(in, origin);
+    if (name != param->name) throw data::Error(origin + ": damaged (parameter '" + name + "' where '" + param->name + "' belongs)");
+    read_matrix(in, param->value, origin, name);
+  }
+  if (in.peek() != std::char_traits<char>::eof()) throw data::Error(origin + ": damaged (trailing bytes)");
+  return loaded;
+}
+
+}  // namespace
+
+void save_model(Model& model, const nlohmann::json& summary, const std::string& path) {
+  data::write_file_atomically(path, wrap(kModelKind, model_payload(model, summary)));
+}
+
+LoadedModel load_model(const std::string& path) {
+  return parse_model_payload(unwrap(kModelKind, kCheckpointKind, data::read_file(path), path), path);
+}
+
+void save_checkpoint(Model& model, nn::Optimizer& optimizer, const nlohmann::json& state, const std::string& path) {
+  std::ostringstream out;
+  data::write_string(out, model_payload(model, nlohmann::json::object()));
+  nlohmann::json full = state;
+  full["optimizer_steps"] = optimizer.steps();
+  data::write_string(out, full.dump());
+  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(optimizer.first_moments().size()));
+  for (std::size_t p = 0; p < optimizer.first_moments().size(); ++p) {
+    write_matrix(out, optimizer.first_moments()[p]);
+    write_matrix(out, optimizer.second_moments()[p]);
+  }
+  data::write_file_atomically(path, wrap(kCheckpointKind, out.str()));
+}
+
+LoadedCheckpoint load_checkpoint(const std::string& path) {
+  std::istringstream in(unwrap(kCheckpointKind, kModelKind, data::read_file(path), path));
+  LoadedCheckpoint checkpoint;
+  checkpoint.model = parse_model_payload(data::read_string(in, path, 1u << 31), path).model;
+  checkpoint.state = nlohmann::json::parse(data::read_string(in, path, 1u << 30), nullptr, false);
+  if (checkpoint.state.is_discarded() || !checkpoint.state.is_object()) throw data::Error(path + ": damaged (unreadable state)");
+  checkpoint.optimizer_steps = checkpoint.state.value("optimizer_steps", 0L);
+  auto count = data::read_pod<std::uint32_t>(in, path);
+  nn::ParamList params = checkpoint.model->params();
+  if (count != params.size()) throw data::Error(path + ": damaged (optimizer state does not match the model)");
+  for (nn::Param* param : params) {
+    nn::Matrix first(param->value.rows(), param->value.cols()), second;
+    read_matrix(in, first, path, param->name + " (first moment)");
+    // SGD keeps no second moment: its matrix is 0x0.
+    auto rows = data::read_pod<std::uint32_t>(in, path);
+    auto cols = data::read_pod<std::uint32_t>(in, path);
+    if (!((rows == 0 && cols == 0) || (rows == first.rows() && cols == first.cols())))
+      throw data::Error(path + ": damaged (second moment of " + param->name + ")");
+    second.resize(rows, cols);
+    for (nn::Index j = 0; j < second.cols(); ++j)
+      for (nn::Index i = 0; i < second.rows(); ++i) second(i, j) = static_cast<nn::Real>(data::read_pod<float>(in, path));
+    checkpoint.first_moments.push_back(std::move(first));
+    checkpoint.second_moments.push_back(std::move(second));
+  }
+  return checkpoint;
+}
+
+}  // namespace ner

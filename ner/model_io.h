@@ -1,0 +1,44 @@
+// The model file and the training checkpoint.
+//
+// Both are one container: 8-byte magic, u32 format version, u64 payload size, the payload, and the payload's
+// CRC-32 (zlib). Numbers are little-endian; parameters are float32. A model payload holds a JSON header
+// (configuration and training summary), the character and tag vocabularies, and every parameter with its name and
+// shape; a checkpoint payload holds a model payload, the training state as JSON, and the optimizer's moments.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "ner/model.h"
+#include "nn/optimizer.h"
+
+namespace ner {
+
+inline constexpr std::uint32_t kModelFormatVersion = 1;
+
+// Writes the model atomically (temporary file, then rename). `summary` is free-form training information.
+void save_model(Model& model, const nlohmann::json& summary, const std::string& path);
+
+struct LoadedModel {
+  std::unique_ptr<Model> model;
+  nlohmann::json summary;
+};
+
+// Reads and checks a model file: a foreign, truncated, damaged or newer-format file is a data::Error.
+LoadedModel load_model(const std::string& path);
+
+// A checkpoint: the model, the trainer's state as JSON (its own business) and the optimizer's moments.
+void save_checkpoint(Model& model, nn::Optimizer& optimizer, const nlohmann::json& state, const std::string& path);
+
+struct LoadedCheckpoint {
+  std::unique_ptr<Model> model;
+  nlohmann::json state;
+  std::vector<nn::Matrix> first_moments, second_moments;
+  long optimizer_steps = 0;
+};
+
+LoadedCheckpoint load_checkpoint(const std::string& path);
+
+}  // namespace ner

@@ -1,0 +1,54 @@
+// Tagging with a trained model: pre-tokenized sentences (evaluation) and raw text lines of any length (`ner tag`),
+// with entities reported as code-point offsets into the original line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "data/segment.h"
+#include "data/tokenizer.h"
+#include "ner/model.h"
+
+namespace ner {
+
+// Most padded positions (sentences × longest length) in one inference batch, so memory stays bounded.
+inline constexpr std::size_t kMaxBatchPositions = 1 << 15;
+
+// The best tag ids of every sentence, in the given order; sentences are batched by length (at most `batch_size`
+// sentences and kMaxBatchPositions padded positions per batch). Empty sentences get empty paths.
+std::vector<std::vector<int>> predict_tag_ids(Model& model, const std::vector<EncodedSentence>& sentences, std::size_t batch_size);
+
+// The model's tags for tokenized sentences.
+std::vector<std::vector<std::string>> predict_tags(Model& model, const std::vector<std::vector<std::string>>& sentences,
+                                                    std::size_t batch_size);
+
+struct Entity {
+  std::size_t start, end;            // code points of the line, end exclusive
+  std::size_t byte_begin, byte_end;  // the same in bytes
+  std::string type;
+  std::string text;
+};
+
+struct TaggedLine {
+  std::string text;                 // the line as given (without its line break)
+  std::vector<data::Token> tokens;  // every non-whitespace grapheme, with offsets into text
+  std::vector<std::string> tags;    // one per token, in the model's scheme
+  std::vector<Entity> entities;
+};
+
+// Tags raw lines: each line is tokenized, split into sentences of at most the model's max_sentence_tokens, and the
+// sentences of all lines are batched together. Lines must be valid UTF-8.
+class Tagger {
+ public:
+  Tagger(Model& model, std::size_t batch_size) : model_(model), batch_size_(batch_size), segmenter_(model.config().max_sentence_tokens) {}
+
+  std::vector<TaggedLine> tag(const std::vector<std::string>& lines);
+
+ private:
+  Model& model_;
+  std::size_t batch_size_;
+  data::Tokenizer tokenizer_;
+  data::Segmenter segmenter_;
+};
+
+}  // namespace ner

@@ -1,0 +1,218 @@
+#include "ner/trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "data/batching.h"
+#include "data/error.h"
+#include "data/text_file.h"
+#include "ner/model_io.h"
+#include "ner/tagger.h"
+#include "nn/optimizer.h"
+
+namespace ner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Entity types of the corpora, sorted.
+std::vector<std::string> entity_types(const std::vector<const data::Corpus*>& corpora) {
+  std::set<std::string> types;
+  for (const data::Corpus* corpus : corpora)
+    for (const data::Sentence& sentence : corpus->sentences)
+      for (const data::Span& span : data::chunks(sentence.tags)) types.insert(span.type);
+  return {types.begin(), types.end()};
+}
+
+std::unique_ptr<Model> new_model(const data::Corpus& train, const data::Corpus& dev, const ModelConfig& config,
+                                 const TrainConfig& train_config, nn::Rng& rng) {
+  data::Vocab chars;
+  for (const data::Sentence& sentence : train.sentences)
+    for (const std::string& token : sentence.tokens) chars.count(data::normalize_key(token, config.normalize));
+  chars.freeze(train_config.min_char_count);
+  data::Vocab tags = data::Vocab::from_keys(data::tag_set(entity_types({&train, &dev}), config.scheme), /*with_specials=*/false);
+  auto model = std::make_unique<Model>(config, std::move(chars), std::move(tags));
+  model->init(rng);
+  return model;
+}
+
+// Gold tags in the model's scheme (re-derived from conlleval's chunks, so ill-formed input becomes well-formed).
+std::vector<EncodedSentence> encode_corpus(const Model& model, const data::Corpus& corpus) {
+  std::vector<EncodedSentence> encoded;
+  encoded.reserve(corpus.sentences.size());
+  for (const data::Sentence& sentence : corpus.sentences) {
+    EncodedSentence e;
+    e.chars = model.encode_chars(sentence.tokens);
+    e.tags = model.encode_tags(data::convert_tags(sentence.tags, model.config().scheme),
+                               corpus.origin + ":" + std::to_string(sentence.line));
+    encoded.push_back(std::move(e));
+  }
+  return encoded;
+}
+
+Evaluation evaluate(Model& model, const data::Corpus& corpus) {
+  std::vector<std::vector<std::string>> tokens;
+  for (const data::Sentence& sentence : corpus.sentences) tokens.push_back(sentence.tokens);
+  std::vector<std::vector<std::string>> predicted = predict_tags(model, tokens, 64);
+  Evaluation evaluation;
+  for (std::size_t s = 0; s < corpus.sentences.size(); ++s) evaluation.add(corpus.sentences[s].tags, predicted[s]);
+  return evaluation;
+}
+
+nlohmann::json record_json(const EpochRecord& r) {
+  return {{"epoch", r.epoch},           {"loss", r.loss},       {"train_chars_per_s", r.train_chars_per_s},
+          {"dev_precision", r.dev_precision}, {"dev_recall", r.dev_recall}, {"dev_f1", r.dev_f1},
+          {"seconds", r.seconds},       {"learning_rate", r.learning_rate}, {"gradient_norm", r.gradient_norm},
+          {"best", r.best}};
+}
+
+}  // namespace
+
+std::string metrics_line(const EpochRecord& record) { return record_json(record).dump() + "\n"; }
+
+TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
+  auto log = [&](const std::string& line) {
+    if (callbacks.log) callbacks.log(line);
+  };
+  data::Corpus train_corpus = data::read_corpus(job.train_path, job.read);
+  data::Corpus dev_corpus = data::read_corpus(job.dev_path, job.read);
+  std::optional<data::Corpus> test_corpus;
+  if (!job.test_path.empty()) test_corpus = data::read_corpus(job.test_path, job.read);
+
+  // A fresh model, or everything a checkpoint holds.
+  TrainConfig config = job.train;
+  nn::Rng rng(config.seed);
+  std::unique_ptr<Model> model;
+  nlohmann::json state = {{"epoch", 0}, {"best_f1", -1.0}, {"best_epoch", 0}, {"bad_epochs", 0}, {"metrics", nlohmann::json::array()}};
+  std::optional<LoadedCheckpoint> checkpoint;
+  if (!job.resume_path.empty()) {
+    checkpoint = load_checkpoint(job.resume_path);
+    model = std::move(checkpoint->model);
+    state = checkpoint->state;
+    config = TrainConfig::from_json(state.at("train_config"), job.resume_path);
+    rng.set_state(state.at("rng").get<std::string>());
+    log("resuming from " + job.resume_path + " after epoch " + std::to_string(state["epoch"].get<int>()));
+  } else {
+    model = new_model(train_corpus, dev_corpus, job.model, config, rng);
+  }
+  model->set_threads(config.threads);
+  nn::ParamList params = model->params();
+  nn::OptimizerConfig optimizer_config;
+  optimizer_config.kind = config.optimizer;
+  optimizer_config.learning_rate = config.learning_rate;
+  optimizer_config.momentum = config.momentum;
+  optimizer_config.weight_decay = config.weight_decay;
+  nn::Optimizer optimizer(params, optimizer_config);
+  if (checkpoint) {
+    optimizer.set_steps(checkpoint->optimizer_steps);
+    optimizer.first_moments() = checkpoint->first_moments;
+    optimizer.second_moments() = checkpoint->second_moments;
+  }
+
+  std::vector<EncodedSentence> train_data = encode_corpus(*model, train_corpus);
+  std::vector<std::size_t> lengths;
+  std::size_t train_chars = 0;
+  for (const EncodedSentence& s : train_data) {
+    lengths.push_back(s.chars.size());
+    train_chars += s.chars.size();
+  }
+  log("train: " + std::to_string(train_data.size()) + " sentences, " + std::to_string(train_chars) + " characters; " +
+      std::to_string(model->chars().size()) + " character keys, " + std::to_string(model->tags().size()) + " tags (" +
+      data::scheme_name(model->config().scheme) + "), " + std::to_string(nn::count_values(params)) + " parameters");
+
+  auto summary = [&](int epoch, double dev_f1) {
+    return nlohmann::json{{"train", job.train_path},          {"dev", job.dev_path},
+                          {"train_sentences", train_data.size()}, {"train_chars", train_chars},
+                          {"best_epoch", epoch},               {"dev_f1", dev_f1},
+                          {"train_config", config.to_json()}};
+  };
+  std::string metrics;
+  for (const auto& line : state["metrics"]) metrics += line.dump() + "\n";
+
+  TrainResult result;
+  for (int epoch = state["epoch"].get<int>(); epoch < config.epochs; ++epoch) {
+    const auto started = Clock::now();
+    optimizer.set_learning_rate(config.learning_rate / (1 + config.lr_decay * epoch));
+    // Shuffle, bucket by length, shuffle the buckets.
+    std::vector<std::size_t> order(train_data.size());
+    std::iota(order.begin(), order.end(), 0);
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    std::vector<std::vector<std::size_t>> batches = data::length_buckets(order, lengths, static_cast<std::size_t>(config.batch));
+    for (std::size_t i = batches.size(); i > 1; --i) std::swap(batches[i - 1], batches[rng.below(i)]);
+
+    double loss_sum = 0, norm_sum = 0;
+    std::size_t chars_done = 0;
+    std::vector<const EncodedSentence*> members;
+    for (std::size_t b = 0; b < batches.size(); ++b) {
+      members.clear();
+      for (std::size_t index : batches[b]) members.push_back(&train_data[index]);
+      Batch batch(members);
+      nn::zero_grads(params);
+      const double loss = model->train_step(batch, rng);
+      // The gradient of the mean loss over the batch's sentences.
+      const nn::Real scale = nn::Real(1) / static_cast<nn::Real>(members.size());
+      for (nn::Param* p : params) p->grad *= scale;
+      const double norm = nn::clip_grad_norm(params, config.clip);
+      if (!std::isfinite(loss) || !std::isfinite(norm))
+        throw data::Error("training diverged: " + std::string(std::isfinite(loss) ? "gradient norm" : "loss") + " is " +
+                          std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " + std::to_string(epoch + 1) +
+                          ", batch " + std::to_string(b + 1) + " (try a lower --lr or --clip); the best model so far is kept");
+      optimizer.step();
+      loss_sum += loss;
+      norm_sum += norm;
+      for (const EncodedSentence* s : members) chars_done += s->chars.size();
+      if (callbacks.progress) callbacks.progress(chars_done, train_chars, loss_sum / static_cast<double>(chars_done));
+    }
+    const double train_seconds = seconds_since(started);
+
+    Evaluation dev = evaluate(*model, dev_corpus);
+    EpochRecord record;
+    record.epoch = epoch + 1;
+    record.loss = loss_sum / static_cast<double>(train_data.size());
+    record.train_chars_per_s = static_cast<double>(train_chars) / train_seconds;
+    record.dev_precision = dev.total().precision();
+    record.dev_recall = dev.total().recall();
+    record.dev_f1 = dev.total().f1();
+    record.learning_rate = optimizer.learning_rate();
+    record.gradient_norm = norm_sum / static_cast<double>(batches.size());
+    record.best = record.dev_f1 > state["best_f1"].get<double>();
+    if (record.best) {
+      save_model(*model, summary(record.epoch, record.dev_f1), job.model_path);
+      state["best_f1"] = record.dev_f1;
+      state["best_epoch"] = record.epoch;
+      state["bad_epochs"] = 0;
+    } else {
+      state["bad_epochs"] = state["bad_epochs"].get<int>() + 1;
+    }
+    record.seconds = seconds_since(started);
+    state["epoch"] = record.epoch;
+    state["metrics"].push_back(record_json(record));
+    state["train_config"] = config.to_json();
+    state["rng"] = rng.state();
+    metrics += metrics_line(record);
+    if (!job.metrics_path.empty()) data::write_file_atomically(job.metrics_path, metrics);
+    if (!job.checkpoint_path.empty()) save_checkpoint(*model, optimizer, state, job.checkpoint_path);
+    if (callbacks.epoch_done) callbacks.epoch_done(record);
+    if (config.patience > 0 && state["bad_epochs"].get<int>() >= config.patience) {
+      log("early stop: no better dev F1 for " + std::to_string(config.patience) + " epochs");
+      break;
+    }
+  }
+  result.epochs_run = state["epoch"].get<int>();
+  result.best_epoch = state["best_epoch"].get<int>();
+  result.best_dev_f1 = state["best_f1"].get<double>();
+  if (test_corpus && result.best_epoch > 0) {
+    LoadedModel best = load_model(job.model_path);
+    best.model->set_threads(config.threads);
+    result.test = evaluate(*best.model, *test_corpus);
+  }
+  return result;
+}
+
+}  // namespace ner

@@ -1,0 +1,52 @@
+// Training: shuffled length-bucketed minibatches, Adam or SGD with gradient clipping, dev evaluation after every
+// epoch, the best model by dev F1 kept on disk, early stopping, and a checkpoint after every epoch from which
+// --resume continues to exactly the result of an uninterrupted run. The library reports through callbacks and
+// never prints.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "data/corpus.h"
+#include "ner/config.h"
+#include "ner/evaluate.h"
+
+namespace ner {
+
+struct TrainJob {
+  std::string train_path, dev_path, test_path;  // test is optional ("")
+  std::string model_path;
+  std::string metrics_path;     // JSON lines, one record per epoch
+  std::string checkpoint_path;  // written after every epoch
+  std::string resume_path;      // a checkpoint to continue from ("" to start afresh)
+  data::ReadOptions read;
+  ModelConfig model;
+  TrainConfig train;
+};
+
+struct EpochRecord {
+  int epoch = 0;  // 1-based
+  double loss = 0, train_chars_per_s = 0, dev_precision = 0, dev_recall = 0, dev_f1 = 0, seconds = 0;
+  double learning_rate = 0, gradient_norm = 0;
+  bool best = false;
+};
+
+struct TrainCallbacks {
+  std::function<void(const std::string&)> log;                                       // one line, no newline
+  std::function<void(std::size_t chars_done, std::size_t chars_total, double loss)> progress;  // during an epoch
+  std::function<void(const EpochRecord&)> epoch_done;
+};
+
+struct TrainResult {
+  int epochs_run = 0, best_epoch = 0;
+  double best_dev_f1 = 0;
+  std::optional<Evaluation> test;  // the best model on the test file, when one was given
+};
+
+TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks);
+
+// The JSON line of one epoch in the metrics file.
+std::string metrics_line(const EpochRecord& record);
+
+}  // namespace ner
