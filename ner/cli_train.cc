@@ -85,7 +85,9 @@ void add_train_command(CLI::App& app) {
   command->add_option("--min-count", o->job.train.min_char_count, "characters seen fewer times become <unk>")->capture_default_str();
   command->add_option("--seed", o->job.train.seed, "random seed (same seed and threads: same model bytes)")->capture_default_str();
   command->add_option("--threads", o->job.train.threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
-  command->add_option("--resume", o->job.resume_path, "continue from this checkpoint (its settings win)");
+  command->add_option("--resume", o->job.resume_path,
+                      "continue from this checkpoint: give the same settings (only --epochs, --patience and --threads "
+                      "may change); the model's shape comes from the checkpoint");
   command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: MODEL.metrics.jsonl)");
   command->add_option("--checkpoint", o->job.checkpoint_path, "checkpoint written after every epoch (default: MODEL.ckpt)");
   o->corpus.add_to(*command);

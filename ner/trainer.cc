@@ -95,7 +95,14 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     checkpoint = load_checkpoint(job.resume_path);
     model = std::move(checkpoint->model);
     state = checkpoint->state;
-    config = TrainConfig::from_json(state.at("train_config"), job.resume_path);
+    // The run continues only with the settings that shaped it; epochs, patience and threads may change.
+    nlohmann::json saved = TrainConfig::from_json(state.at("train_config"), job.resume_path).to_json();
+    nlohmann::json given = config.to_json();
+    for (const char* free : {"epochs", "patience", "threads"}) saved.erase(free), given.erase(free);
+    for (auto& [key, value] : saved.items())
+      if (given[key] != value)
+        throw data::Error(job.resume_path + ": the checkpoint was trained with " + key + " = " + value.dump() + ", not " +
+                          given[key].dump() + "; resume with the same settings");
     rng.set_state(state.at("rng").get<std::string>());
     log("resuming from " + job.resume_path + " after epoch " + std::to_string(state["epoch"].get<int>()));
   } else {

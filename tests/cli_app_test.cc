@@ -1,0 +1,145 @@
+// train, tag, eval, score and info end to end through the binary, on the small sample shipped in examples/.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "data/utf8.h"
+#include "tests/test_support.h"
+
+namespace {
+
+using test_support::run_ner;
+using test_support::slurp;
+
+const std::string kSample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
+const std::string kSampleText = std::string(NER_SOURCE_DIR) + "/examples/sample.txt";
+
+// A small, fast training run on the sample.
+std::string train_args(const std::string& model, int epochs, const std::string& extra = "") {
+  return "train --train " + kSample + " --dev " + kSample + " --model " + model + " --epochs " + std::to_string(epochs) +
+         " --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --seed 3 " + extra;
+}
+
+class CliApp : public ::testing::Test {
+ protected:
+  std::string dir_ = ::testing::TempDir() + "cli_app_" + std::to_string(::getpid()) + "/";
+  void SetUp() override { ASSERT_EQ(std::system(("mkdir -p " + dir_).c_str()), 0); }
+  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+};
+
+TEST_F(CliApp, TrainWritesModelMetricsAndCheckpoint) {
+  auto result = run_ner(train_args(dir_ + "m.model", 3));
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.err.find("epoch 3/3"), std::string::npos) << result.err;
+  std::istringstream metrics(slurp(dir_ + "m.model.metrics.jsonl"));
+  int records = 0;
+  for (std::string line; std::getline(metrics, line); ++records) {
+    auto record = nlohmann::json::parse(line);
+    for (const char* key : {"epoch", "loss", "train_chars_per_s", "dev_precision", "dev_recall", "dev_f1", "seconds"})
+      EXPECT_TRUE(record.contains(key)) << key;
+    EXPECT_EQ(record["epoch"], records + 1);
+  }
+  EXPECT_EQ(records, 3);
+  EXPECT_FALSE(slurp(dir_ + "m.model.ckpt").empty());
+  auto info = run_ner("info --model " + dir_ + "m.model");
+  EXPECT_EQ(info.status, 0) << info.err;
+  EXPECT_NE(info.out.find("tags:           13 (O B-LOC I-LOC E-LOC S-LOC B-ORG"), std::string::npos) << info.out;
+}
+
+TEST_F(CliApp, SameSeedSameBytesAndResumeMatchesUninterrupted) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "a.model", 4)).status, 0);
+  ASSERT_EQ(run_ner(train_args(dir_ + "b.model", 4)).status, 0);
+  EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "b.model")) << "same seed and threads must give the same bytes";
+  // Two epochs, then resume to four.
+  ASSERT_EQ(run_ner(train_args(dir_ + "c.model", 2)).status, 0);
+  auto resumed = run_ner(train_args(dir_ + "c.model", 4, "--resume " + dir_ + "c.model.ckpt"));
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resuming"), std::string::npos);
+  EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "c.model")) << "resume must end with the uninterrupted run's bytes";
+}
+
+TEST_F(CliApp, TagOffsetsPointAtEntityText) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 30)).status, 0);
+  auto result = run_ner("tag --model " + dir_ + "m.model " + kSampleText);
+  ASSERT_EQ(result.status, 0) << result.err;
+  std::istringstream lines(result.out), inputs(slurp(kSampleText));
+  std::string line, input;
+  std::size_t count = 0, entities = 0;
+  while (std::getline(lines, line)) {
+    ASSERT_TRUE(std::getline(inputs, input));
+    auto record = nlohmann::json::parse(line);
+    EXPECT_EQ(record["text"], input);
+    std::vector<char32_t> text = data::decode_utf8(input);
+    for (const auto& entity : record["entities"]) {
+      std::size_t start = entity["start"], end = entity["end"];
+      ASSERT_LE(end, text.size());
+      std::string piece;
+      for (std::size_t i = start; i < end; ++i) data::append_utf8(text[i], piece);
+      EXPECT_EQ(piece, entity["text"]);
+      ++entities;
+    }
+    ++count;
+  }
+  EXPECT_EQ(count, 8u);
+  EXPECT_GE(entities, 10u) << "30 epochs on 8 sentences should recall most of their 17 entities";
+
+  auto conll = run_ner("tag --format conll --model " + dir_ + "m.model " + kSampleText);
+  EXPECT_EQ(conll.status, 0);
+  EXPECT_EQ(conll.out.substr(0, conll.out.find('\n')).substr(0, 4), "张 ");
+  auto inline_out = run_ner("tag --format inline --model " + dir_ + "m.model " + kSampleText);
+  EXPECT_EQ(inline_out.status, 0);
+  EXPECT_NE(inline_out.out.find("]PER"), std::string::npos) << inline_out.out;
+}
+
+TEST_F(CliApp, EvalPredictionsScoreToTheSameReport) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 5)).status, 0);
+  auto eval = run_ner("eval --model " + dir_ + "m.model " + kSample + " --predictions " + dir_ + "p.txt");
+  ASSERT_EQ(eval.status, 0) << eval.err;
+  EXPECT_EQ(eval.out.rfind("processed 134 tokens with 17 phrases;", 0), 0u) << eval.out;
+  auto score = run_ner("score " + dir_ + "p.txt");
+  EXPECT_EQ(score.status, 0);
+  EXPECT_EQ(score.out, eval.out);
+}
+
+TEST_F(CliApp, LongLinesAndBlankLinesKeepTheirOffsets) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 2)).status, 0);
+  // 600 characters in one line with no punctuation is split internally; blank lines stay blank records.
+  std::string long_line;
+  for (int i = 0; i < 300; ++i) long_line += "张伟";
+  std::ofstream(dir_ + "in.txt") << long_line << "\n\n  \n";
+  auto result = run_ner("tag --model " + dir_ + "m.model " + dir_ + "in.txt");
+  ASSERT_EQ(result.status, 0) << result.err;
+  std::istringstream lines(result.out);
+  std::string line;
+  std::vector<nlohmann::json> records;
+  while (std::getline(lines, line)) records.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0]["text"], long_line);
+  for (const auto& entity : records[0]["entities"]) EXPECT_LE(entity["end"].get<std::size_t>(), 600u);
+  EXPECT_EQ(records[1]["text"], "");
+  EXPECT_EQ(records[2]["entities"].size(), 0u);
+}
+
+TEST_F(CliApp, OutputFileIsWrittenAtomicallyAndErrorsLeaveNone) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 1)).status, 0);
+  std::ofstream(dir_ + "bad.txt", std::ios::binary) << "张伟\n\xFF\n";
+  auto result = run_ner("tag --model " + dir_ + "m.model " + dir_ + "bad.txt --output " + dir_ + "out.jsonl");
+  EXPECT_EQ(result.status, 1);
+  EXPECT_EQ(result.err, "ner: error: " + dir_ + "bad.txt:2: invalid UTF-8 (byte 0xFF) at byte offset 7\n");
+  EXPECT_TRUE(slurp(dir_ + "out.jsonl").empty());
+  EXPECT_EQ(std::system(("ls " + dir_ + " | grep -q tmp").c_str()) == 0, false) << "no temporary file left behind";
+}
+
+TEST_F(CliApp, EvalRefusesTypesTheModelDoesNotKnow) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 1)).status, 0);
+  std::ofstream(dir_ + "gold.bio") << "张 B-PER\n伟 I-PER\n\n北 B-GPE\n";
+  auto result = run_ner("eval --model " + dir_ + "m.model " + dir_ + "gold.bio");
+  EXPECT_EQ(result.status, 1);
+  EXPECT_EQ(result.err, "ner: error: " + dir_ + "gold.bio:4: entity type GPE is not one the model knows (LOC, ORG, PER)\n");
+}
+
+}  // namespace
