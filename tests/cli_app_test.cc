@@ -26,7 +26,7 @@ std::string train_args(const std::string& model, int epochs, const std::string& 
 
 class CliApp : public ::testing::Test {
  protected:
-  std::string dir_ = ::testing::TempDir() + "cli_app_" + std::to_string(::getpid()) + "/";
+  std::string dir_ = test_support::temp_path("dir") + "/";
   void SetUp() override { ASSERT_EQ(std::system(("mkdir -p " + dir_).c_str()), 0); }
   void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
 };

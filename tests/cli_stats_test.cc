@@ -10,7 +10,7 @@ namespace {
 using test_support::run_ner;
 
 std::string write_temp(const std::string& name, const std::string& contents) {
-  std::string path = ::testing::TempDir() + name;
+  std::string path = test_support::temp_path(name);
   std::ofstream(path, std::ios::binary) << contents;
   return path;
 }

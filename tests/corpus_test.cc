@@ -9,6 +9,7 @@
 #include "data/conll.h"
 #include "data/error.h"
 #include "data/jsonl.h"
+#include "tests/test_support.h"
 
 namespace data {
 namespace {
@@ -108,7 +109,7 @@ TEST(Jsonl, FormatRoundTripsThroughConll) {
 
 class CorpusFile : public ::testing::Test {
  protected:
-  std::string path_ = ::testing::TempDir() + "corpus_test.txt";
+  std::string path_ = test_support::temp_path("txt");
   void write(const std::string& contents) { std::ofstream(path_, std::ios::binary) << contents; }
   void TearDown() override { std::remove(path_.c_str()); }
 };

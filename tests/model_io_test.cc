@@ -37,7 +37,7 @@ std::string error_of(const std::string& path) {
 
 class ModelFile : public ::testing::Test {
  protected:
-  std::string path_ = ::testing::TempDir() + "model_io_test.model";
+  std::string path_ = test_support::temp_path("model");
   void TearDown() override { std::remove(path_.c_str()); }
   void write(const std::string& bytes) { std::ofstream(path_, std::ios::binary) << bytes; }
 };

@@ -7,6 +7,9 @@
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
 
 namespace test_support {
 
@@ -20,6 +23,12 @@ inline std::string corpora_dir() {
 
 #define SKIP_WITHOUT_CORPORA(dir)                                                                          \
   if ((dir).empty()) GTEST_SKIP() << "real corpora not found: set NER_DATA or put them in ../shared/data"
+
+// A temporary path of this test's own (ctest runs tests in parallel processes): TempDir/Suite.Test.PID.suffix
+inline std::string temp_path(const std::string& suffix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return ::testing::TempDir() + info->test_suite_name() + "." + info->name() + "." + std::to_string(::getpid()) + "." + suffix;
+}
 
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
