@@ -64,6 +64,15 @@ void add_train_command(CLI::App& app) {
   command->add_option("--layers", o->job.model.layers, "stacked bidirectional layers")->capture_default_str()->check(CLI::Range(1, 8));
   command->add_option("--hidden", o->job.model.hidden, "units per direction")->capture_default_str()->check(CLI::Range(1, 4096));
   command->add_option("--char-dim", o->job.model.char_dim, "character embedding size")->capture_default_str()->check(CLI::Range(1, 4096));
+  command->add_option("--bigram-dim", o->job.model.bigram_dim, "character-bigram embedding size (0: no bigram features)")
+      ->capture_default_str()->check(CLI::Range(0, 4096));
+  command->add_option("--lexicon", o->job.lexicon_path,
+                      "word dictionary ('word frequency' per line, e.g. jieba's dict.txt) for lexicon features: each "
+                      "character gets the words it begins, is inside, ends or forms, weighted by frequency");
+  command->add_option("--lexicon-dim", o->job.model.lexicon_dim, "lexicon word embedding size (default 50 with --lexicon)")
+      ->check(CLI::Range(0, 4096));
+  command->add_option("--char-vectors", o->job.char_vectors_path, "pretrained character vectors (word2vec text format)");
+  command->add_option("--bigram-vectors", o->job.bigram_vectors_path, "pretrained bigram vectors (word2vec text format)");
   command->add_flag("--peepholes", o->job.model.peepholes, "LSTM peephole connections");
   command->add_option("--scheme", o->scheme, "tag scheme the model predicts: BIOES or BIO (any input scheme is converted)")
       ->capture_default_str();
@@ -94,6 +103,7 @@ void add_train_command(CLI::App& app) {
   command->callback([o] {
     TrainJob job = o->job;
     job.read = o->corpus.read_options();
+    if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = 50;
     job.model.cell = parse_cell(o->cell);
     job.model.scheme = data::parse_scheme(o->scheme);
     if (job.model.scheme == data::Scheme::kBmes) job.model.scheme = data::Scheme::kBioes;  // the same scheme

@@ -23,6 +23,8 @@ nlohmann::json ModelConfig::to_json() const {
           {"layers", layers},
           {"hidden", hidden},
           {"char_dim", char_dim},
+          {"bigram_dim", bigram_dim},
+          {"lexicon_dim", lexicon_dim},
           {"dropout", dropout},
           {"peepholes", peepholes},
           {"constrained", constrained},
@@ -51,6 +53,8 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   config.layers = field<int>(json, "layers", origin);
   config.hidden = field<int>(json, "hidden", origin);
   config.char_dim = field<int>(json, "char_dim", origin);
+  config.bigram_dim = field<int>(json, "bigram_dim", origin);
+  config.lexicon_dim = field<int>(json, "lexicon_dim", origin);
   config.dropout = field<double>(json, "dropout", origin);
   config.peepholes = field<bool>(json, "peepholes", origin);
   config.constrained = field<bool>(json, "constrained", origin);
@@ -60,7 +64,8 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   config.normalize.case_fold = field<bool>(normalize, "case_fold", origin);
   config.normalize.digit_class = field<bool>(normalize, "digit_class", origin);
   config.max_sentence_tokens = field<std::size_t>(json, "max_sentence_tokens", origin);
-  if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.max_sentence_tokens < 1)
+  if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.bigram_dim < 0 || config.lexicon_dim < 0 ||
+      config.max_sentence_tokens < 1)
     throw data::Error(origin + ": damaged configuration (sizes must be positive)");
   return config;
 }

@@ -1,6 +1,6 @@
 #include "ner/model.h"
 
-#include <algorithm>
+#include <cmath>
 
 #include "data/error.h"
 
@@ -12,47 +12,87 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
         for (const EncodedSentence* s : sentences) lengths.push_back(static_cast<int>(s->chars.size()));
         return lengths;
       }()) {
-  const nn::Index B = shape.B;
-  const bool tagged = !sentences.front()->tags.empty();
-  chars.assign(static_cast<std::size_t>(shape.columns()), data::Vocab::kPad);
-  if (tagged) tags.assign(chars.size(), 0);
-  for (nn::Index b = 0; b < B; ++b) {
-    const EncodedSentence& s = *sentences[static_cast<std::size_t>(b)];
+  const std::size_t B = static_cast<std::size_t>(shape.B), N = static_cast<std::size_t>(shape.columns());
+  const EncodedSentence& first = *sentences.front();
+  chars.assign(N, data::Vocab::kPad);
+  if (!first.tags.empty()) tags.assign(N, 0);
+  if (!first.left_bigrams.empty()) {
+    left_bigrams.assign(N, data::Vocab::kPad);
+    right_bigrams.assign(N, data::Vocab::kPad);
+  }
+  for (std::size_t b = 0; b < B; ++b) {
+    const EncodedSentence& s = *sentences[b];
     for (std::size_t t = 0; t < s.chars.size(); ++t) {
-      const std::size_t col = t * static_cast<std::size_t>(B) + static_cast<std::size_t>(b);
+      const std::size_t col = t * B + b;
       chars[col] = s.chars[t];
-      if (tagged) tags[col] = s.tags[t];
+      if (!tags.empty()) tags[col] = s.tags[t];
+      if (!left_bigrams.empty()) {
+        left_bigrams[col] = s.left_bigrams[t];
+        right_bigrams[col] = s.right_bigrams[t];
+      }
+    }
+  }
+  if (!first.lexicon.empty()) {
+    // Bags in column order; padding gets empty bags (zero vectors).
+    lexicon.groups = kLexiconGroups;
+    static const std::vector<std::pair<int, nn::Real>> kEmpty;
+    for (std::size_t col = 0; col < N; ++col) {
+      const std::size_t t = col / B, b = col % B;
+      const EncodedSentence& s = *sentences[b];
+      for (int g = 0; g < kLexiconGroups; ++g)
+        lexicon.add_bag(t < s.chars.size() ? s.lexicon[t * kLexiconGroups + static_cast<std::size_t>(g)] : kEmpty);
     }
   }
 }
 
-Model::Model(const ModelConfig& config, data::Vocab chars, data::Vocab tags)
+std::vector<std::string> left_bigram_keys(const std::vector<std::string>& keys) {
+  std::vector<std::string> bigrams;
+  for (std::size_t i = 0; i < keys.size(); ++i) bigrams.push_back((i == 0 ? std::string("<s>") : keys[i - 1]) + keys[i]);
+  return bigrams;
+}
+
+std::vector<std::string> right_bigram_keys(const std::vector<std::string>& keys) {
+  std::vector<std::string> bigrams;
+  for (std::size_t i = 0; i < keys.size(); ++i) bigrams.push_back(keys[i] + (i + 1 == keys.size() ? std::string("</s>") : keys[i + 1]));
+  return bigrams;
+}
+
+Model::Model(const ModelConfig& config, Vocabularies vocabularies)
     : config_(config),
-      chars_(std::move(chars)),
-      tags_(std::move(tags)),
-      embedding_("embedding", static_cast<nn::Index>(chars_.size()), config.char_dim),
+      vocab_(std::move(vocabularies)),
+      embedding_("embedding", static_cast<nn::Index>(vocab_.chars.size()), config.char_dim),
+      bigram_embedding_("bigram_embedding", static_cast<nn::Index>(vocab_.bigrams.size()), config.bigram_dim),
+      word_embedding_("word_embedding", static_cast<nn::Index>(vocab_.words.size()), config.lexicon_dim),
       embedding_dropout_(static_cast<nn::Real>(config.dropout)),
-      rnn_(config.cell, "rnn", config.char_dim, config.hidden, config.layers, static_cast<nn::Real>(config.dropout),
-           config.peepholes),
+      rnn_(config.cell, "rnn", input_dim(), config.hidden, config.layers, static_cast<nn::Real>(config.dropout), config.peepholes),
       output_dropout_(static_cast<nn::Real>(config.dropout)),
-      output_("output", 2 * config.hidden, static_cast<nn::Index>(tags_.size())),
-      crf_("crf", static_cast<nn::Index>(tags_.size())) {
+      output_("output", 2 * config.hidden, static_cast<nn::Index>(vocab_.tags.size())),
+      crf_("crf", static_cast<nn::Index>(vocab_.tags.size())) {
+  if (config.bigram_dim > 0 && vocab_.bigrams.size() < 2) throw data::Error("bigram features need a bigram vocabulary");
+  if (config.lexicon_dim > 0 && (vocab_.lexicon.size() == 0 || !vocab_.words.contains(kNoWord)))
+    throw data::Error("lexicon features need a dictionary");
   if (config.constrained) {
-    const nn::Index L = static_cast<nn::Index>(tags_.size());
+    const nn::Index L = static_cast<nn::Index>(vocab_.tags.size());
     nn::BoolMatrix allowed(L, L);
     nn::BoolVector start(L), end(L);
     for (nn::Index i = 0; i < L; ++i) {
-      start(i) = data::can_start(tags_.key(static_cast<int>(i)), config.scheme);
-      end(i) = data::can_end(tags_.key(static_cast<int>(i)), config.scheme);
-      for (nn::Index j = 0; j < L; ++j)
-        allowed(i, j) = data::can_follow(tags_.key(static_cast<int>(i)), tags_.key(static_cast<int>(j)), config.scheme);
+      const std::string& from = vocab_.tags.key(static_cast<int>(i));
+      start(i) = data::can_start(from, config.scheme);
+      end(i) = data::can_end(from, config.scheme);
+      for (nn::Index j = 0; j < L; ++j) allowed(i, j) = data::can_follow(from, vocab_.tags.key(static_cast<int>(j)), config.scheme);
     }
     crf_.constrain(allowed, start, end);
   }
 }
 
+nn::Index Model::input_dim() const {
+  return config_.char_dim + 2 * config_.bigram_dim + kLexiconGroups * config_.lexicon_dim;
+}
+
 void Model::init(nn::Rng& rng) {
   embedding_.init(rng);
+  if (config_.bigram_dim > 0) bigram_embedding_.init(rng);
+  if (config_.lexicon_dim > 0) word_embedding_.init(rng);
   rnn_.init(rng);
   output_.init(rng);
   crf_.init(rng);
@@ -60,6 +100,8 @@ void Model::init(nn::Rng& rng) {
 
 nn::ParamList Model::params() {
   nn::ParamList list = embedding_.params();
+  if (config_.bigram_dim > 0) nn::append(list, bigram_embedding_.params());
+  if (config_.lexicon_dim > 0) nn::append(list, word_embedding_.params());
   nn::append(list, rnn_.params());
   nn::append(list, output_.params());
   nn::append(list, crf_.params());
@@ -68,18 +110,58 @@ nn::ParamList Model::params() {
 
 void Model::set_threads(int threads) { rnn_.set_parallel(threads >= 2); }
 
-std::vector<int> Model::encode_chars(const std::vector<std::string>& tokens) const {
-  std::vector<int> ids;
-  ids.reserve(tokens.size());
-  for (const std::string& token : tokens) ids.push_back(chars_.id(data::normalize_key(token, config_.normalize)));
-  return ids;
+std::vector<std::string> Model::keys_of(const std::vector<std::string>& tokens) const {
+  std::vector<std::string> keys;
+  keys.reserve(tokens.size());
+  for (const std::string& token : tokens) keys.push_back(data::normalize_key(token, config_.normalize));
+  return keys;
+}
+
+EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
+  EncodedSentence e;
+  std::vector<std::string> keys = keys_of(tokens);
+  for (const std::string& key : keys) e.chars.push_back(vocab_.chars.id(key));
+  if (config_.bigram_dim > 0) {
+    for (const std::string& key : left_bigram_keys(keys)) e.left_bigrams.push_back(vocab_.bigrams.id(key));
+    for (const std::string& key : right_bigram_keys(keys)) e.right_bigrams.push_back(vocab_.bigrams.id(key));
+  }
+  if (config_.lexicon_dim > 0) {
+    // Each matched word joins the groups of its characters (B: first, M: inside, E: last, S: a one-character word)
+    // with weight z = 1 + ln(1 + frequency); each character's weights are then scaled by 4 / Σz over its groups.
+    e.lexicon.assign(keys.size() * kLexiconGroups, {});
+    std::vector<double> total(keys.size(), 0.0);
+    for (const data::Lexicon::Match& m : vocab_.lexicon.match(keys)) {
+      const int id = vocab_.words.id(vocab_.lexicon.word(m.word));
+      const double z = 1 + std::log1p(vocab_.lexicon.frequency(m.word));
+      auto join = [&](std::size_t position, int group) {
+        e.lexicon[position * kLexiconGroups + static_cast<std::size_t>(group)].push_back({id, static_cast<nn::Real>(z)});
+        total[position] += z;
+      };
+      if (m.end - m.begin == 1) {
+        join(m.begin, 3);
+        continue;
+      }
+      join(m.begin, 0);
+      for (std::size_t p = m.begin + 1; p + 1 < m.end; ++p) join(p, 1);
+      join(m.end - 1, 2);
+    }
+    const int none = vocab_.words.id(kNoWord);
+    for (std::size_t p = 0; p < keys.size(); ++p)
+      for (int g = 0; g < kLexiconGroups; ++g) {
+        auto& bag = e.lexicon[p * kLexiconGroups + static_cast<std::size_t>(g)];
+        if (bag.empty()) bag.push_back({none, nn::Real(1)});
+        else
+          for (auto& member : bag) member.second = static_cast<nn::Real>(kLexiconGroups * member.second / total[p]);
+      }
+  }
+  return e;
 }
 
 std::vector<int> Model::encode_tags(const std::vector<std::string>& tags, const std::string& where) const {
   std::vector<int> ids;
   ids.reserve(tags.size());
   for (const std::string& tag : tags) {
-    int id = tags_.id(tag);
+    int id = vocab_.tags.id(tag);
     if (id == data::Vocab::kMissing) throw data::Error(where + ": tag " + tag + " is not one of the model's tags");
     ids.push_back(id);
   }
@@ -87,7 +169,21 @@ std::vector<int> Model::encode_tags(const std::vector<std::string>& tags, const 
 }
 
 void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
-  embedding_.forward(batch.chars, embedded_);
+  // embedded = [E_char(c); E_bigram(left); E_bigram(right); lexicon bags]
+  const nn::Index N = batch.shape.columns(), E = config_.char_dim, Db = config_.bigram_dim;
+  embedded_.resize(input_dim(), N);
+  embedding_.forward(batch.chars, char_part_);
+  embedded_.topRows(E) = char_part_;
+  if (Db > 0) {
+    bigram_embedding_.forward(batch.left_bigrams, left_part_);
+    bigram_embedding_.forward(batch.right_bigrams, right_part_);
+    embedded_.middleRows(E, Db) = left_part_;
+    embedded_.middleRows(E + Db, Db) = right_part_;
+  }
+  if (config_.lexicon_dim > 0) {
+    word_embedding_.forward(batch.lexicon, lexicon_part_);
+    embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim) = lexicon_part_;
+  }
   embedding_dropout_.forward(embedded_, dropped_embedded_, training, rng);
   rnn_.forward(dropped_embedded_, batch.shape, training, rng, hidden_);
   output_dropout_.forward(hidden_, dropped_hidden_, training, rng);
@@ -105,7 +201,14 @@ double Model::train_step(const Batch& batch, nn::Rng& rng) {
   d_embedded_.setZero(dropped_embedded_.rows(), dropped_embedded_.cols());
   rnn_.backward(dropped_embedded_, batch.shape, d_hidden_, d_embedded_);
   embedding_dropout_.backward(d_embedded_, d_embedded_);
-  embedding_.backward(batch.chars, d_embedded_);
+  const nn::Index E = config_.char_dim, Db = config_.bigram_dim;
+  embedding_.backward(batch.chars, d_embedded_.topRows(E));
+  if (Db > 0) {
+    bigram_embedding_.backward(batch.left_bigrams, d_embedded_.middleRows(E, Db));
+    bigram_embedding_.backward(batch.right_bigrams, d_embedded_.middleRows(E + Db, Db));
+  }
+  if (config_.lexicon_dim > 0)
+    word_embedding_.backward(batch.lexicon, d_embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim));
   return loss;
 }
 

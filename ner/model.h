@@ -1,12 +1,15 @@
-// The tagger network: Embedding → Dropout → N × BiRNN (LSTM|GRU|RNN) → Dropout → Linear → CRF, with the
-// vocabularies that turn characters and tags into ids.
+// The tagger network: [character embedding; left and right character-bigram embeddings; lexicon word bags] →
+// Dropout → N × BiRNN (LSTM|GRU|RNN) → Dropout → Linear → CRF, with the vocabularies and dictionary that turn
+// text into ids. Bigram and lexicon features are optional (their sizes in the configuration are 0 when off).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "data/lexicon.h"
 #include "data/vocab.h"
 #include "ner/config.h"
+#include "nn/bag_embedding.h"
 #include "nn/crf.h"
 #include "nn/dropout.h"
 #include "nn/embedding.h"
@@ -16,10 +19,25 @@
 
 namespace ner {
 
+// Everything that maps text to ids.
+struct Vocabularies {
+  data::Vocab chars;
+  data::Vocab tags{/*with_specials=*/false};
+  data::Vocab bigrams;   // empty unless bigram features are on
+  data::Lexicon lexicon;  // empty unless lexicon features are on
+  data::Vocab words;     // lexicon words with embeddings (others are <unk>); "<none>" marks an empty group
+};
+
+inline const std::string kNoWord = "<none>";
+inline constexpr int kLexiconGroups = 4;  // the words a character begins, is inside, ends, is alone
+
 // A sentence as ids; `tags` is empty when the gold tags are unknown.
 struct EncodedSentence {
   std::vector<int> chars;
   std::vector<int> tags;
+  std::vector<int> left_bigrams, right_bigrams;  // (c_{i−1} c_i) and (c_i c_{i+1}); empty without bigram features
+  // Per character and group, the matched words and their weights; empty without lexicon features.
+  std::vector<std::vector<std::pair<int, nn::Real>>> lexicon;  // (length * kLexiconGroups)
 };
 
 // Sentences padded into one time-major batch (column t*B + b; padding is id 0).
@@ -29,11 +47,18 @@ struct Batch {
   nn::SequenceBatch shape;
   std::vector<int> chars;  // (T*B)
   std::vector<int> tags;   // (T*B), empty when the sentences have no tags
+  std::vector<int> left_bigrams, right_bigrams;  // (T*B), empty without bigram features
+  nn::Bags lexicon;        // T*B positions × kLexiconGroups, empty without lexicon features
 };
+
+// Bigram keys of a sentence's character keys: left (c_{i−1} c_i, "<s>" before the first) and right (c_i c_{i+1},
+// "</s>" after the last).
+std::vector<std::string> left_bigram_keys(const std::vector<std::string>& keys);
+std::vector<std::string> right_bigram_keys(const std::vector<std::string>& keys);
 
 class Model {
  public:
-  Model(const ModelConfig& config, data::Vocab chars, data::Vocab tags);
+  Model(const ModelConfig& config, Vocabularies vocabularies);
 
   void init(nn::Rng& rng);
   nn::ParamList params();
@@ -41,13 +66,20 @@ class Model {
   void set_threads(int threads);
 
   const ModelConfig& config() const { return config_; }
-  const data::Vocab& chars() const { return chars_; }
-  const data::Vocab& tags() const { return tags_; }
+  const Vocabularies& vocabularies() const { return vocab_; }
+  const data::Vocab& chars() const { return vocab_.chars; }
+  const data::Vocab& tags() const { return vocab_.tags; }
 
-  // Character ids of tokens (by normalized key; unknown characters are <unk>).
-  std::vector<int> encode_chars(const std::vector<std::string>& tokens) const;
+  // The character keys of tokens (normalized).
+  std::vector<std::string> keys_of(const std::vector<std::string>& tokens) const;
+  // Every input feature of a tokenized sentence (tags left empty).
+  EncodedSentence encode(const std::vector<std::string>& tokens) const;
   // Tag ids of tags in the model's scheme; a tag the model does not know is a data::Error naming `where`.
   std::vector<int> encode_tags(const std::vector<std::string>& tags, const std::string& where) const;
+
+  // Tables of the embeddings, for loading pretrained vectors.
+  nn::Param& char_table() { return embedding_.table(); }
+  nn::Param& bigram_table() { return bigram_embedding_.table(); }
 
   // Forward with dropout, CRF negative log-likelihood summed over the batch, backward: adds the gradients into
   // the parameters and returns the loss.
@@ -56,12 +88,15 @@ class Model {
   std::vector<std::vector<int>> predict(const Batch& batch);
 
  private:
-  // emissions_ = Linear(drop(RNN(drop(Embedding(chars)))))
+  // emissions_ = Linear(drop(RNN(drop([embeddings]))))
   void forward(const Batch& batch, bool training, nn::Rng& rng);
+  nn::Index input_dim() const;
 
   ModelConfig config_;
-  data::Vocab chars_, tags_;
+  Vocabularies vocab_;
   nn::Embedding embedding_;
+  nn::Embedding bigram_embedding_;
+  nn::BagEmbedding word_embedding_;
   nn::Dropout embedding_dropout_;
   nn::Stacked rnn_;
   nn::Dropout output_dropout_;
@@ -69,9 +104,10 @@ class Model {
   nn::Crf crf_;
 
   // Workspace, reused across batches.
-  nn::Matrix embedded_, dropped_embedded_;  // (E, T*B)
-  nn::Matrix hidden_, dropped_hidden_;      // (2H, T*B)
-  nn::Matrix emissions_;                    // (L, T*B)
+  nn::Matrix char_part_, left_part_, right_part_, lexicon_part_;  // (E, T*B), (Db, T*B) ×2, (4·Dl, T*B)
+  nn::Matrix embedded_, dropped_embedded_;                        // (E + 2·Db + 4·Dl, T*B)
+  nn::Matrix hidden_, dropped_hidden_;                            // (2H, T*B)
+  nn::Matrix emissions_;                                          // (L, T*B)
   nn::Matrix d_emissions_, d_hidden_, d_embedded_;
 };
 

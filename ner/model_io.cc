@@ -86,8 +86,14 @@ std::string model_payload(Model& model, const nlohmann::json& summary) {
   std::ostringstream out;
   nlohmann::json header = {{"config", model.config().to_json()}, {"summary", summary}};
   data::write_string(out, header.dump());
-  model.chars().save(out);
-  model.tags().save(out);
+  const Vocabularies& vocab = model.vocabularies();
+  vocab.chars.save(out);
+  vocab.tags.save(out);
+  if (model.config().bigram_dim > 0) vocab.bigrams.save(out);
+  if (model.config().lexicon_dim > 0) {
+    vocab.lexicon.save(out);
+    vocab.words.save(out);
+  }
   nn::ParamList params = model.params();
   data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(params.size()));
   for (const nn::Param* param : params) {
@@ -103,11 +109,21 @@ LoadedModel parse_model_payload(const std::string& payload, const std::string& o
   if (header.is_discarded() || !header.is_object() || !header.contains("config"))
     throw data::Error(origin + ": damaged (unreadable header)");
   ModelConfig config = ModelConfig::from_json(header["config"], origin);
-  data::Vocab chars = data::Vocab::load(in, origin);
-  data::Vocab tags = data::Vocab::load(in, origin);
-  if (chars.size() < 2 || tags.size() < 1) throw data::Error(origin + ": damaged (empty vocabulary)");
+  Vocabularies vocab;
+  vocab.chars = data::Vocab::load(in, origin);
+  vocab.tags = data::Vocab::load(in, origin);
+  if (vocab.chars.size() < 2 || vocab.tags.size() < 1) throw data::Error(origin + ": damaged (empty vocabulary)");
+  if (config.bigram_dim > 0) vocab.bigrams = data::Vocab::load(in, origin);
+  if (config.lexicon_dim > 0) {
+    vocab.lexicon = data::Lexicon::load(in, origin);
+    vocab.words = data::Vocab::load(in, origin);
+  }
   LoadedModel loaded;
-  loaded.model = std::make_unique<Model>(config, std::move(chars), std::move(tags));
+  try {
+    loaded.model = std::make_unique<Model>(config, std::move(vocab));
+  } catch (const data::Error& e) {
+    throw data::Error(origin + ": damaged (" + e.what() + ")");
+  }
   loaded.summary = header.value("summary", nlohmann::json::object());
   nn::ParamList params = loaded.model->params();
   auto count = data::read_pod<std::uint32_t>(in, origin);

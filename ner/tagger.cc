@@ -36,7 +36,7 @@ std::vector<std::vector<int>> predict_tag_ids(Model& model, const std::vector<En
 std::vector<std::vector<std::string>> predict_tags(Model& model, const std::vector<std::vector<std::string>>& sentences,
                                                     std::size_t batch_size) {
   std::vector<EncodedSentence> encoded(sentences.size());
-  for (std::size_t s = 0; s < sentences.size(); ++s) encoded[s].chars = model.encode_chars(sentences[s]);
+  for (std::size_t s = 0; s < sentences.size(); ++s) encoded[s] = model.encode(sentences[s]);
   std::vector<std::vector<std::string>> tags(sentences.size());
   std::vector<std::vector<int>> paths = predict_tag_ids(model, encoded, batch_size);
   for (std::size_t s = 0; s < sentences.size(); ++s)

@@ -10,6 +10,7 @@
 #include "data/batching.h"
 #include "data/error.h"
 #include "data/text_file.h"
+#include "data/vectors.h"
 #include "ner/model_io.h"
 #include "ner/tagger.h"
 #include "nn/optimizer.h"
@@ -30,15 +31,60 @@ std::vector<std::string> entity_types(const std::vector<const data::Corpus*>& co
   return {types.begin(), types.end()};
 }
 
-std::unique_ptr<Model> new_model(const data::Corpus& train, const data::Corpus& dev, const ModelConfig& config,
+// Adds every key of pretrained vectors to `vocab`; the vectors are copied into the table after init.
+data::Vectors extend_with_vectors(const std::string& path, data::Vocab& vocab, int dim, const char* what) {
+  data::Vectors vectors;
+  if (path.empty()) return vectors;
+  vectors = data::read_vectors(path);
+  if (static_cast<int>(vectors.dim) != dim)
+    throw data::Error(path + ": " + std::to_string(vectors.dim) + "-dimensional vectors, but the " + what + " size is " +
+                      std::to_string(dim));
+  for (const std::string& key : vectors.keys) vocab.add(key);
+  return vectors;
+}
+
+void copy_vectors(const data::Vectors& vectors, const data::Vocab& vocab, nn::Param& table) {
+  for (std::size_t k = 0; k < vectors.keys.size(); ++k)
+    table.value.col(vocab.id(vectors.keys[k])) = Eigen::Map<const Eigen::VectorXf>(vectors.values[k].data(), table.value.rows()).cast<nn::Real>();
+}
+
+std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev,
                                  const TrainConfig& train_config, nn::Rng& rng) {
-  data::Vocab chars;
-  for (const data::Sentence& sentence : train.sentences)
-    for (const std::string& token : sentence.tokens) chars.count(data::normalize_key(token, config.normalize));
-  chars.freeze(train_config.min_char_count);
-  data::Vocab tags = data::Vocab::from_keys(data::tag_set(entity_types({&train, &dev}), config.scheme), /*with_specials=*/false);
-  auto model = std::make_unique<Model>(config, std::move(chars), std::move(tags));
+  const ModelConfig& config = job.model;
+  Vocabularies vocab;
+  vocab.tags = data::Vocab::from_keys(data::tag_set(entity_types({&train, &dev}), config.scheme), /*with_specials=*/false);
+  if (config.lexicon_dim > 0) {
+    if (job.lexicon_path.empty()) throw data::Error("lexicon features need a dictionary: give --lexicon FILE");
+    vocab.lexicon = data::Lexicon::read(job.lexicon_path, config.normalize);
+  }
+  // Characters, bigrams and the dictionary words found in the training text.
+  for (const data::Sentence& sentence : train.sentences) {
+    std::vector<std::string> keys;
+    for (const std::string& token : sentence.tokens) keys.push_back(data::normalize_key(token, config.normalize));
+    for (const std::string& key : keys) vocab.chars.count(key);
+    if (config.bigram_dim > 0) {
+      for (const std::string& key : left_bigram_keys(keys)) vocab.bigrams.count(key);
+      vocab.bigrams.count(right_bigram_keys(keys).back());
+    }
+    if (config.lexicon_dim > 0)
+      for (const data::Lexicon::Match& m : vocab.lexicon.match(keys)) vocab.words.count(vocab.lexicon.word(m.word));
+  }
+  vocab.chars.freeze(train_config.min_char_count);
+  if (config.bigram_dim > 0) vocab.bigrams.freeze(train_config.min_char_count);
+  if (config.lexicon_dim > 0) {
+    vocab.words.freeze(1);
+    vocab.words.add(kNoWord);
+  }
+  data::Vectors char_vectors = extend_with_vectors(job.char_vectors_path, vocab.chars, config.char_dim, "--char-dim");
+  data::Vectors bigram_vectors;
+  if (!job.bigram_vectors_path.empty()) {
+    if (config.bigram_dim == 0) throw data::Error("--bigram-vectors needs bigram features: give --bigram-dim");
+    bigram_vectors = extend_with_vectors(job.bigram_vectors_path, vocab.bigrams, config.bigram_dim, "--bigram-dim");
+  }
+  auto model = std::make_unique<Model>(config, std::move(vocab));
   model->init(rng);
+  copy_vectors(char_vectors, model->chars(), model->char_table());
+  if (config.bigram_dim > 0) copy_vectors(bigram_vectors, model->vocabularies().bigrams, model->bigram_table());
   return model;
 }
 
@@ -47,8 +93,7 @@ std::vector<EncodedSentence> encode_corpus(const Model& model, const data::Corpu
   std::vector<EncodedSentence> encoded;
   encoded.reserve(corpus.sentences.size());
   for (const data::Sentence& sentence : corpus.sentences) {
-    EncodedSentence e;
-    e.chars = model.encode_chars(sentence.tokens);
+    EncodedSentence e = model.encode(sentence.tokens);
     e.tags = model.encode_tags(data::convert_tags(sentence.tags, model.config().scheme),
                                corpus.origin + ":" + std::to_string(sentence.line));
     encoded.push_back(std::move(e));
@@ -106,7 +151,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     rng.set_state(state.at("rng").get<std::string>());
     log("resuming from " + job.resume_path + " after epoch " + std::to_string(state["epoch"].get<int>()));
   } else {
-    model = new_model(train_corpus, dev_corpus, job.model, config, rng);
+    model = new_model(job, train_corpus, dev_corpus, config, rng);
   }
   model->set_threads(config.threads);
   nn::ParamList params = model->params();
@@ -163,8 +208,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
       nn::zero_grads(params);
       const double loss = model->train_step(batch, rng);
       // The gradient of the mean loss over the batch's sentences.
-      const nn::Real scale = nn::Real(1) / static_cast<nn::Real>(members.size());
-      for (nn::Param* p : params) p->grad *= scale;
+      nn::scale_grads(params, nn::Real(1) / static_cast<nn::Real>(members.size()));
       const double norm = nn::clip_grad_norm(params, config.clip);
       if (!std::isfinite(loss) || !std::isfinite(norm))
         throw data::Error("training diverged: " + std::string(std::isfinite(loss) ? "gradient norm" : "loss") + " is " +

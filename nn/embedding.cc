@@ -7,7 +7,9 @@
 
 namespace nn {
 
-Embedding::Embedding(const std::string& name, Index vocab_size, Index dim) : table_(name, dim, vocab_size) {}
+Embedding::Embedding(const std::string& name, Index vocab_size, Index dim) : table_(name, dim, vocab_size) {
+  table_.make_sparse();
+}
 
 void Embedding::init(Rng& rng) {
   init_uniform(table_.value, static_cast<Real>(std::sqrt(3.0 / static_cast<double>(dim()))), rng);
@@ -21,9 +23,12 @@ void Embedding::forward(const std::vector<int>& ids, Matrix& X) const {
   }
 }
 
-void Embedding::backward(const std::vector<int>& ids, const Matrix& dX) {
+void Embedding::backward(const std::vector<int>& ids, const Eigen::Ref<const Matrix>& dX) {
   assert(dX.cols() == static_cast<Index>(ids.size()));
-  for (std::size_t j = 0; j < ids.size(); ++j) table_.grad.col(ids[j]) += dX.col(static_cast<Index>(j));
+  for (std::size_t j = 0; j < ids.size(); ++j) {
+    table_.touch(ids[j]);
+    table_.grad.col(ids[j]) += dX.col(static_cast<Index>(j));
+  }
 }
 
 }  // namespace nn

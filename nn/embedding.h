@@ -18,7 +18,7 @@ class Embedding {
   // X(:, j) = table(:, ids[j])                                   X: (E, N)
   void forward(const std::vector<int>& ids, Matrix& X) const;
   // dtable(:, ids[j]) += dX(:, j); touches only the columns used.  dX: (E, N)
-  void backward(const std::vector<int>& ids, const Matrix& dX);
+  void backward(const std::vector<int>& ids, const Eigen::Ref<const Matrix>& dX);
 
   ParamList params() { return {&table_}; }
   Param& table() { return table_; }

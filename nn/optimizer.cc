@@ -15,41 +15,48 @@ Optimizer::Optimizer(ParamList params, const OptimizerConfig& config)
 
 void Optimizer::step() {
   ++steps_;
+  for (std::size_t p = 0; p < params_.size(); ++p) {
+    Param& param = *params_[p];
+    // Sparse parameters (embedding tables) update only the columns with a gradient ("lazy" moments).
+    if (!param.sparse) {
+      update(p, 0, param.value.cols());
+      continue;
+    }
+    for (Index col : param.touched) update(p, col, 1);
+  }
+}
+
+void Optimizer::update(std::size_t p, Index first_col, Index cols) {
+  Param& param = *params_[p];
   const Real lr = static_cast<Real>(learning_rate_);
   const Real decay = static_cast<Real>(config_.weight_decay);
+  auto w = param.value.middleCols(first_col, cols).array();
+  auto g = param.grad.middleCols(first_col, cols).array();
+  auto m = first_[p].middleCols(first_col, cols).array();
   if (config_.kind == OptimizerKind::kSgd) {
     const Real mu = static_cast<Real>(config_.momentum);
-    for (std::size_t p = 0; p < params_.size(); ++p) {
-      Param& param = *params_[p];
-      // v ← μ v + (g + λ w);  w ← w − η v
-      first_[p] = mu * first_[p] + param.grad + decay * param.value;
-      param.value -= lr * first_[p];
-    }
+    // v ← μ v + (g + λ w);  w ← w − η v
+    m = mu * m + g + decay * w;
+    w -= lr * m;
     return;
   }
   const Real b1 = static_cast<Real>(config_.beta1), b2 = static_cast<Real>(config_.beta2);
   const Real eps = static_cast<Real>(config_.epsilon);
   const Real correction1 = static_cast<Real>(1 - std::pow(config_.beta1, static_cast<double>(steps_)));
   const Real correction2 = static_cast<Real>(1 - std::pow(config_.beta2, static_cast<double>(steps_)));
-  for (std::size_t p = 0; p < params_.size(); ++p) {
-    Param& param = *params_[p];
-    auto m = first_[p].array();
-    auto s = second_[p].array();
-    auto g = param.grad.array();
-    // m ← β1 m + (1−β1) g;  s ← β2 s + (1−β2) g²
-    m = b1 * m + (1 - b1) * g;
-    s = b2 * s + (1 - b2) * g.square();
-    // w ← w − η m̂ / (√ŝ + ε) − η λ w
-    param.value.array() -= lr * ((m / correction1) / ((s / correction2).sqrt() + eps) + decay * param.value.array());
-  }
+  auto s = second_[p].middleCols(first_col, cols).array();
+  // m ← β1 m + (1−β1) g;  s ← β2 s + (1−β2) g²
+  m = b1 * m + (1 - b1) * g;
+  s = b2 * s + (1 - b2) * g.square();
+  // w ← w − η m̂ / (√ŝ + ε) − η λ w
+  w -= lr * ((m / correction1) / ((s / correction2).sqrt() + eps) + decay * w);
 }
 
 double clip_grad_norm(const ParamList& params, double max_norm) {
   double norm = grad_norm(params);
   if (max_norm > 0 && norm > max_norm) {
     // g ← g · max_norm / ‖g‖
-    const Real scale = static_cast<Real>(max_norm / norm);
-    for (Param* param : params) param->grad *= scale;
+    scale_grads(params, static_cast<Real>(max_norm / norm));
   }
   return norm;
 }

@@ -24,7 +24,7 @@ class Optimizer {
  public:
   Optimizer(ParamList params, const OptimizerConfig& config);
 
-  // One update from the gradients held in the parameters.
+  // One update from the gradients held in the parameters (for a sparse parameter, of its touched columns only).
   //   SGD:  v ← μ v + (g + λ w);  w ← w − η v
   //   Adam: m ← β1 m + (1−β1) g;  s ← β2 s + (1−β2) g²;  w ← w − η (m / (1−β1^k)) / (√(s / (1−β2^k)) + ε) − η λ w
   void step();
@@ -40,6 +40,9 @@ class Optimizer {
   std::vector<Matrix>& second_moments() { return second_; }
 
  private:
+  // The update of parameter p's columns [first_col, first_col + cols).
+  void update(std::size_t p, Index first_col, Index cols);
+
   ParamList params_;
   OptimizerConfig config_;
   double learning_rate_;

@@ -13,9 +13,24 @@ struct Param {
   Param(std::string name, Index rows, Index cols)
       : name(std::move(name)), value(Matrix::Zero(rows, cols)), grad(Matrix::Zero(rows, cols)) {}
 
+  // A sparse parameter (an embedding table) has a gradient only in the columns touched since zero_grads, so
+  // zeroing, norms, clipping and the optimizer visit only those.
+  void make_sparse() {
+    sparse = true;
+    is_touched.assign(static_cast<std::size_t>(value.cols()), 0);
+  }
+  void touch(Index col) {
+    if (is_touched[static_cast<std::size_t>(col)]) return;
+    is_touched[static_cast<std::size_t>(col)] = 1;
+    touched.push_back(col);
+  }
+
   std::string name;
   Matrix value;  // (rows, cols)
   Matrix grad;   // (rows, cols), same layout as value
+  bool sparse = false;
+  std::vector<Index> touched;     // sparse only: columns with a gradient, in the order first touched
+  std::vector<char> is_touched;   // sparse only: (cols)
 };
 
 using ParamList = std::vector<Param*>;
@@ -27,6 +42,9 @@ void zero_grads(const ParamList& params);
 
 // sqrt(Σ grad²) over every parameter, accumulated in double.
 double grad_norm(const ParamList& params);
+
+// grad ← scale · grad for every parameter.
+void scale_grads(const ParamList& params, Real scale);
 
 std::size_t count_values(const ParamList& params);
 

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <algorithm>
 #include <sstream>
 
 #include "data/utf8.h"
@@ -140,6 +141,33 @@ TEST_F(CliApp, EvalRefusesTypesTheModelDoesNotKnow) {
   auto result = run_ner("eval --model " + dir_ + "m.model " + dir_ + "gold.bio");
   EXPECT_EQ(result.status, 1);
   EXPECT_EQ(result.err, "ner: error: " + dir_ + "gold.bio:4: entity type GPE is not one the model knows (LOC, ORG, PER)\n");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(CliApp, BigramLexiconAndPretrainedVectorsTrainSaveAndTag) {
+  std::ofstream(dir_ + "dict.txt") << "北京大学 100\n北京 500\n上海 300\n清华大学 80\n阿里巴巴 50\n国家统计局 20\n张 10\n";
+  std::ofstream(dir_ + "chars.vec") << "2 16\n张 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1\n"
+                                    << "鑫 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2\n";
+  auto result = run_ner(train_args(dir_ + "f.model", 3, "--bigram-dim 8 --lexicon " + dir_ + "dict.txt --lexicon-dim 6 --char-vectors " +
+                                   dir_ + "chars.vec"));
+  ASSERT_EQ(result.status, 0) << result.err;
+  auto info = run_ner("info --model " + dir_ + "f.model");
+  EXPECT_NE(info.out.find("\"bigram_dim\":8"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("\"lexicon_dim\":6"), std::string::npos);
+  EXPECT_NE(info.out.find("word_embedding 6x"), std::string::npos);
+  EXPECT_NE(info.out.find("bigram_embedding 8x"), std::string::npos);
+  // 鑫 is not in the sample: it came from the vectors file.
+  EXPECT_NE(info.out.find("characters:     107 keys"), std::string::npos) << info.out;
+  auto tagged = run_ner("tag --model " + dir_ + "f.model " + kSampleText);
+  EXPECT_EQ(tagged.status, 0) << tagged.err;
+  EXPECT_EQ(std::count(tagged.out.begin(), tagged.out.end(), '\n'), 8);
+
+  auto wrong_dim = run_ner(train_args(dir_ + "g.model", 1, "--bigram-dim 8 --bigram-vectors " + dir_ + "chars.vec"));
+  EXPECT_EQ(wrong_dim.status, 1);
+  EXPECT_EQ(wrong_dim.err, "ner: error: " + dir_ + "chars.vec: 16-dimensional vectors, but the --bigram-dim size is 8\n");
 }
 
 }  // namespace

@@ -20,7 +20,10 @@ std::unique_ptr<Model> tiny_model(std::uint64_t seed) {
   config.scheme = data::Scheme::kBio;
   data::Vocab chars = data::Vocab::from_keys({"张", "伟", "北"}, true);
   data::Vocab tags = data::Vocab::from_keys(data::tag_set({"LOC", "PER"}, config.scheme), false);
-  auto model = std::make_unique<Model>(config, std::move(chars), std::move(tags));
+  Vocabularies vocab;
+  vocab.chars = std::move(chars);
+  vocab.tags = std::move(tags);
+  auto model = std::make_unique<Model>(config, std::move(vocab));
   nn::Rng rng(seed);
   model->init(rng);
   return model;

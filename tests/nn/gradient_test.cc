@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "nn/bag_embedding.h"
 #include "nn/birnn.h"
 #include "nn/crf.h"
 #include "nn/dropout.h"
@@ -53,6 +54,30 @@ TEST(GradCheck, Embedding) {
     return static_cast<double>((R.array() * X.array()).sum());
   };
   EXPECT_GRADIENTS_MATCH(loss, checked_params(embedding.params()));
+}
+
+TEST(GradCheck, BagEmbedding) {
+  Rng rng(12);
+  BagEmbedding bags_layer("words", 5, kD);
+  bags_layer.init(rng);
+  // Three positions × two groups; one bag empty, one with a repeated id.
+  Bags bags;
+  bags.groups = 2;
+  bags.add_bag({{1, Real(0.5)}, {3, Real(1.5)}});
+  bags.add_bag({{4, Real(1)}});
+  bags.add_bag({});
+  bags.add_bag({{0, Real(2)}, {0, Real(-1)}, {2, Real(0.25)}});
+  bags.add_bag({{3, Real(1)}});
+  bags.add_bag({{1, Real(0.75)}});
+  Matrix R = random_matrix(2 * kD, 3, rng), X;
+  bags_layer.backward(bags, R);
+  auto loss = [&] {
+    bags_layer.forward(bags, X);
+    return static_cast<double>((R.array() * X.array()).sum());
+  };
+  EXPECT_GRADIENTS_MATCH(loss, checked_params(bags_layer.params()));
+  bags_layer.forward(bags, X);
+  EXPECT_EQ(X.col(1).segment(0, kD), Matrix::Zero(kD, 1)) << "an empty bag is a zero vector";
 }
 
 TEST(GradCheck, Linear) {

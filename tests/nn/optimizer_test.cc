@@ -90,3 +90,32 @@ TEST(Clipping, ScalesToTheGlobalNorm) {
 
 }  // namespace
 }  // namespace nn
+
+namespace nn {
+namespace {
+
+TEST(Optimizer, SparseParameterUpdatesOnlyTouchedColumnsLikeDense) {
+  OptimizerConfig config;
+  config.learning_rate = 0.1;
+  Param dense("dense", 2, 3), sparse("sparse", 2, 3);
+  sparse.make_sparse();
+  dense.value << 1, 2, 3, 4, 5, 6;
+  sparse.value = dense.value;
+  // Only column 1 has a gradient.
+  dense.grad.col(1) << 0.5, -1;
+  sparse.touch(1);
+  sparse.grad.col(1) << 0.5, -1;
+  Optimizer a({&dense}, config), b({&sparse}, config);
+  a.step();
+  b.step();
+  EXPECT_EQ(sparse.value, dense.value);  // untouched columns: no gradient, no moment, so no change either way
+  EXPECT_NEAR(grad_norm({&sparse}), grad_norm({&dense}), 1e-15);
+  scale_grads({&sparse}, 2);
+  EXPECT_EQ(sparse.grad(1, 1), -2);
+  zero_grads({&sparse});
+  EXPECT_TRUE(sparse.touched.empty());
+  EXPECT_EQ(sparse.grad.squaredNorm(), 0);
+}
+
+}  // namespace
+}  // namespace nn

@@ -1,0 +1,40 @@
+#include "data/vectors.h"
+
+#include <cstdlib>
+
+#include "data/conll.h"
+#include "data/error.h"
+#include "data/line_reader.h"
+
+namespace data {
+
+Vectors read_vectors(const std::string& path) {
+  Vectors vectors;
+  LineReader reader(path, "utf-8");
+  std::string line;
+  while (reader.next(line)) {
+    std::vector<std::string_view> columns = split_columns(line);
+    if (columns.empty()) continue;
+    if (reader.line_number() == 1 && columns.size() == 2) continue;  // the `count dim` header
+    if (vectors.dim == 0) vectors.dim = columns.size() - 1;
+    if (columns.size() - 1 != vectors.dim || vectors.dim == 0)
+      throw error_at(reader.origin(), reader.line_number(),
+                     "expected a key and " + std::to_string(vectors.dim) + " numbers, got " + std::to_string(columns.size()) + " columns");
+    std::vector<float> values;
+    values.reserve(vectors.dim);
+    for (std::size_t c = 1; c < columns.size(); ++c) {
+      std::string number(columns[c]);
+      char* end = nullptr;
+      float value = std::strtof(number.c_str(), &end);
+      if (end == number.c_str() || *end != '\0')
+        throw error_at(reader.origin(), reader.line_number(), "'" + number + "' is not a number");
+      values.push_back(value);
+    }
+    vectors.keys.emplace_back(columns[0]);
+    vectors.values.push_back(std::move(values));
+  }
+  if (vectors.keys.empty()) throw Error(reader.origin() + ": no vectors (the file is empty)");
+  return vectors;
+}
+
+}  // namespace data

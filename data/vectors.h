@@ -1,0 +1,19 @@
+// Pretrained embeddings in word2vec's text format: an optional `count dim` header, then `key v1 ... vD` per line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace data {
+
+struct Vectors {
+  std::size_t dim = 0;
+  std::vector<std::string> keys;
+  std::vector<std::vector<float>> values;  // one per key, each of dim entries
+};
+
+// Reads every vector; a line whose dimension differs, or a value that is not a number, is a data::Error with
+// file:line. An empty file is an error.
+Vectors read_vectors(const std::string& path);
+
+}  // namespace data

@@ -1,0 +1,78 @@
+#include "data/lexicon.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "data/error.h"
+#include "data/vectors.h"
+#include "tests/test_support.h"
+
+namespace data {
+namespace {
+
+std::vector<std::string> chars(const std::string& text) {
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < text.size(); i += 3) keys.push_back(text.substr(i, 3));  // CJK only: 3 bytes each
+  return keys;
+}
+
+TEST(Lexicon, MatchesEveryDictionaryWordFromEveryPosition) {
+  Lexicon lexicon;
+  lexicon.add(chars("南京"), 10);
+  lexicon.add(chars("南京市"), 5);
+  lexicon.add(chars("市长"), 8);
+  lexicon.add(chars("长江大桥"), 3);
+  lexicon.add(chars("长江"), 20);
+  lexicon.add(chars("江"), 1);
+  std::vector<std::string> words;
+  for (const Lexicon::Match& m : lexicon.match(chars("南京市长江大桥")))
+    words.push_back(std::to_string(m.begin) + "-" + std::to_string(m.end) + ":" + lexicon.word(m.word));
+  EXPECT_EQ(words, (std::vector<std::string>{"0-2:南京", "0-3:南京市", "2-4:市长", "3-5:长江", "3-7:长江大桥", "4-5:江"}));
+  EXPECT_TRUE(lexicon.match(chars("北海")).empty());
+  EXPECT_TRUE(lexicon.match({}).empty());
+}
+
+TEST(Lexicon, ReadsJiebaFormatNormalizesAndRoundTrips) {
+  std::string path = test_support::temp_path("dict.txt");
+  std::ofstream(path) << "南京 10 ns\n长江大桥 3 ns\nＡＢ 2\n\n南京 12\n";
+  Lexicon lexicon = Lexicon::read(path, NormalizeOptions{});
+  EXPECT_EQ(lexicon.size(), 3u);
+  EXPECT_EQ(lexicon.word(2), "AB");  // stored by NFKC keys
+  EXPECT_EQ(lexicon.frequency(0), 12);  // a repeated word keeps the larger frequency
+  std::stringstream stream;
+  lexicon.save(stream);
+  Lexicon loaded = Lexicon::load(stream, "m");
+  EXPECT_EQ(loaded.size(), 3u);
+  EXPECT_EQ(loaded.match({"A", "B"}).size(), 1u);
+
+  std::ofstream(path) << "南京 10\n长江 many\n";
+  try {
+    Lexicon::read(path, NormalizeOptions{});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ":2: expected 'word frequency', got frequency 'many'");
+  }
+  std::remove(path.c_str());
+}
+
+TEST(Vectors, ReadsWord2vecTextAndReportsBadLines) {
+  std::string path = test_support::temp_path("vec.txt");
+  std::ofstream(path) << "2 3\n中 0.1 0.2 0.3\n国 -1 0 1e-2\n";
+  Vectors vectors = read_vectors(path);
+  EXPECT_EQ(vectors.dim, 3u);
+  EXPECT_EQ(vectors.keys, (std::vector<std::string>{"中", "国"}));
+  EXPECT_FLOAT_EQ(vectors.values[1][2], 0.01f);
+  std::ofstream(path) << "中 0.1 0.2 0.3\n国 0.5 0.6\n";
+  try {
+    read_vectors(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ":2: expected a key and 3 numbers, got 3 columns");
+  }
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace data
