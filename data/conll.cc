@@ -1,6 +1,7 @@
 #include "data/conll.h"
 
 #include "data/error.h"
+#include "data/text_file.h"
 
 namespace data {
 
@@ -23,20 +24,11 @@ std::vector<Sentence> parse_conll(std::string_view text, const std::string& orig
     if (!current.tokens.empty()) sentences.push_back(std::move(current));
     current = Sentence{};
   };
-  std::size_t line_number = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t newline = text.find('\n', pos);
-    if (newline == std::string_view::npos) newline = text.size();
-    std::string_view line = text.substr(pos, newline - pos);
-    pos = newline + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-
+  for_each_line(text, [&](std::string_view line, std::size_t line_number) {
     std::vector<std::string_view> columns = split_columns(line);
     if (columns.empty() || columns[0] == "-DOCSTART-") {
       finish_sentence();
-      continue;
+      return;
     }
     if (columns.size() < 2)
       throw error_at(origin, line_number, "expected at least 2 columns (token and tag), got 1");
@@ -46,7 +38,7 @@ std::vector<Sentence> parse_conll(std::string_view text, const std::string& orig
     if (current.tokens.empty()) current.line = line_number;
     current.tokens.emplace_back(columns[0]);
     current.tags.emplace_back(tag);
-  }
+  });
   finish_sentence();
   return sentences;
 }

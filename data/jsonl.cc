@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "data/error.h"
+#include "data/text_file.h"
 #include "data/tokenizer.h"
 #include "data/utf8.h"
 
@@ -61,15 +62,8 @@ std::vector<CodePointSpan> spans_of(const json& record, const std::string& origi
 std::vector<Sentence> parse_jsonl(std::string_view text, const std::string& origin, Scheme scheme) {
   std::vector<Sentence> sentences;
   Tokenizer tokenizer;
-  std::size_t line_number = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t newline = text.find('\n', pos);
-    if (newline == std::string_view::npos) newline = text.size();
-    std::string_view line = text.substr(pos, newline - pos);
-    pos = newline + 1;
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+  for_each_line(text, [&](std::string_view line, std::size_t line_number) {
+    if (line.find_first_not_of(" \t") == std::string_view::npos) return;
 
     json record = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
     if (record.is_discarded()) throw error_at(origin, line_number, "invalid JSON");
@@ -108,14 +102,14 @@ std::vector<Sentence> parse_jsonl(std::string_view text, const std::string& orig
       if (spans[i].begin < spans[i - 1].end)
         throw error_at(origin, line_number, "spans of type " + spans[i - 1].type + " and " + spans[i].type + " overlap");
 
-    if (tokens.empty()) continue;
+    if (tokens.empty()) return;
     Sentence sentence;
     sentence.line = line_number;
     sentence.token_per_line = false;
     for (const Token& token : tokens) sentence.tokens.emplace_back(token.text(sentence_text));
     sentence.tags = tags_from_spans(spans, tokens.size(), scheme);
     sentences.push_back(std::move(sentence));
-  }
+  });
   return sentences;
 }
 

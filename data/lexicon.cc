@@ -14,17 +14,10 @@ Lexicon Lexicon::read(const std::string& path, const NormalizeOptions& options) 
   std::string text = read_text_file(path, "utf-8");
   Lexicon lexicon;
   Tokenizer tokenizer;
-  std::size_t line_number = 0, pos = 0;
   std::vector<std::string> keys;
-  while (pos < text.size()) {
-    std::size_t newline = text.find('\n', pos);
-    if (newline == std::string::npos) newline = text.size();
-    std::string_view line(text.data() + pos, newline - pos);
-    pos = newline + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for_each_line(text, [&](std::string_view line, std::size_t line_number) {
     std::vector<std::string_view> columns = split_columns(line);
-    if (columns.empty()) continue;
+    if (columns.empty()) return;
     double frequency = 1;
     if (columns.size() >= 2) {
       std::string number(columns[1]);
@@ -37,7 +30,7 @@ Lexicon Lexicon::read(const std::string& path, const NormalizeOptions& options) 
     keys.clear();
     for (const Token& token : tokenizer.tokenize(word)) keys.push_back(normalize_key(token.text(word), options));
     lexicon.add(keys, frequency);
-  }
+  });
   if (lexicon.size() == 0) throw Error(path + ": no words (the dictionary is empty)");
   return lexicon;
 }

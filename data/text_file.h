@@ -1,9 +1,25 @@
 // Whole files and standard input ("-") as bytes or as UTF-8 text.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace data {
+
+// Calls f(line, line_number) for every line of `text`: 1-based numbers, the line without its '\n' or "\r\n".
+template <typename F>
+void for_each_line(std::string_view text, F&& f) {
+  std::size_t line_number = 0, pos = 0;
+  while (pos < text.size()) {
+    std::size_t newline = text.find('\n', pos);
+    if (newline == std::string_view::npos) newline = text.size();
+    std::string_view line = text.substr(pos, newline - pos);
+    pos = newline + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    f(line, ++line_number);
+  }
+}
 
 // All bytes of `path` ("-" is standard input). A missing file, a directory or a read failure is a data::Error.
 std::string read_file(const std::string& path);

@@ -10,6 +10,7 @@
 #include "data/conll.h"
 #include "data/error.h"
 #include "data/tag_scheme.h"
+#include "data/text_file.h"
 
 namespace ner {
 
@@ -61,18 +62,11 @@ Evaluation score_conll_predictions(std::string_view text, const std::string& ori
     gold.clear();
     predicted.clear();
   };
-  std::size_t line_number = 0, pos = 0;
-  while (pos < text.size()) {
-    std::size_t newline = text.find('\n', pos);
-    if (newline == std::string_view::npos) newline = text.size();
-    std::string_view line = text.substr(pos, newline - pos);
-    pos = newline + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  data::for_each_line(text, [&](std::string_view line, std::size_t line_number) {
     std::vector<std::string_view> columns = data::split_columns(line);
     if (columns.empty() || columns[0] == "-X-") {
       flush();
-      continue;
+      return;
     }
     if (columns.size() < 3)
       throw data::error_at(origin, line_number,
@@ -82,7 +76,7 @@ Evaluation score_conll_predictions(std::string_view text, const std::string& ori
         throw data::error_at(origin, line_number, "malformed tag '" + std::string(columns[c]) + "' (expected O or B-/I-/M-/E-/S-TYPE)");
     gold.emplace_back(columns[columns.size() - 2]);
     predicted.emplace_back(columns.back());
-  }
+  });
   flush();
   return evaluation;
 }
