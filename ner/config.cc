@@ -45,6 +45,12 @@ T field(const nlohmann::json& json, const char* key, const std::string& origin) 
   }
 }
 
+// json[key] as T, `fallback` when absent, a data::Error when present but invalid.
+template <typename T>
+T optional_field(const nlohmann::json& json, const char* key, T fallback, const std::string& origin) {
+  return json.contains(key) ? field<T>(json, key, origin) : fallback;
+}
+
 }  // namespace
 
 ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string& origin) {
@@ -53,8 +59,9 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   config.layers = field<int>(json, "layers", origin);
   config.hidden = field<int>(json, "hidden", origin);
   config.char_dim = field<int>(json, "char_dim", origin);
-  config.bigram_dim = field<int>(json, "bigram_dim", origin);
-  config.lexicon_dim = field<int>(json, "lexicon_dim", origin);
+  // Fields added after format version 1 first shipped: absent means off.
+  config.bigram_dim = optional_field<int>(json, "bigram_dim", 0, origin);
+  config.lexicon_dim = optional_field<int>(json, "lexicon_dim", 0, origin);
   config.dropout = field<double>(json, "dropout", origin);
   config.peepholes = field<bool>(json, "peepholes", origin);
   config.constrained = field<bool>(json, "constrained", origin);
@@ -74,7 +81,8 @@ nlohmann::json TrainConfig::to_json() const {
   return {{"epochs", epochs},           {"batch", batch},       {"optimizer", optimizer_name(optimizer)},
           {"learning_rate", learning_rate}, {"lr_decay", lr_decay}, {"momentum", momentum},
           {"weight_decay", weight_decay}, {"clip", clip},         {"patience", patience},
-          {"seed", seed},               {"threads", threads},   {"min_char_count", min_char_count}};
+          {"seed", seed},               {"threads", threads},   {"min_char_count", min_char_count},
+          {"unk_rate", unk_rate}};
 }
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string& origin) {
@@ -91,6 +99,7 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string
   config.seed = field<std::uint64_t>(json, "seed", origin);
   config.threads = field<int>(json, "threads", origin);
   config.min_char_count = field<std::size_t>(json, "min_char_count", origin);
+  config.unk_rate = optional_field<double>(json, "unk_rate", 0.0, origin);
   return config;
 }
 

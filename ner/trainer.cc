@@ -110,6 +110,15 @@ Evaluation evaluate(Model& model, const data::Corpus& corpus) {
   return evaluation;
 }
 
+// Word dropout: each real (non-padding) character and bigram id becomes <unk> with probability `rate`, so the
+// network learns what to do with characters and bigrams it has never seen.
+void replace_with_unknown(Batch& batch, double rate, nn::Rng& rng) {
+  if (rate <= 0) return;
+  for (std::vector<int>* ids : {&batch.chars, &batch.left_bigrams, &batch.right_bigrams})
+    for (int& id : *ids)
+      if (id != data::Vocab::kPad && rng.uniform() < rate) id = data::Vocab::kUnk;
+}
+
 nlohmann::json record_json(const EpochRecord& r) {
   return {{"epoch", r.epoch},           {"loss", r.loss},       {"train_chars_per_s", r.train_chars_per_s},
           {"dev_precision", r.dev_precision}, {"dev_recall", r.dev_recall}, {"dev_f1", r.dev_f1},
@@ -205,6 +214,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
       members.clear();
       for (std::size_t index : batches[b]) members.push_back(&train_data[index]);
       Batch batch(members);
+      replace_with_unknown(batch, config.unk_rate, rng);
       nn::zero_grads(params);
       const double loss = model->train_step(batch, rng);
       // The gradient of the mean loss over the batch's sentences.

@@ -171,3 +171,17 @@ TEST_F(CliApp, BigramLexiconAndPretrainedVectorsTrainSaveAndTag) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ShippedModel, LoadsAndTagsTheSample) {
+  // The model in models/ is the main job's default: every change must keep reading it.
+  auto info = run_ner("info --model " + std::string(NER_SOURCE_DIR) + "/models/msra.model");
+  ASSERT_EQ(info.status, 0) << info.err;
+  EXPECT_NE(info.out.find("B-PER"), std::string::npos);
+  auto tagged = run_ner("tag --format inline --model " + std::string(NER_SOURCE_DIR) + "/models/msra.model " + kSampleText);
+  ASSERT_EQ(tagged.status, 0) << tagged.err;
+  EXPECT_NE(tagged.out.find("[张伟]PER在[北京大学]ORG"), std::string::npos) << tagged.out;
+}
+
+}  // namespace
