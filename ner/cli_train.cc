@@ -93,7 +93,7 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--min-count", o->job.train.min_char_count, "characters seen fewer times become <unk>")->capture_default_str();
   command->add_option("--unk-rate", o->job.train.unk_rate,
-                      "while training, each character and bigram becomes <unk> with this probability")
+                      "while training, each character, bigram and lexicon word becomes <unk> with this probability")
       ->capture_default_str()->check(CLI::Range(0.0, 0.9));
   command->add_option("--seed", o->job.train.seed, "random seed (same seed and threads: same model bytes)")->capture_default_str();
   command->add_option("--threads", o->job.train.threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));

@@ -47,7 +47,7 @@ struct TrainConfig {
   std::uint64_t seed = 1;
   int threads = 1;
   std::size_t min_char_count = 1;    // rarer characters become <unk>
-  double unk_rate = 0;               // training only: each character and bigram id becomes <unk> with this probability
+  double unk_rate = 0;               // training only: each character, bigram and word id becomes <unk> with this probability
 
   nlohmann::json to_json() const;
   static TrainConfig from_json(const nlohmann::json& json, const std::string& origin);

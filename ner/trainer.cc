@@ -110,13 +110,13 @@ Evaluation evaluate(Model& model, const data::Corpus& corpus) {
   return evaluation;
 }
 
-// Word dropout: each real (non-padding) character and bigram id becomes <unk> with probability `rate`, so the
-// network learns what to do with characters and bigrams it has never seen.
-void replace_with_unknown(Batch& batch, double rate, nn::Rng& rng) {
+// Word dropout: each real character, bigram and lexicon word id becomes <unk> with probability `rate`, so the
+// network learns what to do with characters, bigrams and words it has never seen.
+void replace_with_unknown(Batch& batch, double rate, int no_word, nn::Rng& rng) {
   if (rate <= 0) return;
-  for (std::vector<int>* ids : {&batch.chars, &batch.left_bigrams, &batch.right_bigrams})
+  for (std::vector<int>* ids : {&batch.chars, &batch.left_bigrams, &batch.right_bigrams, &batch.lexicon.ids})
     for (int& id : *ids)
-      if (id != data::Vocab::kPad && rng.uniform() < rate) id = data::Vocab::kUnk;
+      if (id != data::Vocab::kPad && id != no_word && rng.uniform() < rate) id = data::Vocab::kUnk;
 }
 
 nlohmann::json record_json(const EpochRecord& r) {
@@ -196,6 +196,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   std::string metrics;
   for (const auto& line : state["metrics"]) metrics += line.dump() + "\n";
 
+  const int no_word = model->config().lexicon_dim > 0 ? model->vocabularies().words.id(kNoWord) : -1;
   TrainResult result;
   for (int epoch = state["epoch"].get<int>(); epoch < config.epochs; ++epoch) {
     const auto started = Clock::now();
@@ -214,7 +215,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
       members.clear();
       for (std::size_t index : batches[b]) members.push_back(&train_data[index]);
       Batch batch(members);
-      replace_with_unknown(batch, config.unk_rate, rng);
+      replace_with_unknown(batch, config.unk_rate, no_word, rng);
       nn::zero_grads(params);
       const double loss = model->train_step(batch, rng);
       // The gradient of the mean loss over the batch's sentences.
