@@ -58,11 +58,12 @@ Eigen::MatrixXd Crf::forward_algorithm(const Matrix& E, const SequenceBatch& bat
   // alpha_0 = start + E_0
   alpha.leftCols(B) = E.leftCols(B).cast<double>().colwise() + s.start;
   Eigen::MatrixXd scaled(L, B);
+  Eigen::RowVectorXd m(B);
   for (Index t = 1; t < T; ++t) {
     auto prev = alpha.middleCols((t - 1) * B, B);
     auto cur = alpha.middleCols(t * B, B);
     // alpha_t(j) = log Σ_i exp(alpha_{t−1}(i) + trans(i, j)) + E_t(j), as m + log(exp(trans)ᵀ exp(alpha_{t−1} − m))
-    Eigen::RowVectorXd m = prev.colwise().maxCoeff();
+    m = prev.colwise().maxCoeff();
     scaled = (prev.rowwise() - m).array().exp();
     cur.noalias() = s.exp_trans.transpose() * scaled;
     cur = (cur.array().log().rowwise() + m.array()).matrix() + E.middleCols(t * B, B).cast<double>();
@@ -77,12 +78,13 @@ Eigen::MatrixXd Crf::backward_algorithm(const Matrix& E, const SequenceBatch& ba
   Eigen::MatrixXd beta(L, T * B);
   beta.rightCols(B).colwise() = s.end;
   Eigen::MatrixXd q(L, B);
+  Eigen::RowVectorXd m(B);
   for (Index t = T - 2; t >= 0; --t) {
     auto next = beta.middleCols((t + 1) * B, B);
     auto cur = beta.middleCols(t * B, B);
     // beta_t(i) = log Σ_j exp(trans(i, j) + E_{t+1}(j) + beta_{t+1}(j)), as m + log(exp(trans) exp(q − m))
     q = E.middleCols((t + 1) * B, B).cast<double>() + next;
-    Eigen::RowVectorXd m = q.colwise().maxCoeff();
+    m = q.colwise().maxCoeff();
     q = (q.rowwise() - m).array().exp();
     cur.noalias() = s.exp_trans * q;
     cur = (cur.array().log().rowwise() + m.array()).matrix();
@@ -157,13 +159,15 @@ double Crf::nll(const Matrix& E, const SequenceBatch& batch, const std::vector<i
   Eigen::MatrixXd d_trans = Eigen::MatrixXd::Zero(L, L);
   Eigen::VectorXd d_start = Eigen::VectorXd::Zero(L), d_end = Eigen::VectorXd::Zero(L);
   Eigen::MatrixXd u(L, B), v(L, B);
+  Eigen::VectorXd p(L);
+  Eigen::RowVectorXd m1(B), m2(B);
   for (Index t = 0; t < T; ++t) {
     // ∂/∂E_t(j) = P(y_t = j) − [gold_t = j]
     for (Index b = 0; b < B; ++b) {
       if (t >= batch.length(b)) continue;
       const Index col = t * B + b;
       const double lzb = lz[static_cast<std::size_t>(b)];
-      Eigen::VectorXd p = ((alpha.col(col) + beta.col(col)).array() - lzb).exp();
+      p = ((alpha.col(col) + beta.col(col)).array() - lzb).exp();
       const int y = gold[static_cast<std::size_t>(col)];
       p(y) -= 1;
       dE->col(col) += p.cast<Real>();
@@ -176,8 +180,8 @@ double Crf::nll(const Matrix& E, const SequenceBatch& batch, const std::vector<i
     //                  = exp(trans)(i, j) · u(i) · v(j) with u = exp(alpha_{t−1} − m1 + m1 + m2 − log Z), v = exp(q − m2)
     auto prev = alpha.middleCols((t - 1) * B, B);
     v = E.middleCols(t * B, B).cast<double>() + beta.middleCols(t * B, B);
-    Eigen::RowVectorXd m1 = prev.colwise().maxCoeff();
-    Eigen::RowVectorXd m2 = v.colwise().maxCoeff();
+    m1 = prev.colwise().maxCoeff();
+    m2 = v.colwise().maxCoeff();
     u = (prev.rowwise() - m1).array().exp();
     v = (v.rowwise() - m2).array().exp();
     for (Index b = 0; b < B; ++b) {
