@@ -46,6 +46,51 @@ std::string read_text_file(const std::string& path, const std::string& encoding)
   return to_utf8(read_file(path), encoding, path == "-" ? "<stdin>" : path);
 }
 
+AtomicFile::AtomicFile(const std::string& path) : path_(path), temporary_(path + ".tmp" + std::to_string(::getpid())) {
+  fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd_ < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(temporary_.c_str());
+}
+
+void AtomicFile::fail(const std::string& what) {
+  const int saved = errno;
+  ::close(fd_);
+  fd_ = -1;
+  ::unlink(temporary_.c_str());
+  throw Error(path_ + ": " + what + ": " + std::strerror(saved));
+}
+
+void AtomicFile::write(std::string_view bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("write failed");
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void AtomicFile::commit() {
+  if (::fsync(fd_) != 0) fail("write failed");
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    const int saved = errno;
+    ::unlink(temporary_.c_str());
+    throw Error(path_ + ": write failed: " + std::strerror(saved));
+  }
+  fd_ = -1;
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temporary_.c_str());
+    throw Error(path_ + ": cannot replace: " + std::strerror(saved));
+  }
+}
+
 void write_file_atomically(const std::string& path, const std::string& contents) {
   if (path == "-") {
     std::cout.write(contents.data(), static_cast<std::streamsize>(contents.size()));
@@ -53,31 +98,9 @@ void write_file_atomically(const std::string& path, const std::string& contents)
     if (!std::cout) throw Error("<stdout>: write failed");
     return;
   }
-  std::string temporary = path + ".tmp" + std::to_string(::getpid());
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw Error(path + ": cannot write: " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int saved = errno;
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      throw Error(path + ": write failed: " + std::strerror(saved));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int saved = errno;
-    ::unlink(temporary.c_str());
-    throw Error(path + ": write failed: " + std::strerror(saved));
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(temporary.c_str());
-    throw Error(path + ": cannot replace: " + std::strerror(saved));
-  }
+  AtomicFile file(path);
+  file.write(contents);
+  file.commit();
 }
 
 }  // namespace data

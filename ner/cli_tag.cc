@@ -1,17 +1,13 @@
 // `ner tag [INPUT ...] [--model FILE] [--output FILE] [--format jsonl|conll|inline]`
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "data/error.h"
 #include "data/line_reader.h"
+#include "data/text_file.h"
 #include "ner/cli_common.h"
 #include "ner/model_io.h"
 #include "ner/tagger.h"
@@ -84,44 +80,35 @@ void add_tag_command(CLI::App& app) {
     Tagger tagger(*loaded.model, o->batch);
     std::vector<std::string> inputs = o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs;
 
-    // Output: standard output as we go, or a temporary file renamed over --output at the end.
+    // Output: standard output as we go, or an atomic file renamed over --output at the end (removed on error).
     const bool to_stdout = o->output == "-";
-    const std::string temporary = o->output + ".tmp" + std::to_string(::getpid());
-    std::ofstream file;
-    if (!to_stdout) {
-      file.open(temporary, std::ios::binary | std::ios::trunc);
-      if (!file) throw data::Error(o->output + ": cannot write: " + std::strerror(errno));
-    }
-    std::ostream& out = to_stdout ? std::cout : file;
-    try {
-      std::vector<std::string> chunk;
-      std::size_t chunk_bytes = 0;
-      auto flush = [&] {
-        for (const TaggedLine& line : tagger.tag(chunk)) out << format_line(line, o->format);
-        if (!out) throw data::Error((to_stdout ? std::string("<stdout>") : o->output) + ": write failed");
-        chunk.clear();
-        chunk_bytes = 0;
-      };
-      for (const std::string& input : inputs) {
-        data::LineReader reader(input, o->encoding);
-        std::string line;
-        while (reader.next(line)) {
-          chunk_bytes += line.size();
-          chunk.push_back(std::move(line));
-          if (chunk.size() >= kLinesPerChunk || chunk_bytes >= kBytesPerChunk) flush();
-        }
+    std::unique_ptr<data::AtomicFile> file;
+    if (!to_stdout) file = std::make_unique<data::AtomicFile>(o->output);
+    std::vector<std::string> chunk;
+    std::size_t chunk_bytes = 0;
+    auto flush = [&] {
+      std::string text;
+      for (const TaggedLine& line : tagger.tag(chunk)) text += format_line(line, o->format);
+      if (file) {
+        file->write(text);
+      } else if (!(std::cout << text)) {
+        throw data::Error("<stdout>: write failed");
       }
-      flush();
-      out.flush();
-      if (!to_stdout) {
-        file.close();
-        if (!file || std::rename(temporary.c_str(), o->output.c_str()) != 0)
-          throw data::Error(o->output + ": cannot write: " + std::strerror(errno));
+      chunk.clear();
+      chunk_bytes = 0;
+    };
+    for (const std::string& input : inputs) {
+      data::LineReader reader(input, o->encoding);
+      std::string line;
+      while (reader.next(line)) {
+        chunk_bytes += line.size();
+        chunk.push_back(std::move(line));
+        if (chunk.size() >= kLinesPerChunk || chunk_bytes >= kBytesPerChunk) flush();
       }
-    } catch (...) {
-      if (!to_stdout) std::remove(temporary.c_str());
-      throw;
     }
+    flush();
+    if (file) file->commit();
+    else std::cout.flush();
   });
 }
 

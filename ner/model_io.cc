@@ -72,9 +72,16 @@ void write_matrix(std::ostream& out, const nn::Matrix& m) {
     for (nn::Index i = 0; i < m.rows(); ++i) data::write_pod<float>(out, static_cast<float>(m(i, j)));
 }
 
-void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, const std::string& name) {
+// Reads a matrix into m, whose shape it must have; with `may_be_empty`, a 0x0 matrix is accepted too (SGD keeps
+// no second moment).
+void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, const std::string& name,
+                 bool may_be_empty = false) {
   auto rows = data::read_pod<std::uint32_t>(in, origin);
   auto cols = data::read_pod<std::uint32_t>(in, origin);
+  if (may_be_empty && rows == 0 && cols == 0) {
+    m.resize(0, 0);
+    return;
+  }
   if (rows != m.rows() || cols != m.cols())
     throw data::Error(origin + ": damaged (" + name + " is " + std::to_string(rows) + "x" + std::to_string(cols) +
                       ", the configuration needs " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) + ")");
@@ -174,16 +181,9 @@ LoadedCheckpoint load_checkpoint(const std::string& path) {
   nn::ParamList params = checkpoint.model->params();
   if (count != params.size()) throw data::Error(path + ": damaged (optimizer state does not match the model)");
   for (nn::Param* param : params) {
-    nn::Matrix first(param->value.rows(), param->value.cols()), second;
+    nn::Matrix first(param->value.rows(), param->value.cols()), second(first.rows(), first.cols());
     read_matrix(in, first, path, param->name + " (first moment)");
-    // SGD keeps no second moment: its matrix is 0x0.
-    auto rows = data::read_pod<std::uint32_t>(in, path);
-    auto cols = data::read_pod<std::uint32_t>(in, path);
-    if (!((rows == 0 && cols == 0) || (rows == first.rows() && cols == first.cols())))
-      throw data::Error(path + ": damaged (second moment of " + param->name + ")");
-    second.resize(rows, cols);
-    for (nn::Index j = 0; j < second.cols(); ++j)
-      for (nn::Index i = 0; i < second.rows(); ++i) second(i, j) = static_cast<nn::Real>(data::read_pod<float>(in, path));
+    read_matrix(in, second, path, param->name + " (second moment)", /*may_be_empty=*/true);
     checkpoint.first_moments.push_back(std::move(first));
     checkpoint.second_moments.push_back(std::move(second));
   }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "data/error.h"
+#include "data/text_file.h"
 #include "tests/test_support.h"
 
 namespace ner {
@@ -107,6 +108,39 @@ TEST_F(ModelFile, CheckpointIsNotAModelAndRoundTrips) {
     EXPECT_EQ(checkpoint.first_moments[p], adam.first_moments()[p]);
     EXPECT_EQ(checkpoint.second_moments[p], adam.second_moments()[p]);
   }
+}
+
+TEST_F(ModelFile, SgdCheckpointHasNoSecondMoments) {
+  auto model = tiny_model(6);
+  nn::OptimizerConfig config;
+  config.kind = nn::OptimizerKind::kSgd;
+  nn::Optimizer sgd(model->params(), config);
+  for (nn::Param* p : model->params()) p->grad.setConstant(0.25);
+  sgd.step();
+  save_checkpoint(*model, sgd, {{"epoch", 1}}, path_);
+  LoadedCheckpoint checkpoint = load_checkpoint(path_);
+  ASSERT_EQ(checkpoint.second_moments.size(), sgd.second_moments().size());
+  for (std::size_t p = 0; p < checkpoint.second_moments.size(); ++p) {
+    EXPECT_EQ(checkpoint.second_moments[p].size(), 0);
+    EXPECT_EQ(checkpoint.first_moments[p], sgd.first_moments()[p]);
+  }
+}
+
+TEST(AtomicFile, LeavesNothingWithoutCommit) {
+  const std::string path = test_support::temp_path("out");
+  {
+    data::AtomicFile file(path);
+    file.write("partial");
+  }
+  EXPECT_TRUE(test_support::slurp(path).empty());
+  EXPECT_NE(std::system(("ls " + path + "* 2>/dev/null | grep -q .").c_str()), 0) << "no temporary left behind";
+  {
+    data::AtomicFile file(path);
+    file.write("whole");
+    file.commit();
+  }
+  EXPECT_EQ(test_support::slurp(path), "whole");
+  std::remove(path.c_str());
 }
 
 }  // namespace
