@@ -28,4 +28,13 @@ class Rng {
   std::mt19937_64 engine_;
 };
 
+// The k-th value (k ≥ 1) of the SplitMix64 stream (Steele, Lea, Flood 2014) that starts at `seed`: counter-based,
+// so a loop over k vectorises. For bulk draws such as dropout masks, seeded with one Rng::next().
+inline std::uint64_t splitmix64(std::uint64_t seed, std::uint64_t k) {
+  std::uint64_t z = seed + k * 0x9e3779b97f4a7c15u;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+
 }  // namespace nn

@@ -18,7 +18,9 @@ TEST(Dropout, DropsAboutPAndScalesTheRestByOneOverOneMinusP) {
     // Binomial(n, p): 5 standard deviations.
     EXPECT_NEAR(zeros / n, p, 5 * std::sqrt(p * (1 - p) / n)) << "p = " << p;
     for (Index k = 0; k < Y.size(); ++k) {
-      if (Y.data()[k] != 0) ASSERT_NEAR(Y.data()[k], 1 / (1 - p), 1e-12);
+      if (Y.data()[k] != 0) {
+        ASSERT_NEAR(Y.data()[k], 1 / (1 - p), 1e-12);
+      }
     }
     Matrix again;
     Rng same(7);
