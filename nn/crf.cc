@@ -11,13 +11,6 @@ namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-// log Σ_i exp(v_i), stable for −∞ entries.
-double log_sum_exp(const Eigen::VectorXd& v) {
-  double m = v.maxCoeff();
-  if (m == kNegInf) return kNegInf;
-  return m + std::log((v.array() - m).exp().sum());
-}
-
 }  // namespace
 
 Crf::Crf(const std::string& name, Index num_tags)
@@ -45,84 +38,86 @@ void Crf::constrain(const BoolMatrix& allowed, const BoolVector& start_allowed, 
 Crf::Scores Crf::scores() const {
   Scores s;
   s.trans = allowed_.select(trans_.value.cast<double>(), kNegInf);
+  s.start = start_allowed_.select(start_.value.col(0).cast<double>(), kNegInf);
+  s.end = end_allowed_.select(end_.value.col(0).cast<double>(), kNegInf);
   // Exactly 0 where forbidden: Eigen's vectorised exp clamps −∞ to a subnormal, and subnormals slow the products
   // that use exp_trans by an order of magnitude.
   s.exp_trans = allowed_.select(s.trans.array().exp(), 0.0);
-  s.start = start_allowed_.select(start_.value.col(0).cast<double>(), kNegInf);
-  s.end = end_allowed_.select(end_.value.col(0).cast<double>(), kNegInf);
+  s.exp_start = start_allowed_.select(s.start.array().exp(), 0.0);
+  s.exp_end = end_allowed_.select(s.end.array().exp(), 0.0);
   return s;
 }
 
-Eigen::MatrixXd Crf::forward_algorithm(const Matrix& E, const SequenceBatch& batch, const Scores& s) const {
+Crf::Lattice Crf::forward(const Matrix& E, const SequenceBatch& batch, const Scores& s) const {
   const Index L = num_tags(), B = batch.B, T = batch.T;
   assert(E.rows() == L && E.cols() == T * B);
-  Eigen::MatrixXd alpha(L, T * B);
-  // alpha_0 = start + E_0
-  alpha.leftCols(B) = E.leftCols(B).cast<double>().colwise() + s.start;
-  Eigen::MatrixXd scaled(L, B);
-  Eigen::RowVectorXd m(B);
-  for (Index t = 1; t < T; ++t) {
-    auto prev = alpha.middleCols((t - 1) * B, B);
-    auto cur = alpha.middleCols(t * B, B);
-    // alpha_t(j) = log Σ_i exp(alpha_{t−1}(i) + trans(i, j)) + E_t(j), as m + log(exp(trans)ᵀ exp(alpha_{t−1} − m))
-    m = prev.colwise().maxCoeff();
-    scaled = (prev.rowwise() - m).array().exp();
-    cur.noalias() = s.exp_trans.transpose() * scaled;
-    cur = (cur.array().log().rowwise() + m.array()).matrix() + E.middleCols(t * B, B).cast<double>();
-    for (Index b = 0; b < B; ++b)
-      if (t >= batch.length(b)) cur.col(b) = prev.col(b);  // padding carries alpha
+  Lattice lattice;
+  // shift_t = max_j E_t(j), e_t = exp(E_t − shift_t)
+  const Eigen::RowVectorXd shift = E.colwise().maxCoeff().cast<double>();
+  lattice.potential = (E.cast<double>().rowwise() - shift).array().exp();
+  lattice.alpha.resize(L, T * B);
+  lattice.scale.setOnes(T * B);
+  lattice.log_z.assign(static_cast<std::size_t>(B), 0.0);
+  // α~_0 = exp(start) ∘ e_0, α~_t = (exp(trans)ᵀ α_{t−1}) ∘ e_t;  c_t = Σ_j α~_t(j), α_t = α~_t / c_t
+  lattice.alpha.leftCols(B) = lattice.potential.leftCols(B).array().colwise() * s.exp_start.array();
+  for (Index t = 0; t < T; ++t) {
+    auto cur = lattice.alpha.middleCols(t * B, B);
+    if (t > 0) {
+      cur.noalias() = s.exp_trans.transpose() * lattice.alpha.middleCols((t - 1) * B, B);
+      cur.array() *= lattice.potential.middleCols(t * B, B).array();
+    }
+    for (Index b = 0; b < B; ++b) {
+      const Index col = t * B + b;
+      if (t >= batch.length(b)) {
+        cur.col(b) = lattice.alpha.col(col - B);  // padding carries alpha (c_t = 1)
+        continue;
+      }
+      const double c = cur.col(b).sum();
+      lattice.scale(col) = c;
+      cur.col(b) /= c;
+      lattice.log_z[static_cast<std::size_t>(b)] += std::log(c) + shift(col);
+    }
   }
-  return alpha;
+  // log Z = Σ_t (log c_t + shift_t) + log Σ_j α_{n−1}(j) exp(end(j))
+  for (Index b = 0; b < B; ++b)
+    lattice.log_z[static_cast<std::size_t>(b)] += std::log(lattice.alpha.col((T - 1) * B + b).dot(s.exp_end));
+  return lattice;
 }
 
-Eigen::MatrixXd Crf::backward_algorithm(const Matrix& E, const SequenceBatch& batch, const Scores& s) const {
+void Crf::backward(const SequenceBatch& batch, const Scores& s, Lattice& lattice) const {
   const Index L = num_tags(), B = batch.B, T = batch.T;
-  Eigen::MatrixXd beta(L, T * B);
-  beta.rightCols(B).colwise() = s.end;
-  Eigen::MatrixXd q(L, B);
-  Eigen::RowVectorXd m(B);
-  for (Index t = T - 2; t >= 0; --t) {
-    auto next = beta.middleCols((t + 1) * B, B);
-    auto cur = beta.middleCols(t * B, B);
-    // beta_t(i) = log Σ_j exp(trans(i, j) + E_{t+1}(j) + beta_{t+1}(j)), as m + log(exp(trans) exp(q − m))
-    q = E.middleCols((t + 1) * B, B).cast<double>() + next;
-    m = q.colwise().maxCoeff();
-    q = (q.rowwise() - m).array().exp();
-    cur.noalias() = s.exp_trans * q;
-    cur = (cur.array().log().rowwise() + m.array()).matrix();
-    for (Index b = 0; b < B; ++b)
-      if (t + 1 >= batch.length(b)) cur.col(b) = s.end;  // the sentence's last step (or padding)
+  lattice.beta.resize(L, T * B);
+  // β_{n−1} = exp(end) / Σ_j α_{n−1}(j) exp(end(j)), also at padding (t ≥ n−1)
+  for (Index b = 0; b < B; ++b) {
+    const Index last = (T - 1) * B + b;
+    lattice.beta.col(last) = s.exp_end / lattice.alpha.col(last).dot(s.exp_end);
   }
-  return beta;
-}
-
-std::vector<double> Crf::log_z(const Eigen::MatrixXd& alpha, const SequenceBatch& batch, const Scores& s) const {
-  // log Z_b = log Σ_j exp(alpha_{n−1}(j) + end(j)); alpha is carried to the last column through padding.
-  std::vector<double> result(static_cast<std::size_t>(batch.B));
-  for (Index b = 0; b < batch.B; ++b)
-    result[static_cast<std::size_t>(b)] = log_sum_exp(alpha.col((batch.T - 1) * batch.B + b) + s.end);
-  return result;
+  Eigen::MatrixXd weighted(L, B);
+  for (Index t = T - 2; t >= 0; --t) {
+    auto cur = lattice.beta.middleCols(t * B, B);
+    // β_t = exp(trans) (e_{t+1} ∘ β_{t+1}) / c_{t+1}
+    weighted = lattice.potential.middleCols((t + 1) * B, B).cwiseProduct(lattice.beta.middleCols((t + 1) * B, B));
+    cur.noalias() = s.exp_trans * weighted;
+    for (Index b = 0; b < B; ++b) {
+      if (t + 1 >= batch.length(b)) cur.col(b) = lattice.beta.col((t + 1) * B + b);  // the last step, or padding
+      else cur.col(b) /= lattice.scale((t + 1) * B + b);
+    }
+  }
 }
 
 std::vector<double> Crf::log_partition(const Matrix& E, const SequenceBatch& batch) const {
-  Scores s = scores();
-  return log_z(forward_algorithm(E, batch, s), batch, s);
+  return forward(E, batch, scores()).log_z;
 }
 
 Eigen::MatrixXd Crf::marginals(const Matrix& E, const SequenceBatch& batch) const {
   Scores s = scores();
-  Eigen::MatrixXd alpha = forward_algorithm(E, batch, s);
-  Eigen::MatrixXd beta = backward_algorithm(E, batch, s);
-  std::vector<double> lz = log_z(alpha, batch, s);
-  // P(y_t = j) = exp(alpha_t(j) + beta_t(j) − log Z)
-  Eigen::MatrixXd p = Eigen::MatrixXd::Zero(num_tags(), batch.columns());
+  Lattice lattice = forward(E, batch, s);
+  backward(batch, s, lattice);
+  // P(y_t = j) = α_t(j) β_t(j)
+  Eigen::MatrixXd p = lattice.alpha.cwiseProduct(lattice.beta);
   for (Index t = 0; t < batch.T; ++t)
     for (Index b = 0; b < batch.B; ++b)
-      if (t < batch.length(b)) {
-        const Index col = t * batch.B + b;
-        p.col(col) = (alpha.col(col) + beta.col(col)).array() - lz[static_cast<std::size_t>(b)];
-        p.col(col) = p.col(col).array().exp();
-      }
+      if (t >= batch.length(b)) p.col(t * batch.B + b).setZero();
   return p;
 }
 
@@ -143,8 +138,7 @@ double Crf::nll(const Matrix& E, const SequenceBatch& batch, const std::vector<i
   const Index L = num_tags(), B = batch.B, T = batch.T;
   assert(static_cast<Index>(gold.size()) == T * B);
   Scores s = scores();
-  Eigen::MatrixXd alpha = forward_algorithm(E, batch, s);
-  std::vector<double> lz = log_z(alpha, batch, s);
+  Lattice lattice = forward(E, batch, s);
 
   // NLL = Σ_b log Z_b − score_b(gold)
   double loss = 0;
@@ -152,45 +146,41 @@ double Crf::nll(const Matrix& E, const SequenceBatch& batch, const std::vector<i
   for (Index b = 0; b < B; ++b) {
     path.clear();
     for (Index t = 0; t < batch.length(b); ++t) path.push_back(gold[static_cast<std::size_t>(t * B + b)]);
-    loss += lz[static_cast<std::size_t>(b)] - path_score(E, batch, b, path);
+    loss += lattice.log_z[static_cast<std::size_t>(b)] - path_score(E, batch, b, path);
   }
   if (dE == nullptr || !std::isfinite(loss)) return loss;
   assert(dE->rows() == L && dE->cols() == T * B);
 
-  Eigen::MatrixXd beta = backward_algorithm(E, batch, s);
+  backward(batch, s, lattice);
   Eigen::MatrixXd d_trans = Eigen::MatrixXd::Zero(L, L);
   Eigen::VectorXd d_start = Eigen::VectorXd::Zero(L), d_end = Eigen::VectorXd::Zero(L);
-  Eigen::MatrixXd u(L, B), v(L, B);
-  Eigen::VectorXd p(L);
-  Eigen::RowVectorXd m1(B), m2(B);
-  for (Index t = 0; t < T; ++t) {
-    // ∂/∂E_t(j) = P(y_t = j) − [gold_t = j]
+  // ∂/∂E_t = P(y_t) − onehot(gold_t), with P(y_t) = α_t ∘ β_t; the first and last steps also give ∂/∂start, ∂/∂end.
+  Eigen::MatrixXd p = lattice.alpha.cwiseProduct(lattice.beta);
+  for (Index t = 0; t < T; ++t)
     for (Index b = 0; b < B; ++b) {
-      if (t >= batch.length(b)) continue;
       const Index col = t * B + b;
-      const double lzb = lz[static_cast<std::size_t>(b)];
-      p = ((alpha.col(col) + beta.col(col)).array() - lzb).exp();
+      if (t >= batch.length(b)) {
+        p.col(col).setZero();
+        continue;
+      }
       const int y = gold[static_cast<std::size_t>(col)];
-      p(y) -= 1;
-      dE->col(col) += p.cast<Real>();
-      if (t == 0) d_start += p;
-      if (t + 1 == batch.length(b)) d_end += p;
+      p(y, col) -= 1;
+      if (t == 0) d_start += p.col(col);
+      if (t + 1 == batch.length(b)) d_end += p.col(col);
       if (t > 0) d_trans(gold[static_cast<std::size_t>(col - B)], y) -= 1;
     }
-    if (t == 0) continue;
-    // E[#(i → j) at t] = exp(alpha_{t−1}(i) + trans(i, j) + E_t(j) + beta_t(j) − log Z)
-    //                  = exp(trans)(i, j) · u(i) · v(j) with u = exp(alpha_{t−1} − m1 + m1 + m2 − log Z), v = exp(q − m2)
-    auto prev = alpha.middleCols((t - 1) * B, B);
-    v = E.middleCols(t * B, B).cast<double>() + beta.middleCols(t * B, B);
-    m1 = prev.colwise().maxCoeff();
-    m2 = v.colwise().maxCoeff();
-    u = (prev.rowwise() - m1).array().exp();
-    v = (v.rowwise() - m2).array().exp();
-    for (Index b = 0; b < B; ++b) {
-      double scale = t < batch.length(b) ? std::exp(m1(b) + m2(b) - lz[static_cast<std::size_t>(b)]) : 0.0;
-      u.col(b) *= scale;
+  *dE += p.cast<Real>();
+  // E[#(i → j)] = Σ_{1≤t<n} α_{t−1}(i) exp(trans)(i, j) e_t(j) β_t(j) / c_t = exp(trans) ∘ (A Wᵀ), where A holds the
+  // columns α_{t−1} and W the columns w_t = e_t ∘ β_t / c_t (zero at padding): one product over all steps.
+  if (T > 1) {
+    const Index later = (T - 1) * B;
+    Eigen::MatrixXd w = lattice.potential.rightCols(later).cwiseProduct(lattice.beta.rightCols(later));
+    for (Index col = 0; col < later; ++col) {
+      const Index t = col / B + 1, b = col % B;
+      if (t < batch.length(b)) w.col(col) /= lattice.scale(B + col);
+      else w.col(col).setZero();
     }
-    d_trans.array() += s.exp_trans.array() * (u * v.transpose()).array();
+    d_trans.array() += s.exp_trans.array() * (lattice.alpha.leftCols(later) * w.transpose()).array();
   }
   trans_.grad += d_trans.cast<Real>();
   start_.grad.col(0) += d_start.cast<Real>();

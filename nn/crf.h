@@ -44,18 +44,27 @@ class Crf {
   Index num_tags() const { return trans_.value.rows(); }
 
  private:
-  // Scores in double with −∞ where a constraint forbids.
+  // Scores in double with −∞ where a constraint forbids, and their exponentials (exactly 0 there).
   struct Scores {
     Eigen::MatrixXd trans;      // (L, L)
-    Eigen::MatrixXd exp_trans;  // (L, L): exp(trans), 0 where forbidden
-    Eigen::VectorXd start, end;  // (L)
+    Eigen::MatrixXd exp_trans;  // (L, L)
+    Eigen::VectorXd start, end;          // (L)
+    Eigen::VectorXd exp_start, exp_end;  // (L)
   };
   Scores scores() const;
-  // alpha_t(j) = log Σ over paths y_0..y_t = j; carried unchanged through padding.           (L, T*B)
-  Eigen::MatrixXd forward_algorithm(const Matrix& E, const SequenceBatch& batch, const Scores& s) const;
-  // beta_t(i) = log Σ over continuations y_{t+1}.. given y_t = i; end scores at each sentence's last step. (L, T*B)
-  Eigen::MatrixXd backward_algorithm(const Matrix& E, const SequenceBatch& batch, const Scores& s) const;
-  std::vector<double> log_z(const Eigen::MatrixXd& alpha, const SequenceBatch& batch, const Scores& s) const;
+  // The forward–backward lattice in probability space with per-step scaling (Rabiner 1989), as CRFsuite does: no
+  // logarithm inside the recursions, and the pair expectations of all steps are one matrix product.
+  struct Lattice {
+    Eigen::MatrixXd potential;  // (L, T*B): e_t(j) = exp(E_t(j) − shift_t), shift_t = max_j E_t(j)
+    Eigen::MatrixXd alpha;      // (L, T*B): scaled forward variables, each column sums to 1; carried through padding
+    Eigen::MatrixXd beta;       // (L, T*B): scaled backward variables (filled by `backward`)
+    Eigen::RowVectorXd scale;   // (T*B): c_t, the sum that normalised alpha_t (1 at padding)
+    std::vector<double> log_z;  // (B): log Z_b
+  };
+  // alpha, scale and log Z.
+  Lattice forward(const Matrix& E, const SequenceBatch& batch, const Scores& s) const;
+  // beta, so that P(y_t = j) = alpha_t(j) beta_t(j).
+  void backward(const SequenceBatch& batch, const Scores& s, Lattice& lattice) const;
 
   Param trans_;  // (L, L)
   Param start_;  // (L, 1)

@@ -92,6 +92,29 @@ TEST(Crf, ConstrainedMatchesBruteForce) {
   }
 }
 
+// Scores far beyond exp's range (emissions up to ±300, transitions ±100): the scaled recursions must neither
+// overflow nor lose the unlikely tags' marginals.
+TEST(Crf, LargeScoresMatchBruteForce) {
+  Rng rng(34);
+  BoolMatrix allowed = BoolMatrix::Constant(3, 3, true);
+  allowed(0, 2) = false;
+  BoolVector start = BoolVector::Constant(3, true), end = BoolVector::Constant(3, true);
+  start(2) = false;
+  for (int trial = 0; trial < 20; ++trial) {
+    Crf crf("crf", test::kL);
+    test::randomize(crf.params(), rng, 100.0);
+    if (trial % 2 == 1) crf.constrain(allowed, start, end);
+    SequenceBatch batch({4, 3, 1, 2});
+    Matrix E = test::random_matrix(test::kL, batch.columns(), rng, 300.0);
+    SCOPED_TRACE(trial);
+    BruteForce expected = enumerate(crf, E, batch);
+    std::vector<double> log_z = crf.log_partition(E, batch);
+    for (Index b = 0; b < batch.B; ++b)
+      EXPECT_NEAR(log_z[static_cast<std::size_t>(b)], expected.log_z[static_cast<std::size_t>(b)], 1e-9 * std::abs(expected.log_z[static_cast<std::size_t>(b)]));
+    EXPECT_LT((crf.marginals(E, batch) - expected.marginals).cwiseAbs().maxCoeff(), 1e-10);
+  }
+}
+
 TEST(Crf, NllIsLogZMinusGoldScoreAndInfiniteForForbiddenGold) {
   Rng rng(33);
   Crf crf("crf", test::kL);
