@@ -35,7 +35,6 @@ void add_eval_command(CLI::App& app) {
   command->callback([o] {
     LoadedModel loaded = load_model(o->model);
     Model& model = *loaded.model;
-    model.set_threads(o->threads);
     data::Corpus gold = data::read_corpus(o->gold, o->corpus.read_options());
 
     // Every gold entity type must be one the model predicts.
@@ -53,7 +52,7 @@ void add_eval_command(CLI::App& app) {
 
     std::vector<std::vector<std::string>> tokens;
     for (const data::Sentence& sentence : gold.sentences) tokens.push_back(sentence.tokens);
-    std::vector<std::vector<std::string>> predicted = predict_tags(model, tokens, o->batch);
+    std::vector<std::vector<std::string>> predicted = predict_tags(ModelReplicas(model, o->threads).models(), tokens, o->batch);
     // Predictions are written in the gold file's scheme.
     const data::Scheme gold_scheme = data::detect_scheme(gold.distinct_tags());
     Evaluation evaluation;

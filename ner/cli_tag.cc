@@ -73,11 +73,11 @@ void add_tag_command(CLI::App& app) {
   command->add_option("--format", o->format, "jsonl, conll or inline")->capture_default_str()->check(CLI::IsMember({"jsonl", "conll", "inline"}));
   command->add_option("--encoding", o->encoding, "input encoding: utf-8, gb18030, gbk, big5, utf-16, ...")->capture_default_str();
   command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
-  command->add_option("--threads", o->threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
+  command->add_option("--threads", o->threads, "threads, each tagging its own batches (the output keeps the input's order)")->capture_default_str()->check(CLI::Range(1, 256));
   command->callback([o] {
     LoadedModel loaded = load_model(o->model);
-    loaded.model->set_threads(o->threads);
-    Tagger tagger(*loaded.model, o->batch);
+    ModelReplicas replicas(*loaded.model, o->threads);
+    Tagger tagger(replicas.models(), o->batch);
     std::vector<std::string> inputs = o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs;
 
     // Output: standard output as we go, or an atomic file renamed over --output at the end (removed on error).

@@ -58,31 +58,41 @@ std::vector<std::string> right_bigram_keys(const std::vector<std::string>& keys)
 }
 
 Model::Model(const ModelConfig& config, Vocabularies vocabularies)
+    : Model(config, std::make_shared<const Vocabularies>(std::move(vocabularies))) {}
+
+Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies)
     : config_(config),
       vocab_(std::move(vocabularies)),
-      embedding_("embedding", static_cast<nn::Index>(vocab_.chars.size()), config.char_dim),
-      bigram_embedding_("bigram_embedding", static_cast<nn::Index>(vocab_.bigrams.size()), config.bigram_dim),
-      word_embedding_("word_embedding", static_cast<nn::Index>(vocab_.words.size()), config.lexicon_dim),
+      embedding_("embedding", static_cast<nn::Index>(vocab_->chars.size()), config.char_dim),
+      bigram_embedding_("bigram_embedding", static_cast<nn::Index>(vocab_->bigrams.size()), config.bigram_dim),
+      word_embedding_("word_embedding", static_cast<nn::Index>(vocab_->words.size()), config.lexicon_dim),
       embedding_dropout_(static_cast<nn::Real>(config.dropout)),
       rnn_(config.cell, "rnn", input_dim(), config.hidden, config.layers, static_cast<nn::Real>(config.dropout), config.peepholes),
       output_dropout_(static_cast<nn::Real>(config.dropout)),
-      output_("output", 2 * config.hidden, static_cast<nn::Index>(vocab_.tags.size())),
-      crf_("crf", static_cast<nn::Index>(vocab_.tags.size())) {
-  if (config.bigram_dim > 0 && vocab_.bigrams.size() < 2) throw data::Error("bigram features need a bigram vocabulary");
-  if (config.lexicon_dim > 0 && (vocab_.lexicon.size() == 0 || !vocab_.words.contains(kNoWord)))
+      output_("output", 2 * config.hidden, static_cast<nn::Index>(vocab_->tags.size())),
+      crf_("crf", static_cast<nn::Index>(vocab_->tags.size())) {
+  if (config.bigram_dim > 0 && vocab_->bigrams.size() < 2) throw data::Error("bigram features need a bigram vocabulary");
+  if (config.lexicon_dim > 0 && (vocab_->lexicon.size() == 0 || !vocab_->words.contains(kNoWord)))
     throw data::Error("lexicon features need a dictionary");
   if (config.constrained) {
-    const nn::Index L = static_cast<nn::Index>(vocab_.tags.size());
+    const nn::Index L = static_cast<nn::Index>(vocab_->tags.size());
     nn::BoolMatrix allowed(L, L);
     nn::BoolVector start(L), end(L);
     for (nn::Index i = 0; i < L; ++i) {
-      const std::string& from = vocab_.tags.key(static_cast<int>(i));
+      const std::string& from = vocab_->tags.key(static_cast<int>(i));
       start(i) = data::can_start(from, config.scheme);
       end(i) = data::can_end(from, config.scheme);
-      for (nn::Index j = 0; j < L; ++j) allowed(i, j) = data::can_follow(from, vocab_.tags.key(static_cast<int>(j)), config.scheme);
+      for (nn::Index j = 0; j < L; ++j) allowed(i, j) = data::can_follow(from, vocab_->tags.key(static_cast<int>(j)), config.scheme);
     }
     crf_.constrain(allowed, start, end);
   }
+}
+
+std::unique_ptr<Model> Model::replica() {
+  std::unique_ptr<Model> copy(new Model(config_, vocab_));
+  nn::ParamList from = params(), to = copy->params();
+  for (std::size_t k = 0; k < from.size(); ++k) to[k]->value = from[k]->value;
+  return copy;
 }
 
 nn::Index Model::input_dim() const {
@@ -120,19 +130,19 @@ std::vector<std::string> Model::keys_of(const std::vector<std::string>& tokens) 
 EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
   EncodedSentence e;
   std::vector<std::string> keys = keys_of(tokens);
-  for (const std::string& key : keys) e.chars.push_back(vocab_.chars.id(key));
+  for (const std::string& key : keys) e.chars.push_back(vocab_->chars.id(key));
   if (config_.bigram_dim > 0) {
-    for (const std::string& key : left_bigram_keys(keys)) e.left_bigrams.push_back(vocab_.bigrams.id(key));
-    for (const std::string& key : right_bigram_keys(keys)) e.right_bigrams.push_back(vocab_.bigrams.id(key));
+    for (const std::string& key : left_bigram_keys(keys)) e.left_bigrams.push_back(vocab_->bigrams.id(key));
+    for (const std::string& key : right_bigram_keys(keys)) e.right_bigrams.push_back(vocab_->bigrams.id(key));
   }
   if (config_.lexicon_dim > 0) {
     // Each matched word joins the groups of its characters (B: first, M: inside, E: last, S: a one-character word)
     // with weight z = 1 + ln(1 + frequency); each character's weights are then scaled by 4 / Σz over its groups.
     e.lexicon.assign(keys.size() * kLexiconGroups, {});
     std::vector<double> total(keys.size(), 0.0);
-    for (const data::Lexicon::Match& m : vocab_.lexicon.match(keys)) {
-      const int id = vocab_.words.id(vocab_.lexicon.word(m.word));
-      const double z = 1 + std::log1p(vocab_.lexicon.frequency(m.word));
+    for (const data::Lexicon::Match& m : vocab_->lexicon.match(keys)) {
+      const int id = vocab_->words.id(vocab_->lexicon.word(m.word));
+      const double z = 1 + std::log1p(vocab_->lexicon.frequency(m.word));
       auto join = [&](std::size_t position, int group) {
         e.lexicon[position * kLexiconGroups + static_cast<std::size_t>(group)].push_back({id, static_cast<nn::Real>(z)});
         total[position] += z;
@@ -145,7 +155,7 @@ EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
       for (std::size_t p = m.begin + 1; p + 1 < m.end; ++p) join(p, 1);
       join(m.end - 1, 2);
     }
-    const int none = vocab_.words.id(kNoWord);
+    const int none = vocab_->words.id(kNoWord);
     for (std::size_t p = 0; p < keys.size(); ++p)
       for (int g = 0; g < kLexiconGroups; ++g) {
         auto& bag = e.lexicon[p * kLexiconGroups + static_cast<std::size_t>(g)];
@@ -161,7 +171,7 @@ std::vector<int> Model::encode_tags(const std::vector<std::string>& tags, const 
   std::vector<int> ids;
   ids.reserve(tags.size());
   for (const std::string& tag : tags) {
-    int id = vocab_.tags.id(tag);
+    int id = vocab_->tags.id(tag);
     if (id == data::Vocab::kMissing) throw data::Error(where + ": tag " + tag + " is not one of the model's tags");
     ids.push_back(id);
   }
@@ -183,6 +193,11 @@ void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
   if (config_.lexicon_dim > 0) {
     word_embedding_.forward(batch.lexicon, lexicon_part_);
     embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim) = lexicon_part_;
+  }
+  if (!training) {  // inference: no dropout, no copies
+    rnn_.forward(embedded_, batch.shape, training, rng, hidden_);
+    output_.forward(hidden_, emissions_);
+    return;
   }
   embedding_dropout_.forward(embedded_, dropped_embedded_, training, rng);
   rnn_.forward(dropped_embedded_, batch.shape, training, rng, hidden_);

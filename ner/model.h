@@ -3,6 +3,7 @@
 // text into ids. Bigram and lexicon features are optional (their sizes in the configuration are 0 when off).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -60,15 +61,20 @@ class Model {
  public:
   Model(const ModelConfig& config, Vocabularies vocabularies);
 
+  // Another model with the same vocabularies (shared, read-only) and a copy of the parameter values, for tagging
+  // on another thread.
+  std::unique_ptr<Model> replica();
+
   void init(nn::Rng& rng);
   nn::ParamList params();
-  // Two or more threads run the two directions of every layer side by side.
+  // In training, two or more threads run the two directions of every layer side by side. (Inference spreads
+  // batches over replicas instead: see ner/tagger.h.)
   void set_threads(int threads);
 
   const ModelConfig& config() const { return config_; }
-  const Vocabularies& vocabularies() const { return vocab_; }
-  const data::Vocab& chars() const { return vocab_.chars; }
-  const data::Vocab& tags() const { return vocab_.tags; }
+  const Vocabularies& vocabularies() const { return *vocab_; }
+  const data::Vocab& chars() const { return vocab_->chars; }
+  const data::Vocab& tags() const { return vocab_->tags; }
 
   // The character keys of tokens (normalized).
   std::vector<std::string> keys_of(const std::vector<std::string>& tokens) const;
@@ -88,12 +94,13 @@ class Model {
   std::vector<std::vector<int>> predict(const Batch& batch);
 
  private:
+  Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies);
   // emissions_ = Linear(drop(RNN(drop([embeddings]))))
   void forward(const Batch& batch, bool training, nn::Rng& rng);
   nn::Index input_dim() const;
 
   ModelConfig config_;
-  Vocabularies vocab_;
+  std::shared_ptr<const Vocabularies> vocab_;
   nn::Embedding embedding_;
   nn::Embedding bigram_embedding_;
   nn::BagEmbedding word_embedding_;

@@ -1,44 +1,62 @@
 #include "ner/tagger.h"
 
 #include <algorithm>
+#include <atomic>
 #include <numeric>
+#include <thread>
 
 #include "data/tag_scheme.h"
 
 namespace ner {
 
-std::vector<std::vector<int>> predict_tag_ids(Model& model, const std::vector<EncodedSentence>& sentences, std::size_t batch_size) {
-  std::vector<std::vector<int>> paths(sentences.size());
+ModelReplicas::ModelReplicas(Model& model, int threads) : models_{&model} {
+  for (int t = 1; t < threads; ++t) {
+    owned_.push_back(model.replica());
+    models_.push_back(owned_.back().get());
+  }
+}
+
+std::vector<std::vector<int>> predict_tag_ids(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
+                                              std::size_t batch_size) {
   std::vector<std::size_t> order(sentences.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return sentences[a].chars.size() < sentences[b].chars.size(); });
+  // Batches of consecutive sentences in length order; sorted, so the sentence just added is the longest so far.
+  std::vector<std::vector<std::size_t>> batches;
   std::size_t next = 0;
   while (next < order.size() && sentences[order[next]].chars.empty()) ++next;  // empty sentences: empty paths
-  std::vector<const EncodedSentence*> members;
-  std::vector<std::size_t> indices;
   while (next < order.size()) {
-    members.clear();
-    indices.clear();
-    // Sorted by length, so the sentence just added is the longest so far.
-    while (next < order.size() && members.size() < batch_size &&
-           (members.empty() || (members.size() + 1) * sentences[order[next]].chars.size() <= kMaxBatchPositions)) {
-      members.push_back(&sentences[order[next]]);
-      indices.push_back(order[next]);
-      ++next;
-    }
-    std::vector<std::vector<int>> batch_paths = model.predict(Batch(members));
-    for (std::size_t k = 0; k < indices.size(); ++k) paths[indices[k]] = std::move(batch_paths[k]);
+    std::vector<std::size_t>& batch = batches.emplace_back();
+    while (next < order.size() && batch.size() < batch_size &&
+           (batch.empty() || (batch.size() + 1) * sentences[order[next]].chars.size() <= kMaxBatchPositions))
+      batch.push_back(order[next++]);
   }
+  std::vector<std::vector<int>> paths(sentences.size());
+  std::atomic<std::size_t> next_batch{0};
+  auto work = [&](Model& model) {
+    std::vector<const EncodedSentence*> members;
+    for (std::size_t b; (b = next_batch++) < batches.size();) {
+      members.clear();
+      for (std::size_t index : batches[b]) members.push_back(&sentences[index]);
+      std::vector<std::vector<int>> batch_paths = model.predict(Batch(members));
+      for (std::size_t k = 0; k < batches[b].size(); ++k) paths[batches[b][k]] = std::move(batch_paths[k]);
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t m = 1; m < models.size() && m < batches.size(); ++m) helpers.emplace_back(work, std::ref(*models[m]));
+  work(*models.front());
+  for (std::thread& helper : helpers) helper.join();
   return paths;
 }
 
-std::vector<std::vector<std::string>> predict_tags(Model& model, const std::vector<std::vector<std::string>>& sentences,
-                                                    std::size_t batch_size) {
+std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& models,
+                                                    const std::vector<std::vector<std::string>>& sentences, std::size_t batch_size) {
+  const Model& model = *models.front();
   std::vector<EncodedSentence> encoded(sentences.size());
   for (std::size_t s = 0; s < sentences.size(); ++s) encoded[s] = model.encode(sentences[s]);
   std::vector<std::vector<std::string>> tags(sentences.size());
-  std::vector<std::vector<int>> paths = predict_tag_ids(model, encoded, batch_size);
+  std::vector<std::vector<int>> paths = predict_tag_ids(models, encoded, batch_size);
   for (std::size_t s = 0; s < sentences.size(); ++s)
     for (int id : paths[s]) tags[s].push_back(model.tags().key(id));
   return tags;
@@ -65,7 +83,7 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
       sentences.push_back(std::move(tokens));
     }
   }
-  std::vector<std::vector<std::string>> tags = predict_tags(model_, sentences, batch_size_);
+  std::vector<std::vector<std::string>> tags = predict_tags(models_, sentences, batch_size_);
   for (std::size_t p = 0; p < pieces.size(); ++p)
     std::copy(tags[p].begin(), tags[p].end(), tagged[pieces[p].line].tags.begin() + static_cast<std::ptrdiff_t>(pieces[p].range.begin));
   for (TaggedLine& out : tagged) {

@@ -2,6 +2,7 @@
 // with entities reported as code-point offsets into the original line.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,16 +12,32 @@
 
 namespace ner {
 
-// Most padded positions (sentences × longest length) in one inference batch, so memory stays bounded.
-inline constexpr std::size_t kMaxBatchPositions = 1 << 15;
+// Most padded positions (sentences × longest length) in one inference batch: small enough that the workspaces
+// stay in cache and memory stays bounded whatever the input, large enough for efficient products.
+inline constexpr std::size_t kMaxBatchPositions = 1024;
+
+// A model and threads − 1 replicas of it: the models that predict_tag_ids, predict_tags and Tagger share their
+// batches out to, one thread each.
+class ModelReplicas {
+ public:
+  ModelReplicas(Model& model, int threads);
+  const std::vector<Model*>& models() const { return models_; }
+
+ private:
+  std::vector<std::unique_ptr<Model>> owned_;
+  std::vector<Model*> models_;
+};
 
 // The best tag ids of every sentence, in the given order; sentences are batched by length (at most `batch_size`
-// sentences and kMaxBatchPositions padded positions per batch). Empty sentences get empty paths.
-std::vector<std::vector<int>> predict_tag_ids(Model& model, const std::vector<EncodedSentence>& sentences, std::size_t batch_size);
+// sentences and kMaxBatchPositions padded positions per batch). The batches are shared out among `models` (replicas
+// of one model: Model::replica), one thread each; the result does not depend on their number. Empty sentences get
+// empty paths.
+std::vector<std::vector<int>> predict_tag_ids(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
+                                              std::size_t batch_size);
 
 // The model's tags for tokenized sentences.
-std::vector<std::vector<std::string>> predict_tags(Model& model, const std::vector<std::vector<std::string>>& sentences,
-                                                    std::size_t batch_size);
+std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& models,
+                                                    const std::vector<std::vector<std::string>>& sentences, std::size_t batch_size);
 
 struct Entity {
   std::size_t start, end;            // code points of the line, end exclusive
@@ -40,12 +57,14 @@ struct TaggedLine {
 // sentences of all lines are batched together. Lines must be valid UTF-8.
 class Tagger {
  public:
-  Tagger(Model& model, std::size_t batch_size) : model_(model), batch_size_(batch_size), segmenter_(model.config().max_sentence_tokens) {}
+  // `models`: one model and any replicas of it, one thread each.
+  Tagger(std::vector<Model*> models, std::size_t batch_size)
+      : models_(std::move(models)), batch_size_(batch_size), segmenter_(models_.front()->config().max_sentence_tokens) {}
 
   std::vector<TaggedLine> tag(const std::vector<std::string>& lines);
 
  private:
-  Model& model_;
+  std::vector<Model*> models_;
   std::size_t batch_size_;
   data::Tokenizer tokenizer_;
   data::Segmenter segmenter_;

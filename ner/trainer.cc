@@ -101,10 +101,10 @@ std::vector<EncodedSentence> encode_corpus(const Model& model, const data::Corpu
   return encoded;
 }
 
-Evaluation evaluate(Model& model, const data::Corpus& corpus) {
+Evaluation evaluate(Model& model, const data::Corpus& corpus, int threads) {
   std::vector<std::vector<std::string>> tokens;
   for (const data::Sentence& sentence : corpus.sentences) tokens.push_back(sentence.tokens);
-  std::vector<std::vector<std::string>> predicted = predict_tags(model, tokens, 64);
+  std::vector<std::vector<std::string>> predicted = predict_tags(ModelReplicas(model, threads).models(), tokens, 64);
   Evaluation evaluation;
   for (std::size_t s = 0; s < corpus.sentences.size(); ++s) evaluation.add(corpus.sentences[s].tags, predicted[s]);
   return evaluation;
@@ -233,7 +233,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     }
     const double train_seconds = seconds_since(started);
 
-    Evaluation dev = evaluate(*model, dev_corpus);
+    Evaluation dev = evaluate(*model, dev_corpus, config.threads);
     EpochRecord record;
     record.epoch = epoch + 1;
     record.loss = loss_sum / static_cast<double>(train_data.size());
@@ -271,8 +271,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   result.best_dev_f1 = state["best_f1"].get<double>();
   if (test_corpus && result.best_epoch > 0) {
     LoadedModel best = load_model(job.model_path);
-    best.model->set_threads(config.threads);
-    result.test = evaluate(*best.model, *test_corpus);
+    result.test = evaluate(*best.model, *test_corpus, config.threads);
   }
   return result;
 }

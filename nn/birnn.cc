@@ -20,7 +20,7 @@ ParamList BiRnn::params() {
 }
 
 void BiRnn::forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y, bool training) {
-  if (parallel_) {
+  if (parallel_ && training) {
     std::thread right_to_left([&] { backward_->forward(X, batch, backward_out_, training); });
     forward_->forward(X, batch, forward_out_, training);
     right_to_left.join();

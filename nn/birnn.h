@@ -13,7 +13,8 @@ class BiRnn {
  public:
   BiRnn(CellType cell, const std::string& name, Index input_dim, Index hidden, bool peepholes = false);
 
-  // Runs the two directions on two threads (same results: each direction's arithmetic is unchanged).
+  // Runs the two directions on two threads in training (same results: each direction's arithmetic is unchanged).
+  // Inference stays on the calling thread: taggers run replicas of the model side by side instead.
   void set_parallel(bool parallel) { parallel_ = parallel; }
 
   void init(Rng& rng);  // forward direction first, then backward

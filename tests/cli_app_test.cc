@@ -52,12 +52,17 @@ TEST_F(CliApp, TrainWritesModelMetricsAndCheckpoint) {
 }
 
 TEST_F(CliApp, SameSeedSameBytesAndResumeMatchesUninterrupted) {
-  ASSERT_EQ(run_ner(train_args(dir_ + "a.model", 4)).status, 0);
-  ASSERT_EQ(run_ner(train_args(dir_ + "b.model", 4)).status, 0);
+  ASSERT_EQ(run_ner(train_args(dir_ + "a.model", 8)).status, 0);
+  ASSERT_EQ(run_ner(train_args(dir_ + "b.model", 8)).status, 0);
   EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "b.model")) << "same seed and threads must give the same bytes";
-  // Two epochs, then resume to four.
-  ASSERT_EQ(run_ner(train_args(dir_ + "c.model", 2)).status, 0);
-  auto resumed = run_ner(train_args(dir_ + "c.model", 4, "--resume " + dir_ + "c.model.ckpt"));
+  // The best epoch must come after the interruption, or the comparison below would only see the first run's file
+  // (whose summary records --epochs 4).
+  auto info = run_ner("info --model " + dir_ + "a.model");
+  for (int epoch = 1; epoch <= 4; ++epoch)
+    ASSERT_EQ(info.out.find("\"best_epoch\":" + std::to_string(epoch) + ","), std::string::npos) << info.out;
+  // Four epochs, then resume to eight.
+  ASSERT_EQ(run_ner(train_args(dir_ + "c.model", 4)).status, 0);
+  auto resumed = run_ner(train_args(dir_ + "c.model", 8, "--resume " + dir_ + "c.model.ckpt"));
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming"), std::string::npos);
   EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "c.model")) << "resume must end with the uninterrupted run's bytes";
@@ -104,6 +109,32 @@ TEST_F(CliApp, EvalPredictionsScoreToTheSameReport) {
   auto score = run_ner("score " + dir_ + "p.txt");
   EXPECT_EQ(score.status, 0);
   EXPECT_EQ(score.out, eval.out);
+}
+
+// Threads tag their own batches on replicas of the model; the output is the same bytes in the same order, for
+// any batch size (lines of many lengths, made of 1 to 5 sample lines).
+TEST_F(CliApp, TaggingWithThreadsGivesTheSameOutput) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 8)).status, 0);
+  std::vector<std::string> sample;
+  std::istringstream text(slurp(kSampleText));
+  for (std::string line; std::getline(text, line);) sample.push_back(line);
+  std::string input;  // lines made of 1 to 5 sample lines
+  for (std::size_t k = 0; k < 40; ++k) {
+    for (std::size_t r = 0; r <= k % 5; ++r) input += sample[(k + r) % sample.size()];
+    input += "\n";
+  }
+  std::ofstream(dir_ + "in.txt") << input;
+  auto one = run_ner("tag --model " + dir_ + "m.model " + dir_ + "in.txt --threads 1");
+  ASSERT_EQ(one.status, 0) << one.err;
+  EXPECT_FALSE(one.out.empty());
+  for (const char* options : {"--threads 2", "--threads 3 --batch 1", "--threads 2 --batch 7"}) {
+    auto many = run_ner("tag --model " + dir_ + "m.model " + dir_ + "in.txt " + options);
+    ASSERT_EQ(many.status, 0) << many.err;
+    EXPECT_TRUE(many.out == one.out) << options;
+  }
+  auto eval_one = run_ner("eval --model " + dir_ + "m.model " + kSample);
+  auto eval_two = run_ner("eval --model " + dir_ + "m.model " + kSample + " --threads 2 --batch 2");
+  EXPECT_EQ(eval_two.out, eval_one.out);
 }
 
 TEST_F(CliApp, LongLinesAndBlankLinesKeepTheirOffsets) {
