@@ -189,31 +189,36 @@ double Crf::nll(const Matrix& E, const SequenceBatch& batch, const std::vector<i
 }
 
 std::vector<std::vector<int>> Crf::viterbi(const Matrix& E, const SequenceBatch& batch) const {
-  const Index L = num_tags(), B = batch.B, T = batch.T;
+  const Index L = num_tags(), B = batch.B;
   Scores s = scores();
+  const Eigen::MatrixXd from = s.trans.transpose();  // column i: trans(i, ·), the scores of leaving tag i
   std::vector<std::vector<int>> paths(static_cast<std::size_t>(B));
-  Eigen::VectorXd delta(L), next(L);
-  std::vector<int> backpointer(static_cast<std::size_t>(L * T));  // backpointer[t*L + j]
+  Eigen::ArrayXd delta(L), best(L), candidate(L);
+  Eigen::ArrayXi arg(L);
+  Eigen::ArrayXXi backpointer(L, batch.T);  // backpointer(j, t): the best tag at t−1 given tag j at t
   for (Index b = 0; b < B; ++b) {
     const Index n = batch.length(b);
     // delta_0 = start + E_0
-    delta = s.start + E.col(b).cast<double>();
+    delta = s.start.array() + E.col(b).cast<double>().array();
     for (Index t = 1; t < n; ++t) {
-      // delta_t(j) = max_i (delta_{t−1}(i) + trans(i, j)) + E_t(j), remembering the best i
-      for (Index j = 0; j < L; ++j) {
-        Index best;
-        next(j) = (delta + s.trans.col(j)).maxCoeff(&best) + static_cast<double>(E(j, t * B + b));
-        backpointer[static_cast<std::size_t>(t * L + j)] = static_cast<int>(best);
+      // delta_t(j) = max_i (delta_{t−1}(i) + trans(i, j)) + E_t(j), remembering the best i (the lowest on ties);
+      // vectorised over j.
+      best = delta(0) + from.col(0).array();
+      arg.setZero();
+      for (Index i = 1; i < L; ++i) {
+        candidate = delta(i) + from.col(i).array();
+        arg = (candidate > best).select(static_cast<int>(i), arg);
+        best = best.max(candidate);
       }
-      delta.swap(next);
+      backpointer.col(t) = arg;
+      delta = best + E.col(t * B + b).cast<double>().array();
     }
     Index last;
-    (delta + s.end).maxCoeff(&last);
+    (delta + s.end.array()).maxCoeff(&last);
     std::vector<int>& path = paths[static_cast<std::size_t>(b)];
     path.assign(static_cast<std::size_t>(n), 0);
     path[static_cast<std::size_t>(n - 1)] = static_cast<int>(last);
-    for (Index t = n - 1; t > 0; --t)
-      path[static_cast<std::size_t>(t - 1)] = backpointer[static_cast<std::size_t>(t * L + path[static_cast<std::size_t>(t)])];
+    for (Index t = n - 1; t > 0; --t) path[static_cast<std::size_t>(t - 1)] = backpointer(path[static_cast<std::size_t>(t)], t);
   }
   return paths;
 }
