@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "nn/init.h"
+#include "nn/step_product.h"
 
 namespace nn {
 
@@ -30,9 +31,9 @@ void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool t
     const Index t = time_at(s, T), col0 = t * B;
     const bool first = s == 0;
     // R_t = Wh h_{t−1} + bh
-    if (first) recurrent_.setZero(3 * h, B);
-    else recurrent_.noalias() = Wh_.value * H.middleCols(previous_column(t, B), B);
-    recurrent_.colwise() += bh_.value.col(0);
+    recurrent_.resize(3 * h, B);
+    recurrent_.colwise() = bh_.value.col(0);
+    if (!first) add_step_product(Wh_.value, H.middleCols(previous_column(t, B), B), recurrent_);
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
       auto h_prev = first ? zero_state_.col(b) : H.col(previous_column(t, B) + b);
@@ -60,6 +61,7 @@ void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool t
 
 void Gru::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {
   const Index h = hidden(), B = batch.B, T = batch.T;
+  Wh_transposed_ = Wh_.value.transpose();  // the step products below read Whᵀ as stored
   assert(dH.rows() == h && dH.cols() == T * B);
   dgates_x_.resize(3 * h, T * B);
   dgates_h_.resize(3 * h, T * B);
@@ -98,7 +100,7 @@ void Gru::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref
       dh_next_.col(b).array() = dh.array() * z;
     }
     // dh_{t−1} += Whᵀ ∂/∂R_t
-    if (!first) dh_next_.noalias() += Wh_.value.transpose() * dgates_h_.middleCols(col0, B);
+    if (!first) add_step_product(Wh_transposed_, dgates_h_.middleCols(col0, B), dh_next_);
   }
   // dbh += Σ ∂/∂R; dWh += Σ_t ∂/∂R_t h_{t−1}ᵀ
   bh_.grad.col(0) += dgates_h_.rowwise().sum();

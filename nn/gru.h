@@ -34,6 +34,7 @@ class Gru : public Recurrent {
   Matrix dgates_x_;  // (3H, T*B): ∂/∂(Wx x + bx)
   Matrix dgates_h_;  // (3H, T*B): ∂/∂(Wh h_{t−1} + bh)
   Matrix dh_next_;   // (H, B)
+  Matrix Wh_transposed_;  // (H, 3H)
   Matrix zero_state_;  // (H, B)
 };
 

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "nn/init.h"
+#include "nn/step_product.h"
 
 namespace nn {
 
@@ -41,7 +42,7 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool 
     const Index t = time_at(s, T), col0 = t * B;
     const bool first = s == 0;
     // G_t += Wh h_{t−1}
-    if (!first) gates_.middleCols(col0, B).noalias() += Wh_.value * H.middleCols(previous_column(t, B), B);
+    if (!first) add_step_product(Wh_.value, H.middleCols(previous_column(t, B), B), gates_.middleCols(col0, B));
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
       auto c_prev = first ? zero_state_.col(b) : C_.col(previous_column(t, B) + b);
@@ -84,6 +85,7 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool 
 
 void Lstm::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {
   const Index h = hidden(), B = batch.B, T = batch.T;
+  Wh_transposed_ = Wh_.value.transpose();  // the step products below read Whᵀ as stored
   assert(dH.rows() == h && dH.cols() == T * B);
   dgates_.resize(4 * h, T * B);
   dh_next_.setZero(h, B);
@@ -136,7 +138,7 @@ void Lstm::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Re
       dh_next_.col(b).setZero();
     }
     // dh_{t−1} += Whᵀ dG_t (padded columns of dG_t are zero and keep their carried dh)
-    if (!first) dh_next_.noalias() += Wh_.value.transpose() * dgates_.middleCols(col0, B);
+    if (!first) add_step_product(Wh_transposed_, dgates_.middleCols(col0, B), dh_next_);
   }
   backward_recurrent_weights(Wh_, dgates_, H_, batch);
   backward_inputs(Wx_, b_, X, dgates_, dX);

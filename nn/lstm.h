@@ -34,6 +34,7 @@ class Lstm : public Recurrent {
   // Backward workspace.
   Matrix dgates_;          // (4H, T*B)
   Matrix dh_next_, dc_next_;  // (H, B): gradient flowing into h_{t}, c_{t} from the step processed after t
+  Matrix Wh_transposed_;  // (H, 4H)
   Matrix zero_state_;      // (H, B)
 };
 

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "nn/init.h"
+#include "nn/step_product.h"
 
 namespace nn {
 
@@ -28,7 +29,7 @@ void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bo
     const Index t = time_at(s, T), col0 = t * B;
     const bool first = s == 0;
     // A_t += Wh h_{t−1}
-    if (!first) pre_.middleCols(col0, B).noalias() += Wh_.value * H.middleCols(previous_column(t, B), B);
+    if (!first) add_step_product(Wh_.value, H.middleCols(previous_column(t, B), B), pre_.middleCols(col0, B));
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
       if (batch.mask(col) == 0) {
@@ -45,6 +46,7 @@ void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bo
 
 void RnnCell::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {
   const Index h = hidden(), B = batch.B, T = batch.T;
+  Wh_transposed_ = Wh_.value.transpose();  // the step products below read Whᵀ as stored
   assert(dH.rows() == h && dH.cols() == T * B);
   dpre_.resize(h, T * B);
   dh_next_.setZero(h, B);
@@ -65,7 +67,7 @@ void RnnCell::backward(const Matrix& X, const SequenceBatch& batch, const Eigen:
       dh_next_.col(b).setZero();
     }
     // dh_{t−1} += Whᵀ dA_t
-    if (!first) dh_next_.noalias() += Wh_.value.transpose() * dpre_.middleCols(col0, B);
+    if (!first) add_step_product(Wh_transposed_, dpre_.middleCols(col0, B), dh_next_);
   }
   backward_recurrent_weights(Wh_, dpre_, H_, batch);
   backward_inputs(Wx_, b_, X, dpre_, dX);

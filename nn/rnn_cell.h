@@ -29,6 +29,7 @@ class RnnCell : public Recurrent {
   Matrix H_;         // (H, T*B): h_t (a copy of the output)
   Matrix dpre_;      // (H, T*B)
   Matrix dh_next_;   // (H, B)
+  Matrix Wh_transposed_;  // (H, H)
   Matrix zero_state_;  // (H, B)
 };
 
