@@ -20,9 +20,10 @@ std::string cell_name(CellType cell) {
 
 void Recurrent::project_inputs(const Param& Wx, const Param& b, const Matrix& X, Matrix& G) {
   assert(X.rows() == Wx.value.cols());
-  // G = Wx X + b
-  G.noalias() = Wx.value * X;
-  G.colwise() += b.value.col(0);
+  // G = Wx X + b (the bias first: the product then adds into G instead of clearing it)
+  G.resize(Wx.value.rows(), X.cols());
+  G.colwise() = b.value.col(0);
+  G.noalias() += Wx.value * X;
 }
 
 void Recurrent::backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matrix& dG, Matrix& dX) {
