@@ -170,6 +170,8 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   optimizer_config.momentum = config.momentum;
   optimizer_config.weight_decay = config.weight_decay;
   nn::Optimizer optimizer(params, optimizer_config);
+  const bool parallel = config.threads >= 2;
+  optimizer.set_parallel(parallel);
   if (checkpoint) {
     optimizer.set_steps(checkpoint->optimizer_steps);
     optimizer.first_moments() = checkpoint->first_moments;
@@ -216,16 +218,15 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
       for (std::size_t index : batches[b]) members.push_back(&train_data[index]);
       Batch batch(members);
       replace_with_unknown(batch, config.unk_rate, no_word, rng);
-      nn::zero_grads(params);
+      nn::zero_grads(params, parallel);
       const double loss = model->train_step(batch, rng);
-      // The gradient of the mean loss over the batch's sentences.
-      nn::scale_grads(params, nn::Real(1) / static_cast<nn::Real>(members.size()));
-      const double norm = nn::clip_grad_norm(params, config.clip);
+      // The step follows the gradient of the mean loss over the batch's sentences, clipped to norm config.clip.
+      const double norm = nn::grad_norm(params, parallel) / static_cast<double>(members.size());
       if (!std::isfinite(loss) || !std::isfinite(norm))
         throw data::Error("training diverged: " + std::string(std::isfinite(loss) ? "gradient norm" : "loss") + " is " +
                           std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " + std::to_string(epoch + 1) +
                           ", batch " + std::to_string(b + 1) + " (try a lower --lr or --clip); the best model so far is kept");
-      optimizer.step();
+      optimizer.step(static_cast<nn::Real>(nn::clip_scale(norm, config.clip) / static_cast<double>(members.size())));
       loss_sum += loss;
       norm_sum += norm;
       for (const EncodedSentence* s : members) chars_done += s->chars.size();

@@ -1,6 +1,6 @@
 #include "nn/birnn.h"
 
-#include <thread>
+#include "nn/side_by_side.h"
 
 namespace nn {
 
@@ -21,9 +21,8 @@ ParamList BiRnn::params() {
 
 void BiRnn::forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y, bool training) {
   if (parallel_ && training) {
-    std::thread right_to_left([&] { backward_->forward(X, batch, backward_out_, training); });
-    forward_->forward(X, batch, forward_out_, training);
-    right_to_left.join();
+    run_side_by_side([&] { forward_->forward(X, batch, forward_out_, training); },
+                     [&] { backward_->forward(X, batch, backward_out_, training); });
   } else {
     forward_->forward(X, batch, forward_out_, training);
     backward_->forward(X, batch, backward_out_, training);
@@ -39,9 +38,8 @@ void BiRnn::backward(const Matrix& X, const SequenceBatch& batch, const Matrix& 
   if (parallel_) {
     // Each direction adds into its own dX; the sum is taken in a fixed order afterwards.
     backward_dX_.setZero(dX.rows(), dX.cols());
-    std::thread right_to_left([&] { backward_->backward(X, batch, dY.bottomRows(h), backward_dX_); });
-    forward_->backward(X, batch, dY.topRows(h), dX);
-    right_to_left.join();
+    run_side_by_side([&] { forward_->backward(X, batch, dY.topRows(h), dX); },
+                     [&] { backward_->backward(X, batch, dY.bottomRows(h), backward_dX_); });
     dX += backward_dX_;
   } else {
     forward_->backward(X, batch, dY.topRows(h), dX);

@@ -13,25 +13,25 @@ Optimizer::Optimizer(ParamList params, const OptimizerConfig& config)
   }
 }
 
-void Optimizer::step() {
+void Optimizer::step(Real grad_scale) {
   ++steps_;
-  for (std::size_t p = 0; p < params_.size(); ++p) {
+  for_each_param(params_, parallel_, [&](std::size_t p) {
     Param& param = *params_[p];
     // Sparse parameters (embedding tables) update only the columns with a gradient ("lazy" moments).
     if (!param.sparse) {
-      update(p, 0, param.value.cols());
-      continue;
+      update(p, 0, param.value.cols(), grad_scale);
+      return;
     }
-    for (Index col : param.touched) update(p, col, 1);
-  }
+    for (Index col : param.touched) update(p, col, 1, grad_scale);
+  });
 }
 
-void Optimizer::update(std::size_t p, Index first_col, Index cols) {
+void Optimizer::update(std::size_t p, Index first_col, Index cols, Real grad_scale) {
   Param& param = *params_[p];
   const Real lr = static_cast<Real>(learning_rate_);
   const Real decay = static_cast<Real>(config_.weight_decay);
   auto w = param.value.middleCols(first_col, cols).array();
-  auto g = param.grad.middleCols(first_col, cols).array();
+  auto g = grad_scale * param.grad.middleCols(first_col, cols).array();
   auto m = first_[p].middleCols(first_col, cols).array();
   if (config_.kind == OptimizerKind::kSgd) {
     const Real mu = static_cast<Real>(config_.momentum);
@@ -52,13 +52,6 @@ void Optimizer::update(std::size_t p, Index first_col, Index cols) {
   w -= lr * ((m / correction1) / ((s / correction2).sqrt() + eps) + decay * w);
 }
 
-double clip_grad_norm(const ParamList& params, double max_norm) {
-  double norm = grad_norm(params);
-  if (max_norm > 0 && norm > max_norm) {
-    // g ← g · max_norm / ‖g‖
-    scale_grads(params, static_cast<Real>(max_norm / norm));
-  }
-  return norm;
-}
+double clip_scale(double norm, double max_norm) { return max_norm > 0 && norm > max_norm ? max_norm / norm : 1.0; }
 
 }  // namespace nn

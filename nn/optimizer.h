@@ -24,10 +24,13 @@ class Optimizer {
  public:
   Optimizer(ParamList params, const OptimizerConfig& config);
 
-  // One update from the gradients held in the parameters (for a sparse parameter, of its touched columns only).
+  // One update with g = grad_scale · (the gradient held in each parameter; a sparse parameter's touched columns only):
   //   SGD:  v ← μ v + (g + λ w);  w ← w − η v
   //   Adam: m ← β1 m + (1−β1) g;  s ← β2 s + (1−β2) g²;  w ← w − η (m / (1−β1^k)) / (√(s / (1−β2^k)) + ε) − η λ w
-  void step();
+  // The scale lets the caller average and clip without another pass over the gradients.
+  void step(Real grad_scale = 1);
+  // Updates the parameters on two threads (same results).
+  void set_parallel(bool parallel) { parallel_ = parallel; }
 
   double learning_rate() const { return learning_rate_; }
   void set_learning_rate(double rate) { learning_rate_ = rate; }
@@ -41,18 +44,19 @@ class Optimizer {
 
  private:
   // The update of parameter p's columns [first_col, first_col + cols).
-  void update(std::size_t p, Index first_col, Index cols);
+  void update(std::size_t p, Index first_col, Index cols, Real grad_scale);
 
   ParamList params_;
   OptimizerConfig config_;
   double learning_rate_;
   long steps_ = 0;
+  bool parallel_ = false;
   std::vector<Matrix> first_;   // momentum (SGD) or m (Adam), shaped like each parameter
   std::vector<Matrix> second_;  // s (Adam); empty matrices for SGD
 };
 
-// Scales every gradient by max_norm / ‖g‖ when the global norm ‖g‖ exceeds max_norm (max_norm ≤ 0 disables).
-// Returns ‖g‖ before clipping.
-double clip_grad_norm(const ParamList& params, double max_norm);
+// Global-norm clipping: the factor max_norm / norm that brings a gradient of norm `norm` down to max_norm, or 1 when
+// it is within the limit (or max_norm ≤ 0, which disables clipping).
+double clip_scale(double norm, double max_norm);
 
 }  // namespace nn

@@ -2,6 +2,7 @@
 // form one ParamList in a fixed order, so the optimizer, the gradient norm and the model file are flat loops.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,13 +39,16 @@ using ParamList = std::vector<Param*>;
 // Appends `more` to `list` (layers compose their parameter lists in a fixed order).
 void append(ParamList& list, const ParamList& more);
 
-void zero_grads(const ParamList& params);
+// With `parallel`, these loops share the parameters out between the calling thread and the helper of
+// run_side_by_side (same results: each parameter's arithmetic is unchanged and sums are taken in a fixed order).
+void zero_grads(const ParamList& params, bool parallel = false);
 
-// sqrt(Σ grad²) over every parameter, accumulated in double.
-double grad_norm(const ParamList& params);
+// sqrt(Σ grad²) over every parameter, accumulated in double in parameter order.
+double grad_norm(const ParamList& params, bool parallel = false);
 
-// grad ← scale · grad for every parameter.
-void scale_grads(const ParamList& params, Real scale);
+// Runs visit(p) for every parameter index p, on two threads with `parallel` (the first parameters on the calling
+// thread, the rest on the helper, split where the gradient entries to visit are about half done).
+void for_each_param(const ParamList& params, bool parallel, const std::function<void(std::size_t)>& visit);
 
 std::size_t count_values(const ParamList& params);
 
