@@ -100,6 +100,8 @@ void add_train_command(CLI::App& app) {
   command->add_option("--resume", o->job.resume_path,
                       "continue from this checkpoint: give the same settings (only --epochs, --patience and --threads "
                       "may change); the model's shape comes from the checkpoint");
+  command->add_flag("--profile", o->job.profile,
+                    "after each epoch, print the CPU seconds (summed over threads) spent in each part of the network");
   command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: MODEL.metrics.jsonl)");
   command->add_option("--checkpoint", o->job.checkpoint_path, "checkpoint written after every epoch (default: MODEL.ckpt)");
   o->corpus.add_to(*command);
@@ -122,9 +124,21 @@ void add_train_command(CLI::App& app) {
     callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
     callbacks.progress = [progress](std::size_t done, std::size_t total, double loss) { progress->update(done, total, loss); };
     const int epochs = job.train.epochs;
-    callbacks.epoch_done = [epochs](const EpochRecord& r) {
+    const bool profile = job.profile;
+    callbacks.epoch_done = [epochs, profile](const EpochRecord& r) {
       std::fprintf(stderr, "epoch %d/%d  loss %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, epochs,
                    r.loss, r.train_chars_per_s, r.dev_precision, r.dev_recall, r.dev_f1, r.seconds, r.best ? "  *best" : "");
+      if (!profile) return;
+      double total = 0;
+      for (double s : r.profile_seconds) total += s;
+      std::string line = "  profile (CPU s, all threads):";
+      for (std::size_t p = 0; p < nn::profile::kParts; ++p) {
+        char part[96];
+        std::snprintf(part, sizeof part, "  %s %.2f (%.0f%%)", nn::profile::part_name(static_cast<nn::profile::Part>(p)).c_str(),
+                      r.profile_seconds[p], total > 0 ? 100 * r.profile_seconds[p] / total : 0.0);
+        line += part;
+      }
+      std::fprintf(stderr, "%s\n", line.c_str());
     };
     TrainResult result = train(job, callbacks);
     std::fprintf(stderr, "best dev F1 %.2f at epoch %d of %d; model: %s\n", result.best_dev_f1, result.best_epoch,

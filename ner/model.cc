@@ -1,8 +1,10 @@
 #include "ner/model.h"
 
 #include <cmath>
+#include <optional>
 
 #include "data/error.h"
+#include "nn/profile.h"
 
 namespace ner {
 
@@ -179,8 +181,10 @@ std::vector<int> Model::encode_tags(const std::vector<std::string>& tags, const 
 }
 
 void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
+  using nn::profile::Part;
   // embedded = [E_char(c); E_bigram(left); E_bigram(right); lexicon bags]
   const nn::Index N = batch.shape.columns(), E = config_.char_dim, Db = config_.bigram_dim;
+  std::optional<nn::profile::Scope> scope(Part::kEmbedding);
   embedded_.resize(input_dim(), N);
   embedding_.forward(batch.chars, char_part_);
   embedded_.topRows(E) = char_part_;
@@ -194,28 +198,41 @@ void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
     word_embedding_.forward(batch.lexicon, lexicon_part_);
     embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim) = lexicon_part_;
   }
+  scope.reset();
   if (!training) {  // inference: no dropout, no copies
     rnn_.forward(embedded_, batch.shape, training, rng, hidden_);
+    scope.emplace(Part::kOutput);
     output_.forward(hidden_, emissions_);
     return;
   }
+  scope.emplace(Part::kDropout);
   embedding_dropout_.forward(embedded_, dropped_embedded_, training, rng);
+  scope.reset();
   rnn_.forward(dropped_embedded_, batch.shape, training, rng, hidden_);
+  scope.emplace(Part::kDropout);
   output_dropout_.forward(hidden_, dropped_hidden_, training, rng);
+  scope.emplace(Part::kOutput);
   output_.forward(dropped_hidden_, emissions_);
 }
 
 double Model::train_step(const Batch& batch, nn::Rng& rng) {
+  using nn::profile::Part;
   forward(batch, /*training=*/true, rng);
   // Backward: the forward reversed.
+  std::optional<nn::profile::Scope> scope(Part::kCrf);
   d_emissions_.setZero(emissions_.rows(), emissions_.cols());
   double loss = crf_.nll(emissions_, batch.shape, batch.tags, &d_emissions_);
+  scope.emplace(Part::kOutput);
   d_hidden_.setZero(dropped_hidden_.rows(), dropped_hidden_.cols());
   output_.backward(dropped_hidden_, d_emissions_, d_hidden_);
+  scope.emplace(Part::kDropout);
   output_dropout_.backward(d_hidden_, d_hidden_);
   d_embedded_.setZero(dropped_embedded_.rows(), dropped_embedded_.cols());
+  scope.reset();
   rnn_.backward(dropped_embedded_, batch.shape, d_hidden_, d_embedded_);
+  scope.emplace(Part::kDropout);
   embedding_dropout_.backward(d_embedded_, d_embedded_);
+  scope.emplace(Part::kEmbedding);
   const nn::Index E = config_.char_dim, Db = config_.bigram_dim;
   embedding_.backward(batch.chars, d_embedded_.topRows(E));
   if (Db > 0) {
@@ -230,6 +247,7 @@ double Model::train_step(const Batch& batch, nn::Rng& rng) {
 std::vector<std::vector<int>> Model::predict(const Batch& batch) {
   nn::Rng unused(0);
   forward(batch, /*training=*/false, unused);
+  nn::profile::Scope scope(nn::profile::Part::kCrf);
   return crf_.viterbi(emissions_, batch.shape);
 }
 

@@ -163,6 +163,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     model = new_model(job, train_corpus, dev_corpus, config, rng);
   }
   model->set_threads(config.threads);
+  nn::profile::set_enabled(job.profile);
   nn::ParamList params = model->params();
   nn::OptimizerConfig optimizer_config;
   optimizer_config.kind = config.optimizer;
@@ -202,6 +203,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   TrainResult result;
   for (int epoch = state["epoch"].get<int>(); epoch < config.epochs; ++epoch) {
     const auto started = Clock::now();
+    nn::profile::reset();
     optimizer.set_learning_rate(config.learning_rate / (1 + config.lr_decay * epoch));
     // Shuffle, bucket by length, shuffle the buckets.
     std::vector<std::size_t> order(train_data.size());
@@ -233,6 +235,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
       if (callbacks.progress) callbacks.progress(chars_done, train_chars, loss_sum / static_cast<double>(chars_done));
     }
     const double train_seconds = seconds_since(started);
+    const std::array<double, nn::profile::kParts> profile_seconds = nn::profile::seconds();
 
     Evaluation dev = evaluate(*model, dev_corpus, config.threads);
     EpochRecord record;
@@ -245,6 +248,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     record.learning_rate = optimizer.learning_rate();
     record.gradient_norm = norm_sum / static_cast<double>(batches.size());
     record.best = record.dev_f1 > state["best_f1"].get<double>();
+    record.profile_seconds = profile_seconds;
     if (record.best) {
       save_model(*model, summary(record.epoch, record.dev_f1), job.model_path);
       state["best_f1"] = record.dev_f1;

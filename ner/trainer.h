@@ -4,6 +4,7 @@
 // never prints.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "data/corpus.h"
 #include "ner/config.h"
 #include "ner/evaluate.h"
+#include "nn/profile.h"
 
 namespace ner {
 
@@ -25,6 +27,7 @@ struct TrainJob {
   data::ReadOptions read;
   ModelConfig model;
   TrainConfig train;
+  bool profile = false;  // time the parts of the network (EpochRecord::profile_seconds)
 };
 
 struct EpochRecord {
@@ -32,6 +35,7 @@ struct EpochRecord {
   double loss = 0, train_chars_per_s = 0, dev_precision = 0, dev_recall = 0, dev_f1 = 0, seconds = 0;
   double learning_rate = 0, gradient_norm = 0;
   bool best = false;
+  std::array<double, nn::profile::kParts> profile_seconds{};  // CPU seconds per part while training (with job.profile)
 };
 
 struct TrainCallbacks {

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "nn/init.h"
+#include "nn/profile.h"
 #include "nn/step_product.h"
 
 namespace nn {
@@ -22,6 +23,7 @@ void Gru::init(Rng& rng) {
 }
 
 void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
+  profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
   project_inputs(Wx_, bx_, X, gates_);
   if (training) recurrent_n_.resize(h, T * B);
@@ -60,6 +62,7 @@ void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool t
 }
 
 void Gru::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {
+  profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
   Wh_transposed_ = Wh_.value.transpose();  // the step products below read Whᵀ as stored
   assert(dH.rows() == h && dH.cols() == T * B);

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "nn/init.h"
+#include "nn/profile.h"
 #include "nn/step_product.h"
 
 namespace nn {
@@ -31,6 +32,7 @@ void Lstm::init(Rng& rng) {
 }
 
 void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
+  profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
   project_inputs(Wx_, b_, X, gates_);
   C_.resize(h, T * B);
@@ -84,6 +86,7 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool 
 }
 
 void Lstm::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {
+  profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
   Wh_transposed_ = Wh_.value.transpose();  // the step products below read Whᵀ as stored
   assert(dH.rows() == h && dH.cols() == T * B);

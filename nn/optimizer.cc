@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "nn/profile.h"
+
 namespace nn {
 
 Optimizer::Optimizer(ParamList params, const OptimizerConfig& config)
@@ -16,6 +18,7 @@ Optimizer::Optimizer(ParamList params, const OptimizerConfig& config)
 void Optimizer::step(Real grad_scale) {
   ++steps_;
   for_each_param(params_, parallel_, [&](std::size_t p) {
+    profile::Scope scope(profile::Part::kOptimizer);
     Param& param = *params_[p];
     // Sparse parameters (embedding tables) update only the columns with a gradient ("lazy" moments).
     if (!param.sparse) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "nn/profile.h"
 #include "nn/side_by_side.h"
 
 namespace nn {
@@ -32,6 +33,7 @@ void for_each_param(const ParamList& params, bool parallel, const std::function<
 
 void zero_grads(const ParamList& params, bool parallel) {
   for_each_param(params, parallel, [&](std::size_t p) {
+    profile::Scope scope(profile::Part::kOptimizer);
     Param& param = *params[p];
     if (!param.sparse) {
       param.grad.setZero();
@@ -48,6 +50,7 @@ void zero_grads(const ParamList& params, bool parallel) {
 double grad_norm(const ParamList& params, bool parallel) {
   std::vector<double> sums(params.size(), 0.0);
   for_each_param(params, parallel, [&](std::size_t p) {
+    profile::Scope scope(profile::Part::kOptimizer);
     const Param& param = *params[p];
     if (!param.sparse) {
       sums[p] = param.grad.template cast<double>().squaredNorm();

@@ -4,6 +4,7 @@
 
 #include "nn/gru.h"
 #include "nn/lstm.h"
+#include "nn/profile.h"
 #include "nn/rnn_cell.h"
 
 namespace nn {
@@ -19,6 +20,7 @@ std::string cell_name(CellType cell) {
 }
 
 void Recurrent::project_inputs(const Param& Wx, const Param& b, const Matrix& X, Matrix& G) {
+  profile::Scope scope(profile::Part::kInputProjection);
   assert(X.rows() == Wx.value.cols());
   // G = Wx X + b (the bias first: the product then adds into G instead of clearing it)
   G.resize(Wx.value.rows(), X.cols());
@@ -27,6 +29,7 @@ void Recurrent::project_inputs(const Param& Wx, const Param& b, const Matrix& X,
 }
 
 void Recurrent::backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matrix& dG, Matrix& dX) {
+  profile::Scope scope(profile::Part::kInputProjection);
   // dWx += dG Xᵀ
   Wx.grad.noalias() += dG * X.transpose();
   // db += Σ_j dG(:, j)

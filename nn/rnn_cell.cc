@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "nn/init.h"
+#include "nn/profile.h"
 #include "nn/step_product.h"
 
 namespace nn {
@@ -21,6 +22,7 @@ void RnnCell::init(Rng& rng) {
 }
 
 void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
+  profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
   project_inputs(Wx_, b_, X, pre_);
   H.resize(h, T * B);
@@ -45,6 +47,7 @@ void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bo
 }
 
 void RnnCell::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) {
+  profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
   Wh_transposed_ = Wh_.value.transpose();  // the step products below read Whᵀ as stored
   assert(dH.rows() == h && dH.cols() == T * B);

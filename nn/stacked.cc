@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "nn/profile.h"
+
 namespace nn {
 
 Stacked::Stacked(CellType cell, const std::string& name, Index input_dim, Index hidden, int layers, Real dropout,
@@ -33,7 +35,10 @@ void Stacked::forward(const Matrix& X, const SequenceBatch& batch, bool training
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const Matrix& input = l == 0 ? X : dropped_[l - 1];
     layers_[l].forward(input, batch, outputs_[l], training);
-    if (l + 1 < layers_.size()) dropouts_[l].forward(outputs_[l], dropped_[l], training, rng);
+    if (l + 1 < layers_.size()) {
+      profile::Scope scope(profile::Part::kDropout);
+      dropouts_[l].forward(outputs_[l], dropped_[l], training, rng);
+    }
   }
   Y = outputs_.back();
 }
@@ -48,6 +53,7 @@ void Stacked::backward(const Matrix& X, const SequenceBatch& batch, const Matrix
     // Into layer l's input (the dropped output of layer l−1), then through that dropout.
     d_input_.setZero(dropped_[l - 1].rows(), dropped_[l - 1].cols());
     layers_[l].backward(dropped_[l - 1], batch, d_output_, d_input_);
+    profile::Scope scope(profile::Part::kDropout);
     dropouts_[l - 1].backward(d_input_, d_output_);
   }
 }
