@@ -185,9 +185,13 @@ void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
   // embedded = [E_char(c); E_bigram(left); E_bigram(right); lexicon bags]
   const nn::Index N = batch.shape.columns(), E = config_.char_dim, Db = config_.bigram_dim;
   std::optional<nn::profile::Scope> scope(Part::kEmbedding);
-  embedded_.resize(input_dim(), N);
-  embedding_.forward(batch.chars, char_part_);
-  embedded_.topRows(E) = char_part_;
+  if (input_dim() == E) {
+    embedding_.forward(batch.chars, embedded_);  // characters only: no concatenation
+  } else {
+    embedded_.resize(input_dim(), N);
+    embedding_.forward(batch.chars, char_part_);
+    embedded_.topRows(E) = char_part_;
+  }
   if (Db > 0) {
     bigram_embedding_.forward(batch.left_bigrams, left_part_);
     bigram_embedding_.forward(batch.right_bigrams, right_part_);

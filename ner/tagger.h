@@ -14,7 +14,7 @@ namespace ner {
 
 // Most padded positions (sentences × longest length) in one inference batch: small enough that the workspaces
 // stay in cache and memory stays bounded whatever the input, large enough for efficient products.
-inline constexpr std::size_t kMaxBatchPositions = 1024;
+inline constexpr std::size_t kMaxBatchPositions = 512;
 
 // A model and threads − 1 replicas of it: the models that predict_tag_ids, predict_tags and Tagger share their
 // batches out to, one thread each.

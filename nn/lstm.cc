@@ -1,5 +1,6 @@
 #include "nn/lstm.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "nn/init.h"
@@ -34,52 +35,81 @@ void Lstm::init(Rng& rng) {
 void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
   profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
-  project_inputs(Wx_, b_, X, gates_);
-  C_.resize(h, T * B);
-  if (training) tanhC_.resize(h, T * B);
+  // Training keeps every step's gates and cell state for backward. Inference projects kWindow steps at a time and
+  // keeps only the current cell state (C_ is (H, B)), so its memory does not grow with T.
+  const bool windowed = !training;
+  Index window_first = 0;  // the time step in column block 0 of gates_
+  if (windowed) {
+    C_.setZero(h, B);
+  } else {
+    project_inputs(Wx_, b_, X, gates_);
+    C_.resize(h, T * B);
+    tanhC_.resize(h, T * B);
+  }
   H.resize(h, T * B);
   zero_state_.setZero(h, B);
   const bool peep = peepholes_;
+  // One sentence's step: gates_.col(gate_col) holds G_t and becomes i, f, g, o; c_prev → C_.col(c_col) (the same
+  // column when windowed); h~ → H.col(col).
+  auto step = [&](Index gate_col, const auto& c_prev, Index c_col, Index col) {
+    auto gate = gates_.col(gate_col);
+    auto i = gate.segment(0, h).array();
+    auto f = gate.segment(h, h).array();
+    auto g = gate.segment(2 * h, h).array();
+    auto o = gate.segment(3 * h, h).array();
+    auto c = C_.col(c_col).array();
+    // i = σ(G_i + p_i∘c_{t−1}), f = σ(G_f + p_f∘c_{t−1}), g = tanh(G_g)
+    if (peep) {
+      i += peephole_.value.col(0).array() * c_prev.array();
+      f += peephole_.value.col(1).array() * c_prev.array();
+    }
+    i = sigmoid(i);
+    f = sigmoid(f);
+    g = g.tanh();
+    // c~ = f∘c_{t−1} + i∘g
+    c = f * c_prev.array() + i * g;
+    // o = σ(G_o + p_o∘c~)
+    if (peep) o += peephole_.value.col(2).array() * c;
+    o = sigmoid(o);
+    // h~ = o∘tanh(c~)
+    if (windowed) {
+      H.col(col).array() = o * c.tanh();
+    } else {
+      tanhC_.col(col).array() = c.tanh();
+      H.col(col).array() = o * tanhC_.col(col).array();
+    }
+  };
   for (Index s = 0; s < T; ++s) {
     const Index t = time_at(s, T), col0 = t * B;
     const bool first = s == 0;
+    if (windowed && s % kWindow == 0) {
+      const Index steps = std::min(kWindow, T - s);
+      window_first = direction() == Direction::kLeftToRight ? t : t - steps + 1;
+      project_inputs(Wx_, b_, X.middleCols(window_first * B, steps * B), gates_);
+    }
+    const Index gate_col0 = (t - window_first) * B;
     // G_t += Wh h_{t−1}
-    if (!first) add_step_product(Wh_.value, H.middleCols(previous_column(t, B), B), gates_.middleCols(col0, B));
+    if (!first) add_step_product(Wh_.value, H.middleCols(previous_column(t, B), B), gates_.middleCols(gate_col0, B));
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
-      auto c_prev = first ? zero_state_.col(b) : C_.col(previous_column(t, B) + b);
       auto h_prev = first ? zero_state_.col(b) : H.col(previous_column(t, B) + b);
+      if (windowed) {
+        // The cell state is updated in place; padding leaves it (and h) as they were.
+        if (batch.mask(col) == 0) {
+          H.col(col) = h_prev;
+          continue;
+        }
+        step(gate_col0 + b, C_.col(b), b, col);
+        continue;
+      }
+      auto c_prev = first ? zero_state_.col(b) : C_.col(previous_column(t, B) + b);
       if (batch.mask(col) == 0) {
         // Padding: c_t = c_{t−1}, h_t = h_{t−1}
         C_.col(col) = c_prev;
         H.col(col) = h_prev;
         continue;
       }
-      auto gate = gates_.col(col);
-      auto i = gate.segment(0, h).array();
-      auto f = gate.segment(h, h).array();
-      auto g = gate.segment(2 * h, h).array();
-      auto o = gate.segment(3 * h, h).array();
-      // i = σ(G_i + p_i∘c_{t−1}), f = σ(G_f + p_f∘c_{t−1}), g = tanh(G_g)
-      if (peep) {
-        i += peephole_.value.col(0).array() * c_prev.array();
-        f += peephole_.value.col(1).array() * c_prev.array();
-      }
-      i = sigmoid(i);
-      f = sigmoid(f);
-      g = g.tanh();
-      // c~ = f∘c_{t−1} + i∘g
-      C_.col(col).array() = f * c_prev.array() + i * g;
-      // o = σ(G_o + p_o∘c~)
-      if (peep) o += peephole_.value.col(2).array() * C_.col(col).array();
-      o = sigmoid(o);
-      // h~ = o∘tanh(c~)
-      if (training) {
-        tanhC_.col(col).array() = C_.col(col).array().tanh();
-        H.col(col).array() = o * tanhC_.col(col).array();
-      } else {
-        H.col(col).array() = o * C_.col(col).array().tanh();
-      }
+      step(col, c_prev, col, col);
     }
   }
   if (training) H_ = H;  // for dWh

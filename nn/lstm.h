@@ -26,9 +26,13 @@ class Lstm : public Recurrent {
   Param b_;         // (4H, 1)
   Param peephole_;  // (H, 3): columns p_i, p_f, p_o
 
-  // Forward caches.
+  // Inference projects the inputs of this many steps at a time.
+  static constexpr Index kWindow = 16;
+
+  // Forward caches (training), or the working buffers of inference.
   Matrix gates_;  // (4H, T*B): pre-activations Wx x + b, then the activations i, f, g, o of every step
-  Matrix C_;      // (H, T*B): c_t
+                  // (inference: (4H, kWindow*B), the steps of the current window)
+  Matrix C_;      // (H, T*B): c_t (inference: (H, B), the current cell state)
   Matrix tanhC_;  // (H, T*B): tanh(c~_t)
   Matrix H_;      // (H, T*B): h_t (a copy of the output, for dWh)
   // Backward workspace.

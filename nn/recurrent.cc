@@ -19,7 +19,7 @@ std::string cell_name(CellType cell) {
   return "?";
 }
 
-void Recurrent::project_inputs(const Param& Wx, const Param& b, const Matrix& X, Matrix& G) {
+void Recurrent::project_inputs(const Param& Wx, const Param& b, const Eigen::Ref<const Matrix>& X, Matrix& G) {
   profile::Scope scope(profile::Part::kInputProjection);
   assert(X.rows() == Wx.value.cols());
   // G = Wx X + b (the bias first: the product then adds into G instead of clearing it)

@@ -42,7 +42,7 @@ class Recurrent {
   Index previous_column(Index t, Index B) const { return (direction_ == Direction::kLeftToRight ? t - 1 : t + 1) * B; }
 
   // G = Wx X + b for every time step at once (one GEMM).    Wx: (kH, D)  b: (kH, 1)  G: (kH, T*B)
-  static void project_inputs(const Param& Wx, const Param& b, const Matrix& X, Matrix& G);
+  static void project_inputs(const Param& Wx, const Param& b, const Eigen::Ref<const Matrix>& X, Matrix& G);
   // dWx += dG Xᵀ; db += Σ_j dG(:, j); dX += Wxᵀ dG.           dG: (kH, T*B)
   static void backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matrix& dG, Matrix& dX);
   // dWh += Σ_t dG_t h_{prev(t)}ᵀ as one GEMM over the whole sequence (the first step's previous state is zero).

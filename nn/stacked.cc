@@ -13,7 +13,7 @@ Stacked::Stacked(CellType cell, const std::string& name, Index input_dim, Index 
     layers_.emplace_back(cell, name + "." + std::to_string(l), l == 0 ? input_dim : 2 * hidden, hidden, peepholes);
     if (l + 1 < layers) dropouts_.emplace_back(dropout);
   }
-  outputs_.resize(static_cast<std::size_t>(layers));
+  outputs_.resize(static_cast<std::size_t>(layers - 1));
   dropped_.resize(static_cast<std::size_t>(layers - 1));
 }
 
@@ -34,13 +34,14 @@ ParamList Stacked::params() {
 void Stacked::forward(const Matrix& X, const SequenceBatch& batch, bool training, Rng& rng, Matrix& Y) {
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     const Matrix& input = l == 0 ? X : dropped_[l - 1];
-    layers_[l].forward(input, batch, outputs_[l], training);
-    if (l + 1 < layers_.size()) {
-      profile::Scope scope(profile::Part::kDropout);
-      dropouts_[l].forward(outputs_[l], dropped_[l], training, rng);
+    if (l + 1 == layers_.size()) {
+      layers_[l].forward(input, batch, Y, training);  // the last layer writes the output itself
+      break;
     }
+    layers_[l].forward(input, batch, outputs_[l], training);
+    profile::Scope scope(profile::Part::kDropout);
+    dropouts_[l].forward(outputs_[l], dropped_[l], training, rng);
   }
-  Y = outputs_.back();
 }
 
 void Stacked::backward(const Matrix& X, const SequenceBatch& batch, const Matrix& dY, Matrix& dX) {

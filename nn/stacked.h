@@ -29,7 +29,7 @@ class Stacked {
  private:
   std::vector<BiRnn> layers_;
   std::vector<Dropout> dropouts_;  // dropouts_[l] sits between layer l and layer l+1
-  std::vector<Matrix> outputs_;    // (2H, T*B) per layer
+  std::vector<Matrix> outputs_;    // (2H, T*B) per layer but the last (which writes Y)
   std::vector<Matrix> dropped_;    // (2H, T*B): dropout of outputs_[l], the input of layer l+1
   Matrix d_output_, d_input_;      // backward workspace
 };

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Speed of the default model (100-dim character embeddings, one bidirectional LSTM layer of 128 units per direction,
+# CRF) on Resume NER: training characters/s with 1 and 2 threads (batch 32) and the CPU time per part of the
+# network, tagging characters/s (batch 64 with 1 and 2 threads, one sentence at a time) and peak memory. Prints the
+# hardware, every command, and a Markdown table for the README.
+# Usage: scripts/bench.sh [REPEATS]   (each figure is the median of REPEATS runs, default 3; corpora from $NER_DATA)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeats=${1:-3}
+data=${NER_DATA:-../shared/data}
+for f in "$data/resume/train.char.bmes" "$data/resume/dev.char.bmes" "$data/resume/test.char.bmes"; do
+  [ -f "$f" ] || { echo "bench: $f not found: the benchmark needs the Resume NER corpus (set NER_DATA)" >&2; exit 1; }
+done
+bash scripts/setup.sh
+bash scripts/build.sh build/release -- ner >/dev/null
+ner=build/release/ner
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# Runs a command under /usr/bin/time -v; prints "SECONDS PEAK_KB".
+timed() {
+  /usr/bin/time -v -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" "$work/time" >&2; exit 1; }
+  awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; ++i) s = s * 60 + p[i]}
+              /Maximum resident set size/ {kb = $2} END {print s, kb}' "$work/time"
+}
+
+echo "hardware: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
+     "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(uname -sr); $(g++ --version | head -1)"
+echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo
+
+# Training: epochs 2 and 3 of each run (epoch 1 also sizes every buffer), median over runs.
+declare -A train_rate train_rss
+for threads in 1 2; do
+  command=("$ner" train --train "$data/resume/train.char.bmes" --dev "$data/resume/dev.char.bmes" --model "$work/m$threads.model"
+           --batch 32 --epochs 3 --patience 0 --seed 1 --threads "$threads" --profile)
+  echo "\$ ${command[*]}"
+  rates=() rss=()
+  for ((r = 0; r < repeats; ++r)); do
+    read -r _ kb < <(timed "${command[@]}")
+    rss+=("$kb")
+    rates+=($(awk '/^epoch [23]\// {print $5}' "$work/stderr"))
+  done
+  train_rate[$threads]=$(printf '%s\n' "${rates[@]}" | median)
+  train_rss[$threads]=$(printf '%s\n' "${rss[@]}" | median)
+  echo "  training, $threads thread(s): ${train_rate[$threads]} chars/s (median of $((2 * repeats)) epochs), peak RSS $((train_rss[$threads] / 1024)) MB"
+  echo "  time per part, last epoch of the last run:$(grep 'profile' "$work/stderr" | tail -1 | sed 's/.*all threads)://')"
+done
+echo "  2 threads / 1 thread: $(awk -v a="${train_rate[2]}" -v b="${train_rate[1]}" 'BEGIN {printf "%.2f", a / b}')"
+echo
+
+# Tagging: the Resume test sentences as raw text, 40 times over, with the model just trained (1 thread).
+model=$work/m1.model
+awk 'NF {printf "%s", $1; next} {print ""}' "$data/resume/test.char.bmes" >"$work/once.txt"
+for ((i = 0; i < 40; ++i)); do cat "$work/once.txt"; done >"$work/input.txt"
+chars=$(tr -d '\n' <"$work/input.txt" | wc -m)
+model_kb=$(( $(stat -c %s "$model") / 1024 ))
+echo "tagging input: $(wc -l <"$work/input.txt") lines, $chars characters; model $model_kb KB"
+declare -A tag_rate tag_rss
+for config in "64 1" "64 2" "1 1"; do
+  read -r batch threads <<<"$config"
+  command=("$ner" tag --model "$model" --batch "$batch" --threads "$threads" "$work/input.txt" -o "$work/out.jsonl")
+  echo "\$ ${command[*]}"
+  rates=() rss=()
+  for ((r = 0; r < repeats; ++r)); do
+    read -r seconds kb < <(timed "${command[@]}")
+    rates+=("$(awk -v c="$chars" -v s="$seconds" 'BEGIN {printf "%.0f", c / s}')")
+    rss+=("$kb")
+  done
+  tag_rate[$config]=$(printf '%s\n' "${rates[@]}" | median)
+  tag_rss[$config]=$(printf '%s\n' "${rss[@]}" | median)
+  echo "  tagging, batch $batch, $threads thread(s): ${tag_rate[$config]} chars/s (whole process), peak RSS $((tag_rss[$config] / 1024)) MB"
+done
+echo
+
+mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
+echo "| figure (Resume NER, char BiLSTM-CRF, E=100, H=128) | this toolkit | PyTorch 1.13 + OpenBLAS (issue 6) |"
+echo "|---|---|---|"
+echo "| training, 1 thread, batch 32 | ${train_rate[1]} chars/s | about 10,000 chars/s |"
+echo "| training, 2 threads, batch 32 | ${train_rate[2]} chars/s | (a second thread did not help) |"
+echo "| tagging, batch 64, 1 thread | ${tag_rate[64 1]} chars/s | about 131,000 (sorted) / 60,000 (file order) |"
+echo "| tagging, batch 64, 2 threads | ${tag_rate[64 2]} chars/s | – |"
+echo "| tagging, one sentence at a time, 1 thread | ${tag_rate[1 1]} chars/s | about 26,600 |"
+echo "| peak memory, tagging (batch 64, 1 / 2 threads; model $model_kb KB) | $(mb "${tag_rss[64 1]}") / $(mb "${tag_rss[64 2]}") | about 400 MB |"
+echo "| peak memory, training (1 / 2 threads) | $(mb "${train_rss[1]}") / $(mb "${train_rss[2]}") | – |"
