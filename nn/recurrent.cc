@@ -6,6 +6,7 @@
 #include "nn/lstm.h"
 #include "nn/profile.h"
 #include "nn/rnn_cell.h"
+#include "nn/step_product.h"
 
 namespace nn {
 
@@ -25,7 +26,10 @@ void Recurrent::project_inputs(const Param& Wx, const Param& b, const Eigen::Ref
   // G = Wx X + b (the bias first: the product then adds into G instead of clearing it)
   G.resize(Wx.value.rows(), X.cols());
   G.colwise() = b.value.col(0);
-  G.noalias() += Wx.value * X;
+  // Few columns (inference windows): the step kernel, which does not repack Wx; many (training): Eigen's blocked
+  // product, a few percent faster there.
+  if (X.cols() <= 1024) add_step_product(Wx.value, X, G);
+  else G.noalias() += Wx.value * X;
 }
 
 void Recurrent::backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matrix& dG, Matrix& dX) {
