@@ -2,8 +2,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "data/error.h"
 #include "data/line_reader.h"
@@ -49,6 +51,38 @@ std::string format_line(const TaggedLine& line, const std::string& format) {
   return record.dump() + "\n";
 }
 
+// Splits the lines into one contiguous share per tagger (about equal bytes), tags and formats the shares on as many
+// threads, and returns the formatted shares in order.
+std::vector<std::string> tag_in_parallel(const std::vector<std::unique_ptr<Tagger>>& taggers, std::vector<std::string> lines,
+                                         const std::string& format) {
+  std::size_t total = 0;
+  for (const std::string& line : lines) total += line.size() + 1;
+  std::vector<std::vector<std::string>> shares(taggers.size());
+  std::size_t done = 0, share = 0;
+  for (std::string& line : lines) {
+    while (share + 1 < shares.size() && done * shares.size() >= total * (share + 1)) ++share;
+    done += line.size() + 1;
+    shares[share].push_back(std::move(line));
+  }
+  std::vector<std::string> texts(shares.size());
+  std::vector<std::exception_ptr> errors(shares.size());
+  auto work = [&](std::size_t k) {
+    try {
+      for (const TaggedLine& line : taggers[k]->tag(shares[k])) texts[k] += format_line(line, format);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t k = 1; k < shares.size(); ++k)
+    if (!shares[k].empty()) helpers.emplace_back(work, k);
+  work(0);
+  for (std::thread& helper : helpers) helper.join();
+  for (const std::exception_ptr& error : errors)
+    if (error) std::rethrow_exception(error);
+  return texts;
+}
+
 }  // namespace
 
 void add_tag_command(CLI::App& app) {
@@ -76,8 +110,10 @@ void add_tag_command(CLI::App& app) {
   command->add_option("--threads", o->threads, "threads, each tagging its own batches (the output keeps the input's order)")->capture_default_str()->check(CLI::Range(1, 256));
   command->callback([o] {
     LoadedModel loaded = load_model(o->model);
+    // One tagger per thread; each tags a contiguous share of every chunk of lines.
     ModelReplicas replicas(*loaded.model, o->threads);
-    Tagger tagger(replicas.models(), o->batch);
+    std::vector<std::unique_ptr<Tagger>> taggers;
+    for (Model* model : replicas.models()) taggers.push_back(std::make_unique<Tagger>(*model, o->batch));
     std::vector<std::string> inputs = o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs;
 
     // Output: standard output as we go, or an atomic file renamed over --output at the end (removed on error).
@@ -88,7 +124,7 @@ void add_tag_command(CLI::App& app) {
     std::size_t chunk_bytes = 0;
     auto flush = [&] {
       std::string text;
-      for (const TaggedLine& line : tagger.tag(chunk)) text += format_line(line, o->format);
+      for (const std::string& part : tag_in_parallel(taggers, std::move(chunk), o->format)) text += part;
       if (file) {
         file->write(text);
       } else if (!(std::cout << text)) {

@@ -83,7 +83,7 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
       sentences.push_back(std::move(tokens));
     }
   }
-  std::vector<std::vector<std::string>> tags = predict_tags(models_, sentences, batch_size_);
+  std::vector<std::vector<std::string>> tags = predict_tags({&model_}, sentences, batch_size_);
   for (std::size_t p = 0; p < pieces.size(); ++p)
     std::copy(tags[p].begin(), tags[p].end(), tagged[pieces[p].line].tags.begin() + static_cast<std::ptrdiff_t>(pieces[p].range.begin));
   for (TaggedLine& out : tagged) {

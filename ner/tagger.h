@@ -54,17 +54,17 @@ struct TaggedLine {
 };
 
 // Tags raw lines: each line is tokenized, split into sentences of at most the model's max_sentence_tokens, and the
-// sentences of all lines are batched together. Lines must be valid UTF-8.
+// sentences of all lines are batched together. Lines must be valid UTF-8. One Tagger per thread, each with its own
+// model (a replica for every thread but the first).
 class Tagger {
  public:
-  // `models`: one model and any replicas of it, one thread each.
-  Tagger(std::vector<Model*> models, std::size_t batch_size)
-      : models_(std::move(models)), batch_size_(batch_size), segmenter_(models_.front()->config().max_sentence_tokens) {}
+  Tagger(Model& model, std::size_t batch_size)
+      : model_(model), batch_size_(batch_size), segmenter_(model.config().max_sentence_tokens) {}
 
   std::vector<TaggedLine> tag(const std::vector<std::string>& lines);
 
  private:
-  std::vector<Model*> models_;
+  Model& model_;
   std::size_t batch_size_;
   data::Tokenizer tokenizer_;
   data::Segmenter segmenter_;
