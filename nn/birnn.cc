@@ -20,26 +20,34 @@ ParamList BiRnn::params() {
 }
 
 void BiRnn::forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y, bool training) {
-  if (parallel_ && training) {
-    run_side_by_side([&] { forward_->forward(X, batch, forward_out_, training); },
-                     [&] { backward_->forward(X, batch, backward_out_, training); });
-  } else {
-    forward_->forward(X, batch, forward_out_, training);
-    backward_->forward(X, batch, backward_out_, training);
-  }
   const Index h = forward_->hidden();
   Y.resize(2 * h, X.cols());
-  Y.topRows(h) = forward_out_;
-  Y.bottomRows(h) = backward_out_;
+  // Y = [→(X); ←(X)], each direction copying its own half
+  auto left_to_right = [&] {
+    forward_->forward(X, batch, forward_out_, training);
+    Y.topRows(h) = forward_out_;
+  };
+  auto right_to_left = [&] {
+    backward_->forward(X, batch, backward_out_, training);
+    Y.bottomRows(h) = backward_out_;
+  };
+  if (parallel_ && training) {
+    run_side_by_side(left_to_right, right_to_left);
+  } else {
+    left_to_right();
+    right_to_left();
+  }
 }
 
 void BiRnn::backward(const Matrix& X, const SequenceBatch& batch, const Matrix& dY, Matrix& dX) {
   const Index h = forward_->hidden();
   if (parallel_) {
     // Each direction adds into its own dX; the sum is taken in a fixed order afterwards.
-    backward_dX_.setZero(dX.rows(), dX.cols());
     run_side_by_side([&] { forward_->backward(X, batch, dY.topRows(h), dX); },
-                     [&] { backward_->backward(X, batch, dY.bottomRows(h), backward_dX_); });
+                     [&] {
+                       backward_dX_.setZero(dX.rows(), dX.cols());
+                       backward_->backward(X, batch, dY.bottomRows(h), backward_dX_);
+                     });
     dX += backward_dX_;
   } else {
     forward_->backward(X, batch, dY.topRows(h), dX);

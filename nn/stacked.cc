@@ -45,15 +45,16 @@ void Stacked::forward(const Matrix& X, const SequenceBatch& batch, bool training
 }
 
 void Stacked::backward(const Matrix& X, const SequenceBatch& batch, const Matrix& dY, Matrix& dX) {
-  d_output_ = dY;
   for (std::size_t l = layers_.size(); l-- > 0;) {
+    // ∂/∂(layer l's output): dY for the last layer, d_output_ below it
+    const Matrix& d_out = l + 1 == layers_.size() ? dY : d_output_;
     if (l == 0) {
-      layers_[0].backward(X, batch, d_output_, dX);
+      layers_[0].backward(X, batch, d_out, dX);
       break;
     }
     // Into layer l's input (the dropped output of layer l−1), then through that dropout.
     d_input_.setZero(dropped_[l - 1].rows(), dropped_[l - 1].cols());
-    layers_[l].backward(dropped_[l - 1], batch, d_output_, d_input_);
+    layers_[l].backward(dropped_[l - 1], batch, d_out, d_input_);
     profile::Scope scope(profile::Part::kDropout);
     dropouts_[l - 1].backward(d_input_, d_output_);
   }

@@ -34,7 +34,7 @@ echo
 declare -A train_rate train_rss
 for threads in 1 2; do
   command=("$ner" train --train "$data/resume/train.char.bmes" --dev "$data/resume/dev.char.bmes" --model "$work/m$threads.model"
-           --batch 32 --epochs 3 --patience 0 --seed 1 --threads "$threads" --profile)
+           --batch 32 --epochs 3 --patience 0 --seed 1 --threads "$threads")
   echo "\$ ${command[*]}"
   rates=() rss=()
   for ((r = 0; r < repeats; ++r)); do
@@ -45,7 +45,9 @@ for threads in 1 2; do
   train_rate[$threads]=$(printf '%s\n' "${rates[@]}" | median)
   train_rss[$threads]=$(printf '%s\n' "${rss[@]}" | median)
   echo "  training, $threads thread(s): ${train_rate[$threads]} chars/s (median of $((2 * repeats)) epochs), peak RSS $((train_rss[$threads] / 1024)) MB"
-  echo "  time per part, last epoch of the last run:$(grep 'profile' "$work/stderr" | tail -1 | sed 's/.*all threads)://')"
+  echo "\$ ${command[*]} --profile"
+  "${command[@]}" --profile 2>"$work/stderr" >/dev/null
+  echo "  CPU seconds per part, epoch 3:$(grep 'profile' "$work/stderr" | tail -1 | sed 's/.*all threads)://')"
 done
 echo "  2 threads / 1 thread: $(awk -v a="${train_rate[2]}" -v b="${train_rate[1]}" 'BEGIN {printf "%.2f", a / b}')"
 echo
