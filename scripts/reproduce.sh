@@ -30,7 +30,7 @@ bash scripts/build.sh build/release -- ner >/dev/null
 out=${OUT:-build/reproduce/$dataset-$config-seed$seed}
 mkdir -p "$out"
 command=(build/release/ner train --train "${files[0]}" --dev "${files[1]}" --model "$out/model" --seed "$seed"
-         --batch 32 --threads "$(nproc)" "${budget[@]}" "${features[@]}")
+         --threads "$(nproc)" "${budget[@]}" "${features[@]}")
 echo "\$ ${command[*]}" >&2
 start=$(date +%s)
 "${command[@]}"

@@ -9,7 +9,7 @@ configs=${2:-char bigram lexicon}
 seeds=${3:-1 2 3}
 echo "hardware: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 stats() { awk '{x[NR] = $1; s += $1} END {m = s / NR; for (i = 1; i <= NR; ++i) v += (x[i] - m) ^ 2;
-                printf "%.2f ± %.2f", m, NR > 1 ? sqrt(v / (NR - 1)) : 0}'; }
+                printf "%.2f ± %.2f", m, (NR > 1 ? sqrt(v / (NR - 1)) : 0)}'; }
 rows=()
 for dataset in $datasets; do
   for config in $configs; do
