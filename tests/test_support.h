@@ -24,10 +24,23 @@ inline std::string corpora_dir() {
 #define SKIP_WITHOUT_CORPORA(dir)                                                                          \
   if ((dir).empty()) GTEST_SKIP() << "real corpora not found: set NER_DATA or put them in ../shared/data"
 
-// A temporary path of this test's own (ctest runs tests in parallel processes): TempDir/Suite.Test.PID.suffix
+// This test process's own temporary folder (ctest runs tests in parallel processes), removed when it exits.
+inline const std::string& temp_dir() {
+  static const std::string dir = [] {
+    std::string path = ::testing::TempDir() + "ner_tests." + std::to_string(::getpid()) + "/";
+    ::mkdir(path.c_str(), 0700);
+    return path;
+  }();
+  // Registered once `dir` exists, so it runs before `dir` is destroyed.
+  static const bool removed_at_exit = std::atexit([] { std::system(("rm -rf '" + temp_dir() + "'").c_str()); }) == 0;
+  (void)removed_at_exit;
+  return dir;
+}
+
+// A temporary path of this test's own: temp_dir()/Suite.Test.suffix
 inline std::string temp_path(const std::string& suffix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + info->test_suite_name() + "." + info->name() + "." + std::to_string(::getpid()) + "." + suffix;
+  return temp_dir() + info->test_suite_name() + "." + info->name() + "." + suffix;
 }
 
 inline std::string slurp(const std::string& path) {
@@ -45,7 +58,7 @@ struct RunResult {
 // Runs `ner ARGS` through the shell (ARGS is shell text), capturing stdout and stderr.
 inline RunResult run_ner(const std::string& args) {
   static int counter = 0;
-  std::string base = ::testing::TempDir() + "ner_run_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  std::string base = temp_dir() + "ner_run_" + std::to_string(counter++);
   std::string command = std::string(NER_BINARY) + " " + args + " >" + base + ".out 2>" + base + ".err";
   int raw = std::system(command.c_str());
   RunResult result;
