@@ -113,6 +113,10 @@ Eigen::MatrixXd Crf::marginals(const Matrix& E, const SequenceBatch& batch) cons
   Scores s = scores();
   Lattice lattice = forward(E, batch, s);
   backward(batch, s, lattice);
+  return posteriors(batch, lattice);
+}
+
+Eigen::MatrixXd Crf::posteriors(const SequenceBatch& batch, const Lattice& lattice) {
   // P(y_t = j) = α_t(j) β_t(j)
   Eigen::MatrixXd p = lattice.alpha.cwiseProduct(lattice.beta);
   for (Index t = 0; t < batch.T; ++t)
@@ -122,7 +126,10 @@ Eigen::MatrixXd Crf::marginals(const Matrix& E, const SequenceBatch& batch) cons
 }
 
 double Crf::path_score(const Matrix& E, const SequenceBatch& batch, Index b, const std::vector<int>& tags) const {
-  Scores s = scores();
+  return score_of(E, batch, b, tags, scores());
+}
+
+double Crf::score_of(const Matrix& E, const SequenceBatch& batch, Index b, const std::vector<int>& tags, const Scores& s) {
   const Index B = batch.B;
   assert(static_cast<Index>(tags.size()) == batch.length(b));
   // score(y) = start[y_0] + Σ_t E[y_t, t] + Σ_{t≥1} trans[y_{t−1}, y_t] + end[y_{n−1}]
@@ -146,7 +153,7 @@ double Crf::nll(const Matrix& E, const SequenceBatch& batch, const std::vector<i
   for (Index b = 0; b < B; ++b) {
     path.clear();
     for (Index t = 0; t < batch.length(b); ++t) path.push_back(gold[static_cast<std::size_t>(t * B + b)]);
-    loss += lattice.log_z[static_cast<std::size_t>(b)] - path_score(E, batch, b, path);
+    loss += lattice.log_z[static_cast<std::size_t>(b)] - score_of(E, batch, b, path, s);
   }
   if (dE == nullptr || !std::isfinite(loss)) return loss;
   assert(dE->rows() == L && dE->cols() == T * B);
@@ -154,15 +161,12 @@ double Crf::nll(const Matrix& E, const SequenceBatch& batch, const std::vector<i
   backward(batch, s, lattice);
   Eigen::MatrixXd d_trans = Eigen::MatrixXd::Zero(L, L);
   Eigen::VectorXd d_start = Eigen::VectorXd::Zero(L), d_end = Eigen::VectorXd::Zero(L);
-  // ∂/∂E_t = P(y_t) − onehot(gold_t), with P(y_t) = α_t ∘ β_t; the first and last steps also give ∂/∂start, ∂/∂end.
-  Eigen::MatrixXd p = lattice.alpha.cwiseProduct(lattice.beta);
+  // ∂/∂E_t = P(y_t) − onehot(gold_t); the first and last steps also give ∂/∂start, ∂/∂end.
+  Eigen::MatrixXd p = posteriors(batch, lattice);
   for (Index t = 0; t < T; ++t)
     for (Index b = 0; b < B; ++b) {
       const Index col = t * B + b;
-      if (t >= batch.length(b)) {
-        p.col(col).setZero();
-        continue;
-      }
+      if (t >= batch.length(b)) continue;
       const int y = gold[static_cast<std::size_t>(col)];
       p(y, col) -= 1;
       if (t == 0) d_start += p.col(col);

@@ -65,6 +65,10 @@ class Crf {
   Lattice forward(const Matrix& E, const SequenceBatch& batch, const Scores& s) const;
   // beta, so that P(y_t = j) = alpha_t(j) beta_t(j).
   void backward(const SequenceBatch& batch, const Scores& s, Lattice& lattice) const;
+  // P(y_t = j) = alpha_t(j) beta_t(j) for every position; zero at padding.     (L, T*B)
+  static Eigen::MatrixXd posteriors(const SequenceBatch& batch, const Lattice& lattice);
+  // score(y) of sentence b under scores s.
+  static double score_of(const Matrix& E, const SequenceBatch& batch, Index b, const std::vector<int>& tags, const Scores& s);
 
   Param trans_;  // (L, L)
   Param start_;  // (L, 1)
