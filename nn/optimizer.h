@@ -43,8 +43,11 @@ class Optimizer {
   std::vector<Matrix>& second_moments() { return second_; }
 
  private:
+  struct StepScalars {
+    Real grad_scale, lr, decay, correction1, correction2;
+  };
   // The update of parameter p's columns [first_col, first_col + cols).
-  void update(std::size_t p, Index first_col, Index cols, Real grad_scale);
+  void update(std::size_t p, Index first_col, Index cols, const StepScalars& k);
 
   ParamList params_;
   OptimizerConfig config_;
