@@ -185,23 +185,13 @@ void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
   // embedded = [E_char(c); E_bigram(left); E_bigram(right); lexicon bags]
   const nn::Index N = batch.shape.columns(), E = config_.char_dim, Db = config_.bigram_dim;
   std::optional<nn::profile::Scope> scope(Part::kEmbedding);
-  if (input_dim() == E) {
-    embedding_.forward(batch.chars, embedded_);  // characters only: no concatenation
-  } else {
-    embedded_.resize(input_dim(), N);
-    embedding_.forward(batch.chars, char_part_);
-    embedded_.topRows(E) = char_part_;
-  }
+  embedded_.resize(input_dim(), N);
+  embedding_.forward(batch.chars, embedded_.topRows(E));
   if (Db > 0) {
-    bigram_embedding_.forward(batch.left_bigrams, left_part_);
-    bigram_embedding_.forward(batch.right_bigrams, right_part_);
-    embedded_.middleRows(E, Db) = left_part_;
-    embedded_.middleRows(E + Db, Db) = right_part_;
+    bigram_embedding_.forward(batch.left_bigrams, embedded_.middleRows(E, Db));
+    bigram_embedding_.forward(batch.right_bigrams, embedded_.middleRows(E + Db, Db));
   }
-  if (config_.lexicon_dim > 0) {
-    word_embedding_.forward(batch.lexicon, lexicon_part_);
-    embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim) = lexicon_part_;
-  }
+  if (config_.lexicon_dim > 0) word_embedding_.forward(batch.lexicon, embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim));
   scope.reset();
   if (!training) {  // inference: no dropout, no copies
     rnn_.forward(embedded_, batch.shape, training, rng, hidden_);

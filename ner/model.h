@@ -111,10 +111,9 @@ class Model {
   nn::Crf crf_;
 
   // Workspace, reused across batches.
-  nn::Matrix char_part_, left_part_, right_part_, lexicon_part_;  // (E, T*B), (Db, T*B) ×2, (4·Dl, T*B)
-  nn::Matrix embedded_, dropped_embedded_;                        // (E + 2·Db + 4·Dl, T*B)
-  nn::Matrix hidden_, dropped_hidden_;                            // (2H, T*B)
-  nn::Matrix emissions_;                                          // (L, T*B)
+  nn::Matrix embedded_, dropped_embedded_;  // (E + 2·Db + 4·Dl, T*B): [chars; left bigrams; right bigrams; words]
+  nn::Matrix hidden_, dropped_hidden_;      // (2H, T*B)
+  nn::Matrix emissions_;                    // (L, T*B)
   nn::Matrix d_emissions_, d_hidden_, d_embedded_;
 };
 

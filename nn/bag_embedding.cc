@@ -23,9 +23,10 @@ void BagEmbedding::init(Rng& rng) {
   init_uniform(table_.value, static_cast<Real>(std::sqrt(3.0 / static_cast<double>(dim()))), rng);
 }
 
-void BagEmbedding::forward(const Bags& bags, Matrix& X) const {
+void BagEmbedding::forward(const Bags& bags, Eigen::Ref<Matrix> X) const {
   const Index D = dim(), G = bags.groups, N = bags.positions();
-  X.setZero(G * D, N);
+  assert(X.rows() == G * D && X.cols() == N);
+  X.setZero();
   for (Index n = 0; n < N; ++n)
     for (Index g = 0; g < G; ++g) {
       const std::size_t bag = static_cast<std::size_t>(n * G + g);

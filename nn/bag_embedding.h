@@ -29,8 +29,8 @@ class BagEmbedding {
 
   void init(Rng& rng);  // uniform in ±sqrt(3 / D)
 
-  // X(g*D .. g*D+D−1, n) = Σ_{k in bag (n, g)} w_k table(:, id_k)        X: (G*D, N)
-  void forward(const Bags& bags, Matrix& X) const;
+  // X(g*D .. g*D+D−1, n) = Σ_{k in bag (n, g)} w_k table(:, id_k)        X: (G*D, N), sized by the caller
+  void forward(const Bags& bags, Eigen::Ref<Matrix> X) const;
   // dtable(:, id_k) += w_k dX(g*D .., n), only the columns used.          dX: (G*D, N)
   void backward(const Bags& bags, const Eigen::Ref<const Matrix>& dX);
 

@@ -15,8 +15,8 @@ void Embedding::init(Rng& rng) {
   init_uniform(table_.value, static_cast<Real>(std::sqrt(3.0 / static_cast<double>(dim()))), rng);
 }
 
-void Embedding::forward(const std::vector<int>& ids, Matrix& X) const {
-  X.resize(dim(), static_cast<Index>(ids.size()));
+void Embedding::forward(const std::vector<int>& ids, Eigen::Ref<Matrix> X) const {
+  assert(X.rows() == dim() && X.cols() == static_cast<Index>(ids.size()));
   for (std::size_t j = 0; j < ids.size(); ++j) {
     assert(ids[j] >= 0 && ids[j] < vocab_size());
     X.col(static_cast<Index>(j)) = table_.value.col(ids[j]);

@@ -15,8 +15,8 @@ class Embedding {
 
   void init(Rng& rng);  // uniform in ±sqrt(3 / E), so each entry has variance 1/E
 
-  // X(:, j) = table(:, ids[j])                                   X: (E, N)
-  void forward(const std::vector<int>& ids, Matrix& X) const;
+  // X(:, j) = table(:, ids[j])                                   X: (E, N), sized by the caller (it may be a block)
+  void forward(const std::vector<int>& ids, Eigen::Ref<Matrix> X) const;
   // dtable(:, ids[j]) += dX(:, j); touches only the columns used.  dX: (E, N)
   void backward(const std::vector<int>& ids, const Eigen::Ref<const Matrix>& dX);
 

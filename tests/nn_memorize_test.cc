@@ -42,7 +42,7 @@ TEST(Memorize, TinyModelLearnsTwentyRandomSequences) {
   config.learning_rate = 0.02;
   Optimizer adam(params, config);
 
-  Matrix X, Y, E, dE, dY, dX;
+  Matrix X(dim, batch.columns()), Y, E, dE, dY, dX;
   auto accuracy = [&] {
     embedding.forward(ids, X);
     stack.forward(X, batch, false, rng, Y);

@@ -47,7 +47,7 @@ TEST(GradCheck, Embedding) {
   Embedding embedding("embedding", 6, kD);
   embedding.init(rng);
   std::vector<int> ids = {0, 3, 5, 3, 1, 2, 4, 4, 0};
-  Matrix R = random_matrix(kD, static_cast<Index>(ids.size()), rng), X;
+  Matrix R = random_matrix(kD, static_cast<Index>(ids.size()), rng), X(kD, static_cast<Index>(ids.size()));
   embedding.backward(ids, R);
   auto loss = [&] {
     embedding.forward(ids, X);
@@ -69,7 +69,7 @@ TEST(GradCheck, BagEmbedding) {
   bags.add_bag({{0, Real(2)}, {0, Real(-1)}, {2, Real(0.25)}});
   bags.add_bag({{3, Real(1)}});
   bags.add_bag({{1, Real(0.75)}});
-  Matrix R = random_matrix(2 * kD, 3, rng), X;
+  Matrix R = random_matrix(2 * kD, 3, rng), X(2 * kD, 3);
   bags_layer.backward(bags, R);
   auto loss = [&] {
     bags_layer.forward(bags, X);
@@ -264,7 +264,7 @@ TEST(GradCheck, WholeModelEmbeddingBiLstm2LinearCrf) {
       gold[col] = real ? static_cast<int>(rng.below(kL)) : 0;
     }
 
-  Matrix X, Y, E;
+  Matrix X(kD, batch.columns()), Y, E;
   auto forward = [&](Rng& masks) {
     embedding.forward(ids, X);
     stack.forward(X, batch, /*training=*/true, masks, Y);
