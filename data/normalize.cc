@@ -36,4 +36,11 @@ std::string normalize_key(std::string_view token, const NormalizeOptions& option
   return key;
 }
 
+std::vector<std::string> normalize_keys(const std::vector<std::string>& tokens, const NormalizeOptions& options) {
+  std::vector<std::string> keys;
+  keys.reserve(tokens.size());
+  for (const std::string& token : tokens) keys.push_back(normalize_key(token, options));
+  return keys;
+}
+
 }  // namespace data

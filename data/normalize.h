@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace data {
 
@@ -16,5 +17,8 @@ struct NormalizeOptions {
 
 // The key of one token (valid UTF-8). A token whose key would be empty keeps its original text.
 std::string normalize_key(std::string_view token, const NormalizeOptions& options);
+
+// The keys of a sentence's tokens, in order.
+std::vector<std::string> normalize_keys(const std::vector<std::string>& tokens, const NormalizeOptions& options);
 
 }  // namespace data

@@ -122,16 +122,9 @@ nn::ParamList Model::params() {
 
 void Model::set_threads(int threads) { rnn_.set_parallel(threads >= 2); }
 
-std::vector<std::string> Model::keys_of(const std::vector<std::string>& tokens) const {
-  std::vector<std::string> keys;
-  keys.reserve(tokens.size());
-  for (const std::string& token : tokens) keys.push_back(data::normalize_key(token, config_.normalize));
-  return keys;
-}
-
 EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
   EncodedSentence e;
-  std::vector<std::string> keys = keys_of(tokens);
+  const std::vector<std::string> keys = data::normalize_keys(tokens, config_.normalize);
   for (const std::string& key : keys) e.chars.push_back(vocab_->chars.id(key));
   if (config_.bigram_dim > 0) {
     for (const std::string& key : left_bigram_keys(keys)) e.left_bigrams.push_back(vocab_->bigrams.id(key));

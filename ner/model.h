@@ -76,8 +76,6 @@ class Model {
   const data::Vocab& chars() const { return vocab_->chars; }
   const data::Vocab& tags() const { return vocab_->tags; }
 
-  // The character keys of tokens (normalized).
-  std::vector<std::string> keys_of(const std::vector<std::string>& tokens) const;
   // Every input feature of a tokenized sentence (tags left empty).
   EncodedSentence encode(const std::vector<std::string>& tokens) const;
   // Tag ids of tags in the model's scheme; a tag the model does not know is a data::Error naming `where`.

@@ -59,8 +59,7 @@ std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train,
   }
   // Characters, bigrams and the dictionary words found in the training text.
   for (const data::Sentence& sentence : train.sentences) {
-    std::vector<std::string> keys;
-    for (const std::string& token : sentence.tokens) keys.push_back(data::normalize_key(token, config.normalize));
+    const std::vector<std::string> keys = data::normalize_keys(sentence.tokens, config.normalize);
     for (const std::string& key : keys) vocab.chars.count(key);
     if (config.bigram_dim > 0) {
       for (const std::string& key : left_bigram_keys(keys)) vocab.bigrams.count(key);
