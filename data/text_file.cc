@@ -59,7 +59,7 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::fail(const std::string& what) {
   const int saved = errno;
-  ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   ::unlink(temporary_.c_str());
   throw Error(path_ + ": " + what + ": " + std::strerror(saved));
@@ -77,18 +77,10 @@ void AtomicFile::write(std::string_view bytes) {
 
 void AtomicFile::commit() {
   if (::fsync(fd_) != 0) fail("write failed");
-  if (::close(fd_) != 0) {
-    fd_ = -1;
-    const int saved = errno;
-    ::unlink(temporary_.c_str());
-    throw Error(path_ + ": write failed: " + std::strerror(saved));
-  }
-  fd_ = -1;
-  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
-    const int saved = errno;
-    ::unlink(temporary_.c_str());
-    throw Error(path_ + ": cannot replace: " + std::strerror(saved));
-  }
+  const int closed = ::close(fd_);
+  fd_ = -1;  // closed (or not closable): fail() must not close it again
+  if (closed != 0) fail("write failed");
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0) fail("cannot replace");
 }
 
 void write_file_atomically(const std::string& path, const std::string& contents) {

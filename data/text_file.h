@@ -40,7 +40,7 @@ class AtomicFile {
   void commit();
 
  private:
-  [[noreturn]] void fail(const std::string& what);  // closes, removes the temporary, throws data::Error
+  [[noreturn]] void fail(const std::string& what);  // closes (if open), removes the temporary, throws data::Error
 
   std::string path_, temporary_;
   int fd_ = -1;

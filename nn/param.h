@@ -15,7 +15,7 @@ struct Param {
       : name(std::move(name)), value(Matrix::Zero(rows, cols)), grad(Matrix::Zero(rows, cols)) {}
 
   // A sparse parameter (an embedding table) has a gradient only in the columns touched since zero_grads, so
-  // zeroing, norms, clipping and the optimizer visit only those.
+  // zeroing, the gradient norm and the optimizer visit only those.
   void make_sparse() {
     sparse = true;
     is_touched.assign(static_cast<std::size_t>(value.cols()), 0);
