@@ -1,5 +1,7 @@
 #include "data/vectors.h"
 
+#include <cmath>
+
 #include <cstdlib>
 
 #include "data/conll.h"
@@ -26,8 +28,8 @@ Vectors read_vectors(const std::string& path) {
       std::string number(columns[c]);
       char* end = nullptr;
       float value = std::strtof(number.c_str(), &end);
-      if (end == number.c_str() || *end != '\0')
-        throw error_at(reader.origin(), reader.line_number(), "'" + number + "' is not a number");
+      if (end == number.c_str() || *end != '\0' || !std::isfinite(value))
+        throw error_at(reader.origin(), reader.line_number(), "'" + number + "' is not a finite number");
       values.push_back(value);
     }
     vectors.keys.emplace_back(columns[0]);

@@ -95,11 +95,18 @@ void add_train_command(CLI::App& app) {
   command->add_option("--unk-rate", o->job.train.unk_rate,
                       "while training, each character, bigram and lexicon word becomes <unk> with this probability")
       ->capture_default_str()->check(CLI::Range(0.0, 0.9));
+  command->add_option("--average", o->job.train.average,
+                      "evaluate and save an exponential moving average of the weights with this decay per step, e.g. 0.999 "
+                      "(0: the last weights)")
+      ->capture_default_str()->check(CLI::Range(0.0, 0.99999));
   command->add_option("--seed", o->job.train.seed, "random seed (same seed and threads: same model bytes)")->capture_default_str();
   command->add_option("--threads", o->job.train.threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
   command->add_option("--resume", o->job.resume_path,
                       "continue from this checkpoint: give the same settings (only --epochs, --patience and --threads "
                       "may change); the model's shape comes from the checkpoint");
+  command->add_flag("--skip-nonfinite", o->job.skip_nonfinite,
+                    "skip a batch whose loss or gradient is NaN or infinite, with a message naming it (default: stop "
+                    "with an error; the best model so far is kept either way)");
   command->add_flag("--profile", o->job.profile,
                     "after each epoch, print the CPU seconds (summed over threads) spent in each part of the network");
   command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: MODEL.metrics.jsonl)");

@@ -74,6 +74,8 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.bigram_dim < 0 || config.lexicon_dim < 0 ||
       config.max_sentence_tokens < 1)
     throw data::Error(origin + ": damaged configuration (sizes must be positive)");
+  if (config.layers > 8 || config.hidden > 4096 || config.char_dim > 4096 || config.bigram_dim > 4096 || config.lexicon_dim > 4096)
+    throw data::Error(origin + ": damaged configuration (sizes above the limits of ner train)");
   return config;
 }
 
@@ -82,7 +84,7 @@ nlohmann::json TrainConfig::to_json() const {
           {"learning_rate", learning_rate}, {"lr_decay", lr_decay}, {"momentum", momentum},
           {"weight_decay", weight_decay}, {"clip", clip},         {"patience", patience},
           {"seed", seed},               {"threads", threads},   {"min_char_count", min_char_count},
-          {"unk_rate", unk_rate}};
+          {"unk_rate", unk_rate}, {"average", average}};
 }
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string& origin) {
@@ -100,6 +102,7 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string
   config.threads = field<int>(json, "threads", origin);
   config.min_char_count = field<std::size_t>(json, "min_char_count", origin);
   config.unk_rate = optional_field<double>(json, "unk_rate", 0.0, origin);
+  config.average = optional_field<double>(json, "average", 0.0, origin);
   return config;
 }
 

@@ -48,6 +48,7 @@ struct TrainConfig {
   int threads = 1;
   std::size_t min_char_count = 1;    // rarer characters become <unk>
   double unk_rate = 0;               // training only: each character, bigram and word id becomes <unk> with this probability
+  double average = 0;                // decay of the weight average that is evaluated and saved (0: the last weights)
 
   nlohmann::json to_json() const;
   static TrainConfig from_json(const nlohmann::json& json, const std::string& origin);

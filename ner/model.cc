@@ -73,9 +73,13 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
       output_dropout_(static_cast<nn::Real>(config.dropout)),
       output_("output", 2 * config.hidden, static_cast<nn::Index>(vocab_->tags.size())),
       crf_("crf", static_cast<nn::Index>(vocab_->tags.size())) {
-  if (config.bigram_dim > 0 && vocab_->bigrams.size() < 2) throw data::Error("bigram features need a bigram vocabulary");
-  if (config.lexicon_dim > 0 && (vocab_->lexicon.size() == 0 || !vocab_->words.contains(kNoWord)))
+  // Unknown characters, bigrams and words map to <unk>, so those vocabularies need their specials.
+  if (!vocab_->chars.with_specials()) throw data::Error("the character vocabulary has no <pad> and <unk>");
+  if (config.bigram_dim > 0 && !vocab_->bigrams.with_specials()) throw data::Error("bigram features need a bigram vocabulary");
+  if (config.lexicon_dim > 0 && (vocab_->lexicon.size() == 0 || !vocab_->words.with_specials() || !vocab_->words.contains(kNoWord)))
     throw data::Error("lexicon features need a dictionary");
+  for (const std::string& tag : vocab_->tags.keys())
+    if (!data::is_valid_tag(tag)) throw data::Error("'" + tag + "' is not a tag (O, or B-, I-, M-, E-, S- and a type)");
   if (config.constrained) {
     const nn::Index L = static_cast<nn::Index>(vocab_->tags.size());
     nn::BoolMatrix allowed(L, L);

@@ -110,6 +110,18 @@ std::string model_payload(Model& model, const nlohmann::json& summary) {
   return out.str();
 }
 
+// A lower bound of the parameter values that `config` and `vocab` need (the embedding tables and one layer of the
+// smallest cell), so that a damaged configuration cannot ask for gigabytes before the parameters are read.
+std::uint64_t least_values(const ModelConfig& config, const Vocabularies& vocab) {
+  const std::uint64_t input = static_cast<std::uint64_t>(config.char_dim) + 2ull * config.bigram_dim + 4ull * config.lexicon_dim;
+  return vocab.chars.size() * static_cast<std::uint64_t>(config.char_dim) +
+         vocab.bigrams.size() * static_cast<std::uint64_t>(config.bigram_dim) +
+         vocab.words.size() * static_cast<std::uint64_t>(config.lexicon_dim) +
+         2ull * static_cast<std::uint64_t>(config.hidden) * (input + static_cast<std::uint64_t>(config.hidden));
+}
+
+}  // namespace
+
 LoadedModel parse_model_payload(const std::string& payload, const std::string& origin) {
   std::istringstream in(payload);
   nlohmann::json header = nlohmann::json::parse(data::read_string(in, origin, 1u << 24), nullptr, false);
@@ -125,6 +137,9 @@ LoadedModel parse_model_payload(const std::string& payload, const std::string& o
     vocab.lexicon = data::Lexicon::load(in, origin);
     vocab.words = data::Vocab::load(in, origin);
   }
+  const std::uint64_t remaining = payload.size() - static_cast<std::uint64_t>(in.tellg());
+  if (least_values(config, vocab) > remaining / sizeof(float))
+    throw data::Error(origin + ": damaged (the configuration needs more parameters than the file holds)");
   LoadedModel loaded;
   try {
     loaded.model = std::make_unique<Model>(config, std::move(vocab));
@@ -146,17 +161,18 @@ LoadedModel parse_model_payload(const std::string& payload, const std::string& o
   return loaded;
 }
 
-}  // namespace
-
 void save_model(Model& model, const nlohmann::json& summary, const std::string& path) {
   data::write_file_atomically(path, wrap(kModelKind, model_payload(model, summary)));
 }
 
-LoadedModel load_model(const std::string& path) {
-  return parse_model_payload(unwrap(kModelKind, kCheckpointKind, data::read_file(path), path), path);
+LoadedModel parse_model(const std::string& bytes, const std::string& origin) {
+  return parse_model_payload(unwrap(kModelKind, kCheckpointKind, bytes, origin), origin);
 }
 
-void save_checkpoint(Model& model, nn::Optimizer& optimizer, const nlohmann::json& state, const std::string& path) {
+LoadedModel load_model(const std::string& path) { return parse_model(data::read_file(path), path); }
+
+void save_checkpoint(Model& model, nn::Optimizer& optimizer, const std::vector<nn::Matrix>& averages,
+                     const nlohmann::json& state, const std::string& path) {
   std::ostringstream out;
   data::write_string(out, model_payload(model, nlohmann::json::object()));
   nlohmann::json full = state;
@@ -167,6 +183,8 @@ void save_checkpoint(Model& model, nn::Optimizer& optimizer, const nlohmann::jso
     write_matrix(out, optimizer.first_moments()[p]);
     write_matrix(out, optimizer.second_moments()[p]);
   }
+  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(averages.size()));
+  for (const nn::Matrix& average : averages) write_matrix(out, average);
   data::write_file_atomically(path, wrap(kCheckpointKind, out.str()));
 }
 
@@ -186,6 +204,14 @@ LoadedCheckpoint load_checkpoint(const std::string& path) {
     read_matrix(in, second, path, param->name + " (second moment)", /*may_be_empty=*/true);
     checkpoint.first_moments.push_back(std::move(first));
     checkpoint.second_moments.push_back(std::move(second));
+  }
+  // The weight averages (none when training without --average).
+  count = data::read_pod<std::uint32_t>(in, path);
+  if (count != 0 && count != params.size()) throw data::Error(path + ": damaged (weight averages do not match the model)");
+  for (std::uint32_t p = 0; p < count; ++p) {
+    nn::Matrix average(params[p]->value.rows(), params[p]->value.cols());
+    read_matrix(in, average, path, params[p]->name + " (average)");
+    checkpoint.averages.push_back(std::move(average));
   }
   return checkpoint;
 }

@@ -3,7 +3,8 @@
 // Both are one container: 8-byte magic, u32 format version, u64 payload size, the payload, and the payload's
 // CRC-32 (zlib). Numbers are little-endian; parameters are float32. A model payload holds a JSON header
 // (configuration and training summary), the character and tag vocabularies, and every parameter with its name and
-// shape; a checkpoint payload holds a model payload, the training state as JSON, and the optimizer's moments.
+// shape; a checkpoint payload holds a model payload, the training state as JSON, the optimizer's moments and the
+// weight averages.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -28,14 +29,20 @@ struct LoadedModel {
 
 // Reads and checks a model file: a foreign, truncated, damaged or newer-format file is a data::Error.
 LoadedModel load_model(const std::string& path);
+// The same from the file's bytes, and from the payload alone (after the container's checks); `origin` names the
+// source in errors.
+LoadedModel parse_model(const std::string& bytes, const std::string& origin);
+LoadedModel parse_model_payload(const std::string& payload, const std::string& origin);
 
-// A checkpoint: the model, the trainer's state as JSON (its own business) and the optimizer's moments.
-void save_checkpoint(Model& model, nn::Optimizer& optimizer, const nlohmann::json& state, const std::string& path);
+// A checkpoint: the model, the trainer's state as JSON (its own business), the optimizer's moments and the weight
+// averages (empty when the run keeps none).
+void save_checkpoint(Model& model, nn::Optimizer& optimizer, const std::vector<nn::Matrix>& averages,
+                     const nlohmann::json& state, const std::string& path);
 
 struct LoadedCheckpoint {
   std::unique_ptr<Model> model;
   nlohmann::json state;
-  std::vector<nn::Matrix> first_moments, second_moments;
+  std::vector<nn::Matrix> first_moments, second_moments, averages;
   long optimizer_steps = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -14,6 +15,7 @@
 #include "ner/model_io.h"
 #include "ner/tagger.h"
 #include "nn/optimizer.h"
+#include "nn/weight_average.h"
 
 namespace ner {
 namespace {
@@ -122,7 +124,7 @@ nlohmann::json record_json(const EpochRecord& r) {
   return {{"epoch", r.epoch},           {"loss", r.loss},       {"train_chars_per_s", r.train_chars_per_s},
           {"dev_precision", r.dev_precision}, {"dev_recall", r.dev_recall}, {"dev_f1", r.dev_f1},
           {"seconds", r.seconds},       {"learning_rate", r.learning_rate}, {"gradient_norm", r.gradient_norm},
-          {"best", r.best}};
+          {"skipped_batches", r.skipped_batches}, {"best", r.best}};
 }
 
 }  // namespace
@@ -133,6 +135,9 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   auto log = [&](const std::string& line) {
     if (callbacks.log) callbacks.log(line);
   };
+  // Every output must be writable before any work: a bad path fails now, not after hours of training.
+  for (const std::string& path : {job.model_path, job.metrics_path, job.checkpoint_path})
+    if (!path.empty()) data::AtomicFile{path};
   data::Corpus train_corpus = data::read_corpus(job.train_path, job.read);
   data::Corpus dev_corpus = data::read_corpus(job.dev_path, job.read);
   std::optional<data::Corpus> test_corpus;
@@ -177,6 +182,16 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     optimizer.first_moments() = checkpoint->first_moments;
     optimizer.second_moments() = checkpoint->second_moments;
   }
+  // With --average, the weights evaluated and saved are a moving average of the trained ones.
+  std::optional<nn::WeightAverage> average;
+  if (config.average > 0) {
+    average.emplace(params, config.average);
+    if (checkpoint) {
+      if (checkpoint->averages.size() != params.size())
+        throw data::Error(job.resume_path + ": damaged (the checkpoint holds no weight averages)");
+      average->set_state(checkpoint->optimizer_steps, checkpoint->averages);
+    }
+  }
 
   std::vector<EncodedSentence> train_data = encode_corpus(*model, train_corpus);
   std::vector<std::size_t> lengths;
@@ -212,6 +227,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     for (std::size_t i = batches.size(); i > 1; --i) std::swap(batches[i - 1], batches[rng.below(i)]);
 
     double loss_sum = 0, norm_sum = 0;
+    int skipped = 0;
     std::size_t chars_done = 0;
     std::vector<const EncodedSentence*> members;
     for (std::size_t b = 0; b < batches.size(); ++b) {
@@ -223,11 +239,19 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
       const double loss = model->train_step(batch, rng);
       // The step follows the gradient of the mean loss over the batch's sentences, clipped to norm config.clip.
       const double norm = nn::grad_norm(params, parallel) / static_cast<double>(members.size());
-      if (!std::isfinite(loss) || !std::isfinite(norm))
-        throw data::Error("training diverged: " + std::string(std::isfinite(loss) ? "gradient norm" : "loss") + " is " +
-                          std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " + std::to_string(epoch + 1) +
-                          ", batch " + std::to_string(b + 1) + " (try a lower --lr or --clip); the best model so far is kept");
+      if (!std::isfinite(loss) || !std::isfinite(norm)) {
+        const std::string what = std::string(std::isfinite(loss) ? "gradient norm" : "loss") + " is " +
+                                 std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " + std::to_string(epoch + 1) +
+                                 ", batch " + std::to_string(b + 1);
+        if (!job.skip_nonfinite)
+          throw data::Error("training diverged: " + what + " (try a lower --lr or --clip, or --skip-nonfinite); the best model so far is kept");
+        log(what + ": batch skipped");
+        ++skipped;
+        continue;
+      }
+      if (average) average->before_step();
       optimizer.step(static_cast<nn::Real>(nn::clip_scale(norm, config.clip) / static_cast<double>(members.size())));
+      if (average) average->after_step();
       loss_sum += loss;
       norm_sum += norm;
       for (const EncodedSentence* s : members) chars_done += s->chars.size();
@@ -236,6 +260,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     const double train_seconds = seconds_since(started);
     const std::array<double, nn::profile::kParts> profile_seconds = nn::profile::seconds();
 
+    if (average) average->swap_with_params();
     Evaluation dev = evaluate(*model, dev_corpus, config.threads);
     EpochRecord record;
     record.epoch = epoch + 1;
@@ -245,7 +270,8 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     record.dev_recall = dev.total().recall();
     record.dev_f1 = dev.total().f1();
     record.learning_rate = optimizer.learning_rate();
-    record.gradient_norm = norm_sum / static_cast<double>(batches.size());
+    record.gradient_norm = norm_sum / std::max(1.0, static_cast<double>(batches.size()) - skipped);
+    record.skipped_batches = skipped;
     record.best = record.dev_f1 > state["best_f1"].get<double>();
     record.profile_seconds = profile_seconds;
     if (record.best) {
@@ -256,6 +282,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     } else {
       state["bad_epochs"] = state["bad_epochs"].get<int>() + 1;
     }
+    if (average) average->swap_with_params();
     record.seconds = seconds_since(started);
     state["epoch"] = record.epoch;
     state["metrics"].push_back(record_json(record));
@@ -263,7 +290,8 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     state["rng"] = rng.state();
     metrics += metrics_line(record);
     if (!job.metrics_path.empty()) data::write_file_atomically(job.metrics_path, metrics);
-    if (!job.checkpoint_path.empty()) save_checkpoint(*model, optimizer, state, job.checkpoint_path);
+    if (!job.checkpoint_path.empty()) 
+      save_checkpoint(*model, optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, state, job.checkpoint_path);
     if (callbacks.epoch_done) callbacks.epoch_done(record);
     if (config.patience > 0 && state["bad_epochs"].get<int>() >= config.patience) {
       log("early stop: no better dev F1 for " + std::to_string(config.patience) + " epochs");

@@ -28,12 +28,14 @@ struct TrainJob {
   ModelConfig model;
   TrainConfig train;
   bool profile = false;  // time the parts of the network (EpochRecord::profile_seconds)
+  bool skip_nonfinite = false;  // skip a batch whose loss or gradient is NaN or infinite (else stop with an error)
 };
 
 struct EpochRecord {
   int epoch = 0;  // 1-based
   double loss = 0, train_chars_per_s = 0, dev_precision = 0, dev_recall = 0, dev_f1 = 0, seconds = 0;
   double learning_rate = 0, gradient_norm = 0;
+  int skipped_batches = 0;  // batches skipped for a non-finite loss or gradient (with job.skip_nonfinite)
   bool best = false;
   std::array<double, nn::profile::kParts> profile_seconds{};  // CPU seconds per part while training (with job.profile)
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs; installs nothing that is already there.
-# Works as root, uses sudo otherwise.
+# Installs the Debian packages the project needs, and any named as arguments (scripts/fuzz.sh adds clang);
+# installs nothing that is already there. Works as root, uses sudo otherwise.
 set -euo pipefail
 
 packages=(
@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libicu-dev libutf8proc-dev libgtest-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   time         # /usr/bin/time -v: peak memory in scripts/bench.sh
   python3-jieba  # jieba/dict.txt: the word dictionary for --lexicon
+  "$@"
 )
 
 missing=()

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <algorithm>
@@ -66,6 +67,58 @@ TEST_F(CliApp, SameSeedSameBytesAndResumeMatchesUninterrupted) {
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming"), std::string::npos);
   EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "c.model")) << "resume must end with the uninterrupted run's bytes";
+}
+
+// Training killed with SIGKILL at any moment leaves a loadable best model and checkpoint (each is a temporary file,
+// flushed, then renamed), and resuming from that checkpoint ends with the bytes of an uninterrupted run.
+TEST_F(CliApp, KilledTrainingResumesToTheUninterruptedBytes) {
+  const std::string args = "--patience 0 --threads 2";
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(run_ner(train_args(dir_ + "whole.model", 30, args)).status, 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ASSERT_EQ(run_ner(train_args(dir_ + "again.model", 30, args)).status, 0);
+  EXPECT_TRUE(slurp(dir_ + "whole.model") == slurp(dir_ + "again.model")) << "same seed and 2 threads: same bytes";
+  int resumed_runs = 0;
+  for (int eighth = 1; eighth <= 7; ++eighth) {
+    const std::string model = dir_ + "killed" + std::to_string(eighth) + ".model";
+    char delay[32];
+    std::snprintf(delay, sizeof delay, "%.3f", seconds * eighth / 8);
+    const std::string command = std::string("timeout -s KILL ") + delay + " " + NER_BINARY + " " +
+                                train_args(model, 30, args) + " >/dev/null 2>&1";
+    std::system(command.c_str());
+    if (!slurp(model).empty()) EXPECT_EQ(run_ner("info --model " + model).status, 0) << "killed after " << delay << " s";
+    std::string resume;
+    if (!slurp(model + ".ckpt").empty()) {
+      resume = " --resume " + model + ".ckpt";
+      ++resumed_runs;
+    }
+    auto finished = run_ner(train_args(model, 30, args + resume));
+    ASSERT_EQ(finished.status, 0) << "killed after " << delay << " s: " << finished.err;
+    EXPECT_TRUE(slurp(model) == slurp(dir_ + "whole.model")) << "killed after " << delay << " s, then" << resume;
+  }
+  EXPECT_GT(resumed_runs, 0) << "no kill landed after the first checkpoint";
+}
+
+// A learning rate of 1e30 makes the second batch's loss NaN: the run stops naming the epoch and batch, without
+// writing a model, or with --skip-nonfinite skips such batches, says so, and counts them in the metrics.
+TEST_F(CliApp, NonFiniteLossStopsOrIsSkipped) {
+  auto diverging = [&](const std::string& model) {
+    return "train --train " + kSample + " --dev " + kSample + " --model " + dir_ + model +
+           " --epochs 2 --hidden 16 --char-dim 16 --batch 2 --lr 1e30 --seed 3";
+  };
+  auto stopped = run_ner(diverging("stopped.model"));
+  EXPECT_EQ(stopped.status, 1);
+  EXPECT_NE(stopped.err.find("ner: error: training diverged: loss is "), std::string::npos) << stopped.err;
+  EXPECT_NE(stopped.err.find(" at epoch 1, batch "), std::string::npos) << stopped.err;
+  EXPECT_TRUE(slurp(dir_ + "stopped.model").empty()) << "no model from a diverged first epoch";
+  auto skipped = run_ner(diverging("skipped.model") + " --skip-nonfinite");
+  ASSERT_EQ(skipped.status, 0) << skipped.err;
+  EXPECT_NE(skipped.err.find(": batch skipped"), std::string::npos) << skipped.err;
+  EXPECT_EQ(run_ner("info --model " + dir_ + "skipped.model").status, 0);
+  std::istringstream metrics(slurp(dir_ + "skipped.model.metrics.jsonl"));
+  std::string first;
+  std::getline(metrics, first);
+  EXPECT_GT(nlohmann::json::parse(first)["skipped_batches"].get<int>(), 0) << first;
 }
 
 TEST_F(CliApp, TagOffsetsPointAtEntityText) {

@@ -98,7 +98,7 @@ TEST_F(ModelFile, CheckpointIsNotAModelAndRoundTrips) {
   nn::Optimizer adam(model->params(), config);
   for (nn::Param* p : model->params()) p->grad.setConstant(0.5);
   adam.step();
-  save_checkpoint(*model, adam, {{"epoch", 3}}, path_);
+  save_checkpoint(*model, adam, {}, {{"epoch", 3}}, path_);
   EXPECT_EQ(error_of(path_), path_ + ": not a model file (it is a checkpoint)");
   LoadedCheckpoint checkpoint = load_checkpoint(path_);
   EXPECT_EQ(checkpoint.state["epoch"], 3);
@@ -117,7 +117,7 @@ TEST_F(ModelFile, SgdCheckpointHasNoSecondMoments) {
   nn::Optimizer sgd(model->params(), config);
   for (nn::Param* p : model->params()) p->grad.setConstant(0.25);
   sgd.step();
-  save_checkpoint(*model, sgd, {{"epoch", 1}}, path_);
+  save_checkpoint(*model, sgd, {}, {{"epoch", 1}}, path_);
   LoadedCheckpoint checkpoint = load_checkpoint(path_);
   ASSERT_EQ(checkpoint.second_moments.size(), sgd.second_moments().size());
   for (std::size_t p = 0; p < checkpoint.second_moments.size(); ++p) {

@@ -1,0 +1,20 @@
+// Fuzz target: the JSONL span reader on arbitrary bytes, checked for UTF-8 first as read_corpus does. A data::Error
+// is the expected answer to bad input; anything else is a finding.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "data/error.h"
+#include "data/jsonl.h"
+#include "data/utf8.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(bytes), size);
+  try {
+    data::check_utf8(text, "fuzz", 1);
+    for (const data::Sentence& sentence : data::parse_jsonl(text, "fuzz", data::Scheme::kBioes))
+      if (sentence.tokens.size() != sentence.tags.size()) __builtin_trap();
+  } catch (const data::Error&) {
+  }
+  return 0;
+}
