@@ -1,6 +1,7 @@
 // `ner tag [INPUT ...] [--model FILE] [--output FILE] [--format jsonl|conll|inline]`
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -44,10 +45,21 @@ std::string format_line(const TaggedLine& line, const std::string& format) {
     out.append(line.text, byte, std::string::npos);
     return out + "\n";
   }
-  nlohmann::ordered_json entities = nlohmann::ordered_json::array();
-  for (const Entity& e : line.entities)
-    entities.push_back({{"start", e.start}, {"end", e.end}, {"type", e.type}, {"text", e.text}});
-  nlohmann::ordered_json record = {{"text", line.text}, {"entities", entities}};
+  auto to_json = [](const std::vector<Entity>& entities) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const Entity& e : entities) {
+      nlohmann::ordered_json& entity = list.emplace_back(
+          nlohmann::ordered_json{{"start", e.start}, {"end", e.end}, {"type", e.type}, {"text", e.text}});
+      if (e.confidence) entity["confidence"] = std::round(*e.confidence * 1e6) / 1e6;
+    }
+    return list;
+  };
+  nlohmann::ordered_json record = {{"text", line.text}, {"entities", to_json(line.entities)}};
+  if (!line.nbest.empty()) {
+    nlohmann::ordered_json& nbest = record["nbest"] = nlohmann::ordered_json::array();
+    for (const TaggedLine::Alternative& a : line.nbest)
+      nbest.push_back({{"probability", std::round(a.probability * 1e6) / 1e6}, {"entities", to_json(a.entities)}});
+  }
   return record.dump() + "\n";
 }
 
@@ -94,13 +106,17 @@ void add_tag_command(CLI::App& app) {
     std::string encoding = "utf-8";
     std::size_t batch = 32;
     int threads = 1;
+    bool confidence = false;
+    int nbest = 0;
+    double min_confidence = 0;
   };
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
       "tag", "Tag entities in raw text, one document per line (any length: long lines are split into sentences "
              "internally). jsonl: {\"text\":...,\"entities\":[{\"start\":s,\"end\":e,\"type\":t,\"text\":...}]} with "
              "code-point offsets into the line, end exclusive; conll: one 'character tag' per line, a blank line "
-             "after each input line; inline: the text with entities marked like [李克强]PER");
+             "after each input line; inline: the text with entities marked like [李克强]PER. --confidence adds "
+             "\"confidence\" to each entity; --nbest K adds \"nbest\":[{\"probability\":p,\"entities\":[...]},...]");
   command->add_option("INPUT", o->inputs, "text files (none or - for stdin)");
   command->add_option("--model", o->model, "model file")->capture_default_str();
   command->add_option("--output,-o", o->output, "output file (- for stdout); written atomically")->capture_default_str();
@@ -108,12 +124,24 @@ void add_tag_command(CLI::App& app) {
   command->add_option("--encoding", o->encoding, "input encoding: utf-8, gb18030, gbk, big5, utf-16, ...")->capture_default_str();
   command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
   command->add_option("--threads", o->threads, "threads, each tagging its own batches (the output keeps the input's order)")->capture_default_str()->check(CLI::Range(1, 256));
+  command->add_flag("--confidence", o->confidence,
+                    "give each entity its confidence: the CRF's probability of that span with that type (forward-backward)");
+  command->add_option("--nbest", o->nbest, "also give the K best tag paths of each line with their probabilities (jsonl)")
+      ->check(CLI::Range(1, 10000));
+  command->add_option("--min-confidence", o->min_confidence,
+                      "drop entities whose confidence is below X (implies --confidence; the conll tags are kept)")
+      ->check(CLI::Range(0.0, 1.0));
   command->callback([o] {
+    if (o->nbest > 0 && o->format != "jsonl") throw data::Error("--nbest needs --format jsonl");
+    TagOptions tag_options;
+    tag_options.decode.confidence = o->confidence || o->min_confidence > 0;
+    tag_options.decode.nbest = o->nbest;
+    tag_options.min_confidence = o->min_confidence;
     LoadedModel loaded = load_model(o->model);
     // One tagger per thread; each tags a contiguous share of every chunk of lines.
     ModelReplicas replicas(*loaded.model, o->threads);
     std::vector<std::unique_ptr<Tagger>> taggers;
-    for (Model* model : replicas.models()) taggers.push_back(std::make_unique<Tagger>(*model, o->batch));
+    for (Model* model : replicas.models()) taggers.push_back(std::make_unique<Tagger>(*model, o->batch, tag_options));
     std::vector<std::string> inputs = o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs;
 
     // Output: standard output as we go, or an atomic file renamed over --output at the end (removed on error).

@@ -92,6 +92,10 @@ void add_train_command(CLI::App& app) {
   command->add_option("--patience", o->job.train.patience, "stop after this many epochs without a better dev F1 (0: never)")
       ->capture_default_str();
   command->add_option("--min-count", o->job.train.min_char_count, "characters seen fewer times become <unk>")->capture_default_str();
+  command->add_option("--feature-min-count", o->job.train.min_feature_count,
+                      "bigrams and lexicon words seen fewer times in the training text become <unk> (fewer parameters, "
+                      "a smaller model file)")
+      ->capture_default_str();
   command->add_option("--unk-rate", o->job.train.unk_rate,
                       "while training, each character, bigram and lexicon word becomes <unk> with this probability")
       ->capture_default_str()->check(CLI::Range(0.0, 0.9));

@@ -47,6 +47,7 @@ struct TrainConfig {
   std::uint64_t seed = 1;
   int threads = 1;
   std::size_t min_char_count = 1;    // rarer characters become <unk>
+  std::size_t min_feature_count = 1; // rarer bigrams and lexicon words become <unk> (smaller models)
   double unk_rate = 0;               // training only: each character, bigram and word id becomes <unk> with this probability
   double average = 0;                // decay of the weight average that is evaluated and saved (0: the last weights)
 

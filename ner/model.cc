@@ -1,5 +1,6 @@
 #include "ner/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -235,11 +236,55 @@ double Model::train_step(const Batch& batch, nn::Rng& rng) {
   return loss;
 }
 
-std::vector<std::vector<int>> Model::predict(const Batch& batch) {
+std::vector<Decoding> Model::predict(const Batch& batch, const DecodeOptions& options) {
   nn::Rng unused(0);
   forward(batch, /*training=*/false, unused);
   nn::profile::Scope scope(nn::profile::Part::kCrf);
-  return crf_.viterbi(emissions_, batch.shape);
+  std::vector<std::vector<int>> paths = crf_.viterbi(emissions_, batch.shape);
+  std::vector<Decoding> decoded(paths.size());
+  for (std::size_t b = 0; b < paths.size(); ++b) decoded[b].tags = std::move(paths[b]);
+  if (!options.confidence && options.nbest == 0) return decoded;
+  const nn::Crf::Posterior posterior = crf_.posterior(emissions_, batch.shape);
+  std::vector<std::vector<nn::Crf::ScoredPath>> nbest;
+  if (options.nbest > 0) nbest = crf_.nbest(emissions_, batch.shape, options.nbest);
+  for (std::size_t b = 0; b < decoded.size(); ++b) {
+    const nn::Index sentence = static_cast<nn::Index>(b);
+    if (options.confidence) decoded[b].confidences = entity_confidences(posterior, sentence, decoded[b].tags);
+    if (options.nbest == 0) continue;
+    for (nn::Crf::ScoredPath& path : nbest[b]) {
+      // P(path) = exp(score − log Z)
+      Decoding::Path& out = decoded[b].nbest.emplace_back();
+      out.probability = std::exp(path.score - posterior.log_z(sentence));
+      if (options.confidence) out.confidences = entity_confidences(posterior, sentence, path.tags);
+      out.tags = std::move(path.tags);
+    }
+  }
+  return decoded;
+}
+
+std::vector<double> Model::entity_confidences(const nn::Crf::Posterior& posterior, nn::Index b, const std::vector<int>& tags) const {
+  std::vector<std::string> keys;
+  for (int id : tags) keys.push_back(vocab_->tags.key(id));
+  std::vector<double> confidences;
+  std::vector<int> own;
+  for (const data::Span& span : data::chunks(keys)) {
+    // The entity's own tags, in the model's scheme.
+    own.clear();
+    const std::size_t length = span.end - span.begin;
+    for (std::size_t k = 0; k < length; ++k) {
+      char prefix = k == 0 ? 'B' : 'I';
+      if (config_.scheme == data::Scheme::kBioes) prefix = length == 1 ? 'S' : k == 0 ? 'B' : k + 1 == length ? 'E' : 'I';
+      own.push_back(vocab_->tags.id(std::string(1, prefix) + "-" + span.type));
+    }
+    double p = posterior.probability(b, static_cast<nn::Index>(span.begin), own);
+    // In BIO the entity ends only if the next tag does not continue it: subtract the paths where it does.
+    if (config_.scheme == data::Scheme::kBio && span.end < tags.size()) {
+      own.push_back(vocab_->tags.id("I-" + span.type));
+      p -= posterior.probability(b, static_cast<nn::Index>(span.begin), own);
+    }
+    confidences.push_back(std::clamp(p, 0.0, 1.0));
+  }
+  return confidences;
 }
 
 }  // namespace ner

@@ -57,6 +57,24 @@ struct Batch {
 std::vector<std::string> left_bigram_keys(const std::vector<std::string>& keys);
 std::vector<std::string> right_bigram_keys(const std::vector<std::string>& keys);
 
+// What decoding can say about a sentence beyond its best path.
+struct DecodeOptions {
+  bool confidence = false;  // each entity's probability
+  int nbest = 0;            // the k best paths with their probabilities (0: none)
+};
+
+// One sentence, decoded.
+struct Decoding {
+  std::vector<int> tags;            // the best path
+  std::vector<double> confidences;  // with options.confidence: P(entity) for each entity of `tags`, in data::chunks order
+  struct Path {
+    std::vector<int> tags;
+    double probability;
+    std::vector<double> confidences;  // with options.confidence, as above
+  };
+  std::vector<Path> nbest;  // with options.nbest = k: the k best paths, best first (fewer if fewer are allowed)
+};
+
 class Model {
  public:
   Model(const ModelConfig& config, Vocabularies vocabularies);
@@ -88,14 +106,18 @@ class Model {
   // Forward with dropout, CRF negative log-likelihood summed over the batch, backward: adds the gradients into
   // the parameters and returns the loss.
   double train_step(const Batch& batch, nn::Rng& rng);
-  // The best tag path of every sentence (inference: no dropout, nothing kept for backward).
-  std::vector<std::vector<int>> predict(const Batch& batch);
+  // The best tag path of every sentence and, as asked, entity confidences and n-best paths (inference: no dropout,
+  // nothing kept for backward).
+  std::vector<Decoding> predict(const Batch& batch, const DecodeOptions& options = {});
 
  private:
   Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies);
   // emissions_ = Linear(drop(RNN(drop([embeddings]))))
   void forward(const Batch& batch, bool training, nn::Rng& rng);
   nn::Index input_dim() const;
+  // P(entity) for each entity of sentence b's `tags` (length n): the probability of the entity's own tags there
+  // (S-/B-, I-, E- in BIOES; B-, I- in BIO, where the next tag must not be I- of the same type).
+  std::vector<double> entity_confidences(const nn::Crf::Posterior& posterior, nn::Index b, const std::vector<int>& tags) const;
 
   ModelConfig config_;
   std::shared_ptr<const Vocabularies> vocab_;

@@ -16,8 +16,8 @@ ModelReplicas::ModelReplicas(Model& model, int threads) : models_{&model} {
   }
 }
 
-std::vector<std::vector<int>> predict_tag_ids(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
-                                              std::size_t batch_size) {
+std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
+                             std::size_t batch_size, const DecodeOptions& options) {
   std::vector<std::size_t> order(sentences.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -32,22 +32,22 @@ std::vector<std::vector<int>> predict_tag_ids(const std::vector<Model*>& models,
            (batch.empty() || (batch.size() + 1) * sentences[order[next]].chars.size() <= kMaxBatchPositions))
       batch.push_back(order[next++]);
   }
-  std::vector<std::vector<int>> paths(sentences.size());
+  std::vector<Decoding> decoded(sentences.size());
   std::atomic<std::size_t> next_batch{0};
   auto work = [&](Model& model) {
     std::vector<const EncodedSentence*> members;
     for (std::size_t b; (b = next_batch++) < batches.size();) {
       members.clear();
       for (std::size_t index : batches[b]) members.push_back(&sentences[index]);
-      std::vector<std::vector<int>> batch_paths = model.predict(Batch(members));
-      for (std::size_t k = 0; k < batches[b].size(); ++k) paths[batches[b][k]] = std::move(batch_paths[k]);
+      std::vector<Decoding> batch_decoded = model.predict(Batch(members), options);
+      for (std::size_t k = 0; k < batches[b].size(); ++k) decoded[batches[b][k]] = std::move(batch_decoded[k]);
     }
   };
   std::vector<std::thread> helpers;
   for (std::size_t m = 1; m < models.size() && m < batches.size(); ++m) helpers.emplace_back(work, std::ref(*models[m]));
   work(*models.front());
   for (std::thread& helper : helpers) helper.join();
-  return paths;
+  return decoded;
 }
 
 std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& models,
@@ -56,11 +56,47 @@ std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& mo
   std::vector<EncodedSentence> encoded(sentences.size());
   for (std::size_t s = 0; s < sentences.size(); ++s) encoded[s] = model.encode(sentences[s]);
   std::vector<std::vector<std::string>> tags(sentences.size());
-  std::vector<std::vector<int>> paths = predict_tag_ids(models, encoded, batch_size);
+  std::vector<Decoding> decoded = decode(models, encoded, batch_size);
   for (std::size_t s = 0; s < sentences.size(); ++s)
-    for (int id : paths[s]) tags[s].push_back(model.tags().key(id));
+    for (int id : decoded[s].tags) tags[s].push_back(model.tags().key(id));
   return tags;
 }
+
+namespace {
+
+// The entities of a sentence's tag ids (tokens [first, first + n) of the line), with their confidences if known.
+std::vector<Entity> entities_of(const TaggedLine& line, std::size_t first, const std::vector<int>& tags,
+                                const std::vector<double>& confidences, const data::Vocab& tag_names) {
+  std::vector<std::string> names;
+  for (int id : tags) names.push_back(tag_names.key(id));
+  std::vector<Entity> entities;
+  const std::vector<data::Span> spans = data::chunks(names);
+  for (std::size_t k = 0; k < spans.size(); ++k) {
+    const data::Token& begin = line.tokens[first + spans[k].begin];
+    const data::Token& last = line.tokens[first + spans[k].end - 1];
+    Entity& e = entities.emplace_back(Entity{begin.cp_begin, last.cp_end, begin.byte_begin, last.byte_end, spans[k].type,
+                                             line.text.substr(begin.byte_begin, last.byte_end - begin.byte_begin), std::nullopt});
+    if (!confidences.empty()) e.confidence = confidences[k];
+  }
+  return entities;
+}
+
+// The k best of every pairing of `line` (the best paths of the sentences so far) with `sentence` (the next
+// sentence's): sentences are decoded independently, so probabilities multiply and entities concatenate.
+std::vector<TaggedLine::Alternative> pair_best(const std::vector<TaggedLine::Alternative>& line,
+                                               const std::vector<TaggedLine::Alternative>& sentence, std::size_t k) {
+  std::vector<TaggedLine::Alternative> paired;
+  for (const auto& a : line)
+    for (const auto& b : sentence) {
+      TaggedLine::Alternative& both = paired.emplace_back(TaggedLine::Alternative{a.probability * b.probability, a.entities});
+      both.entities.insert(both.entities.end(), b.entities.begin(), b.entities.end());
+    }
+  std::stable_sort(paired.begin(), paired.end(), [](const auto& x, const auto& y) { return x.probability > y.probability; });
+  if (paired.size() > k) paired.resize(k);
+  return paired;
+}
+
+}  // namespace
 
 std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
   std::vector<TaggedLine> tagged(lines.size());
@@ -70,29 +106,35 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
     data::TokenRange range;
   };
   std::vector<Piece> pieces;
-  std::vector<std::vector<std::string>> sentences;
+  std::vector<EncodedSentence> sentences;
+  std::vector<std::string> tokens;
   for (std::size_t l = 0; l < lines.size(); ++l) {
     TaggedLine& out = tagged[l];
     out.text = lines[l];
     out.tokens = tokenizer_.tokenize(out.text);
     out.tags.assign(out.tokens.size(), "O");
+    if (options_.decode.nbest > 0) out.nbest.push_back({1.0, {}});
     for (data::TokenRange range : segmenter_.split(out.text, out.tokens)) {
       pieces.push_back({l, range});
-      std::vector<std::string> tokens;
+      tokens.clear();
       for (std::size_t t = range.begin; t < range.end; ++t) tokens.emplace_back(out.tokens[t].text(out.text));
-      sentences.push_back(std::move(tokens));
+      sentences.push_back(model_.encode(tokens));
     }
   }
-  std::vector<std::vector<std::string>> tags = predict_tags({&model_}, sentences, batch_size_);
-  for (std::size_t p = 0; p < pieces.size(); ++p)
-    std::copy(tags[p].begin(), tags[p].end(), tagged[pieces[p].line].tags.begin() + static_cast<std::ptrdiff_t>(pieces[p].range.begin));
-  for (TaggedLine& out : tagged) {
-    for (const data::Span& span : data::chunks(out.tags)) {
-      const data::Token& first = out.tokens[span.begin];
-      const data::Token& last = out.tokens[span.end - 1];
-      out.entities.push_back({first.cp_begin, last.cp_end, first.byte_begin, last.byte_end, span.type,
-                              out.text.substr(first.byte_begin, last.byte_end - first.byte_begin)});
-    }
+  const std::vector<Decoding> decoded = decode({&model_}, sentences, batch_size_, options_.decode);
+  const data::Vocab& tag_names = model_.tags();
+  for (std::size_t p = 0; p < pieces.size(); ++p) {
+    TaggedLine& out = tagged[pieces[p].line];
+    const std::size_t first = pieces[p].range.begin;
+    const Decoding& d = decoded[p];
+    for (std::size_t t = 0; t < d.tags.size(); ++t) out.tags[first + t] = tag_names.key(d.tags[t]);
+    for (Entity& e : entities_of(out, first, d.tags, d.confidences, tag_names))
+      if (!e.confidence || *e.confidence >= options_.min_confidence) out.entities.push_back(std::move(e));
+    if (options_.decode.nbest == 0) continue;
+    std::vector<TaggedLine::Alternative> alternatives;
+    for (const Decoding::Path& path : d.nbest)
+      alternatives.push_back({path.probability, entities_of(out, first, path.tags, path.confidences, tag_names)});
+    out.nbest = pair_best(out.nbest, alternatives, static_cast<std::size_t>(options_.decode.nbest));
   }
   return tagged;
 }

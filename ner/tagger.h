@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace ner {
 // stay in cache and memory stays bounded whatever the input, large enough for efficient products.
 inline constexpr std::size_t kMaxBatchPositions = 512;
 
-// A model and threads − 1 replicas of it: the models that predict_tag_ids, predict_tags and Tagger share their
+// A model and threads − 1 replicas of it: the models that decode, predict_tags and Tagger share their
 // batches out to, one thread each.
 class ModelReplicas {
  public:
@@ -28,12 +29,12 @@ class ModelReplicas {
   std::vector<Model*> models_;
 };
 
-// The best tag ids of every sentence, in the given order; sentences are batched by length (at most `batch_size`
-// sentences and kMaxBatchPositions padded positions per batch). The batches are shared out among `models` (replicas
-// of one model: Model::replica), one thread each; the result does not depend on their number. Empty sentences get
-// empty paths.
-std::vector<std::vector<int>> predict_tag_ids(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
-                                              std::size_t batch_size);
+// Every sentence decoded (see Model::predict), in the given order; sentences are batched by length (at most
+// `batch_size` sentences and kMaxBatchPositions padded positions per batch). The batches are shared out among
+// `models` (replicas of one model: Model::replica), one thread each; the result does not depend on their number.
+// Empty sentences get empty paths.
+std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
+                             std::size_t batch_size, const DecodeOptions& options = {});
 
 // The model's tags for tokenized sentences.
 std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& models,
@@ -44,13 +45,25 @@ struct Entity {
   std::size_t byte_begin, byte_end;  // the same in bytes
   std::string type;
   std::string text;
+  std::optional<double> confidence;  // P(this span with this type), when asked for
 };
 
 struct TaggedLine {
   std::string text;                 // the line as given (without its line break)
   std::vector<data::Token> tokens;  // every non-whitespace grapheme, with offsets into text
   std::vector<std::string> tags;    // one per token, in the model's scheme
-  std::vector<Entity> entities;
+  std::vector<Entity> entities;     // of the best path (without those below the minimum confidence)
+  struct Alternative {
+    double probability;
+    std::vector<Entity> entities;
+  };
+  std::vector<Alternative> nbest;  // the n best tag paths of the whole line, best first, when asked for
+};
+
+// What Tagger reports beyond the best path's entities.
+struct TagOptions {
+  DecodeOptions decode;
+  double min_confidence = 0;  // entities of the best path below this confidence are dropped (needs decode.confidence)
 };
 
 // Tags raw lines: each line is tokenized, split into sentences of at most the model's max_sentence_tokens, and the
@@ -58,14 +71,15 @@ struct TaggedLine {
 // model (a replica for every thread but the first).
 class Tagger {
  public:
-  Tagger(Model& model, std::size_t batch_size)
-      : model_(model), batch_size_(batch_size), segmenter_(model.config().max_sentence_tokens) {}
+  Tagger(Model& model, std::size_t batch_size, const TagOptions& options = {})
+      : model_(model), batch_size_(batch_size), options_(options), segmenter_(model.config().max_sentence_tokens) {}
 
   std::vector<TaggedLine> tag(const std::vector<std::string>& lines);
 
  private:
   Model& model_;
   std::size_t batch_size_;
+  TagOptions options_;
   data::Tokenizer tokenizer_;
   data::Segmenter segmenter_;
 };

@@ -71,9 +71,9 @@ std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train,
       for (const data::Lexicon::Match& m : vocab.lexicon.match(keys)) vocab.words.count(vocab.lexicon.word(m.word));
   }
   vocab.chars.freeze(train_config.min_char_count);
-  if (config.bigram_dim > 0) vocab.bigrams.freeze(train_config.min_char_count);
+  if (config.bigram_dim > 0) vocab.bigrams.freeze(train_config.min_feature_count);
   if (config.lexicon_dim > 0) {
-    vocab.words.freeze(1);
+    vocab.words.freeze(train_config.min_feature_count);
     vocab.words.add(kNoWord);
   }
   data::Vectors char_vectors = extend_with_vectors(job.char_vectors_path, vocab.chars, config.char_dim, "--char-dim");

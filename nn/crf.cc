@@ -1,5 +1,6 @@
 #include "nn/crf.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -225,6 +226,90 @@ std::vector<std::vector<int>> Crf::viterbi(const Matrix& E, const SequenceBatch&
     for (Index t = n - 1; t > 0; --t) path[static_cast<std::size_t>(t - 1)] = backpointer(path[static_cast<std::size_t>(t)], t);
   }
   return paths;
+}
+
+Crf::Posterior Crf::posterior(const Matrix& E, const SequenceBatch& batch) const {
+  Posterior posterior;
+  posterior.B_ = batch.B;
+  posterior.scores_ = scores();
+  posterior.lattice_ = forward(E, batch, posterior.scores_);
+  backward(batch, posterior.scores_, posterior.lattice_);
+  return posterior;
+}
+
+double Crf::Posterior::probability(Index b, Index begin, const std::vector<int>& tags) const {
+  assert(!tags.empty());
+  // P(y_s … y_{s+k−1}) = α_s(y_s) · Π_{t=s+1}^{s+k−1} exp(trans)(y_{t−1}, y_t) e_t(y_t) / c_t · β_{s+k−1}(y_{s+k−1})
+  double p = lattice_.alpha(tags[0], begin * B_ + b);
+  for (std::size_t j = 1; j < tags.size(); ++j) {
+    const Index col = (begin + static_cast<Index>(j)) * B_ + b;
+    p *= scores_.exp_trans(tags[j - 1], tags[j]) * lattice_.potential(tags[j], col) / lattice_.scale(col);
+  }
+  return p * lattice_.beta(tags.back(), (begin + static_cast<Index>(tags.size()) - 1) * B_ + b);
+}
+
+std::vector<std::vector<Crf::ScoredPath>> Crf::nbest(const Matrix& E, const SequenceBatch& batch, int k) const {
+  assert(k >= 1);
+  const Index L = num_tags(), B = batch.B;
+  const std::size_t K = static_cast<std::size_t>(k);
+  Scores s = scores();
+  // kept[t][j]: the best (at most k) partial paths ending in tag j at step t, best first, each with its score and
+  // where it came from (tag and rank at t − 1).
+  struct Entry {
+    double score;
+    int from_tag, from_rank;
+  };
+  auto better = [](const Entry& a, const Entry& b) {
+    return a.score != b.score ? a.score > b.score : a.from_tag != b.from_tag ? a.from_tag < b.from_tag : a.from_rank < b.from_rank;
+  };
+  std::vector<std::vector<ScoredPath>> result(static_cast<std::size_t>(B));
+  std::vector<std::vector<std::vector<Entry>>> kept;
+  std::vector<Entry> candidates;
+  for (Index b = 0; b < B; ++b) {
+    const Index n = batch.length(b);
+    kept.assign(static_cast<std::size_t>(n), std::vector<std::vector<Entry>>(static_cast<std::size_t>(L)));
+    // score_0(j) = start(j) + E_0(j)
+    for (Index j = 0; j < L; ++j)
+      if (s.start(j) > kNegInf) kept[0][static_cast<std::size_t>(j)].push_back({s.start(j) + static_cast<double>(E(j, b)), -1, -1});
+    for (Index t = 1; t < n; ++t)
+      for (Index j = 0; j < L; ++j) {
+        // the k best of score_{t−1}(i, r) + trans(i, j) + E_t(j) over every tag i and rank r
+        candidates.clear();
+        for (Index i = 0; i < L; ++i) {
+          if (s.trans(i, j) == kNegInf) continue;
+          const auto& previous = kept[static_cast<std::size_t>(t - 1)][static_cast<std::size_t>(i)];
+          for (std::size_t r = 0; r < previous.size(); ++r)
+            candidates.push_back({previous[r].score + s.trans(i, j) + static_cast<double>(E(j, t * B + b)), static_cast<int>(i),
+                                  static_cast<int>(r)});
+        }
+        const std::size_t keep = std::min(K, candidates.size());
+        std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(), better);
+        candidates.resize(keep);
+        kept[static_cast<std::size_t>(t)][static_cast<std::size_t>(j)] = candidates;
+      }
+    // the k best of score_{n−1}(j, r) + end(j)
+    candidates.clear();
+    for (Index j = 0; j < L; ++j) {
+      if (s.end(j) == kNegInf) continue;
+      const auto& last = kept[static_cast<std::size_t>(n - 1)][static_cast<std::size_t>(j)];
+      for (std::size_t r = 0; r < last.size(); ++r) candidates.push_back({last[r].score + s.end(j), static_cast<int>(j), static_cast<int>(r)});
+    }
+    const std::size_t keep = std::min(K, candidates.size());
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(), better);
+    for (std::size_t c = 0; c < keep; ++c) {
+      if (candidates[c].score == kNegInf) break;
+      ScoredPath path{std::vector<int>(static_cast<std::size_t>(n)), candidates[c].score};
+      int tag = candidates[c].from_tag, rank = candidates[c].from_rank;
+      for (Index t = n - 1; t >= 0; --t) {
+        path.tags[static_cast<std::size_t>(t)] = tag;
+        const Entry& entry = kept[static_cast<std::size_t>(t)][static_cast<std::size_t>(tag)][static_cast<std::size_t>(rank)];
+        tag = entry.from_tag;
+        rank = entry.from_rank;
+      }
+      result[static_cast<std::size_t>(b)].push_back(std::move(path));
+    }
+  }
+  return result;
 }
 
 }  // namespace nn

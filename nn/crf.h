@@ -40,6 +40,19 @@ class Crf {
   // score(y) of one sentence's path (−∞ if it breaks a constraint).
   double path_score(const Matrix& E, const SequenceBatch& batch, Index b, const std::vector<int>& tags) const;
 
+  // A path and its score; its probability is exp(score − log Z).
+  struct ScoredPath {
+    std::vector<int> tags;
+    double score;
+  };
+  // The k best paths of each sentence, best first (exact: a k-best list per tag and step; ties go to the lower
+  // tag id, then the better-ranked predecessor, so the first path is viterbi()'s).
+  std::vector<std::vector<ScoredPath>> nbest(const Matrix& E, const SequenceBatch& batch, int k) const;
+
+  class Posterior;
+  // The forward–backward lattice of a batch, for questions about the distribution over its sentences' paths.
+  Posterior posterior(const Matrix& E, const SequenceBatch& batch) const;
+
   ParamList params() { return {&trans_, &start_, &end_}; }
   Index num_tags() const { return trans_.value.rows(); }
 
@@ -76,6 +89,19 @@ class Crf {
   BoolMatrix allowed_;       // (L, L)
   BoolVector start_allowed_;  // (L)
   BoolVector end_allowed_;    // (L)
+};
+
+class Crf::Posterior {
+ public:
+  // P(y_begin … y_{begin+k−1} = tags) in sentence b: an entity's probability is that of its tags.
+  double probability(Index b, Index begin, const std::vector<int>& tags) const;
+  double log_z(Index b) const { return lattice_.log_z[static_cast<std::size_t>(b)]; }
+
+ private:
+  friend class Crf;
+  Index B_ = 0;
+  Scores scores_;
+  Lattice lattice_;
 };
 
 }  // namespace nn

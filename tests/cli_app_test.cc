@@ -69,10 +69,11 @@ TEST_F(CliApp, SameSeedSameBytesAndResumeMatchesUninterrupted) {
   EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "c.model")) << "resume must end with the uninterrupted run's bytes";
 }
 
-// Training killed with SIGKILL at any moment leaves a loadable best model and checkpoint (each is a temporary file,
+// Training killed with SIGKILL at any moment (here with weight averaging, whose state the checkpoint also holds)
+// leaves a loadable best model and checkpoint (each is a temporary file,
 // flushed, then renamed), and resuming from that checkpoint ends with the bytes of an uninterrupted run.
 TEST_F(CliApp, KilledTrainingResumesToTheUninterruptedBytes) {
-  const std::string args = "--patience 0 --threads 2";
+  const std::string args = "--patience 0 --threads 2 --average 0.9";
   const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(run_ner(train_args(dir_ + "whole.model", 30, args)).status, 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -119,6 +120,48 @@ TEST_F(CliApp, NonFiniteLossStopsOrIsSkipped) {
   std::string first;
   std::getline(metrics, first);
   EXPECT_GT(nlohmann::json::parse(first)["skipped_batches"].get<int>(), 0) << first;
+}
+
+// Confidence and n-best, checked against each other: with K above the number of paths, the n-best list is the whole
+// distribution, so probabilities sum to 1 and an entity's confidence is the summed probability of the paths that
+// contain it. Both schemes (BIO needs "the next tag does not continue the entity").
+TEST_F(CliApp, ConfidenceIsTheProbabilityOfThePathsWithTheEntity) {
+  for (const std::string scheme : {"BIO", "BIOES"}) {
+    const std::string model = dir_ + scheme + ".model";
+    ASSERT_EQ(run_ner(train_args(model, 5, "--scheme " + scheme)).status, 0);
+    std::ofstream(dir_ + "short.txt") << "张伟在京\n李娜\n";
+    auto result = run_ner("tag --model " + model + " " + dir_ + "short.txt --confidence --nbest 5000");
+    ASSERT_EQ(result.status, 0) << result.err;
+    std::istringstream lines(result.out);
+    for (std::string line; std::getline(lines, line);) {
+      auto record = nlohmann::json::parse(line);
+      const auto& nbest = record["nbest"];
+      ASSERT_GT(nbest.size(), 1u);
+      EXPECT_EQ(nbest[0]["entities"], record["entities"]) << "the first path is the best one";
+      double total = 0, previous = 1;
+      for (const auto& path : nbest) {
+        EXPECT_LE(path["probability"].get<double>(), previous + 1e-6);
+        previous = path["probability"].get<double>();
+        total += previous;
+      }
+      EXPECT_NEAR(total, 1.0, 1e-3) << scheme << ": " << nbest.size() << " paths";
+      for (const auto& entity : record["entities"]) {
+        double with_entity = 0;
+        for (const auto& path : nbest)
+          for (const auto& other : path["entities"])
+            if (other["start"] == entity["start"] && other["end"] == entity["end"] && other["type"] == entity["type"])
+              with_entity += path["probability"].get<double>();
+        EXPECT_NEAR(entity["confidence"].get<double>(), with_entity, 1e-3) << scheme << ": " << entity.dump();
+      }
+    }
+  }
+  const std::string model = dir_ + "BIOES.model";
+  auto none = run_ner("tag --model " + model + " " + dir_ + "short.txt --min-confidence 1");
+  ASSERT_EQ(none.status, 0) << none.err;
+  EXPECT_EQ(none.out.find("\"type\""), std::string::npos) << "no entity is certain: " << none.out;
+  auto conll = run_ner("tag --model " + model + " " + dir_ + "short.txt --nbest 2 --format conll");
+  EXPECT_EQ(conll.status, 1);
+  EXPECT_EQ(conll.err, "ner: error: --nbest needs --format jsonl\n");
 }
 
 TEST_F(CliApp, TagOffsetsPointAtEntityText) {

@@ -1,6 +1,7 @@
 // The CRF against brute-force enumeration of every tag path (L = 3, T ≤ 4), free and constrained.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -14,6 +15,7 @@ struct BruteForce {
   std::vector<double> log_z;                 // per sentence
   Eigen::MatrixXd marginals;                 // (L, T*B)
   std::vector<std::vector<int>> best_paths;  // per sentence
+  std::vector<std::vector<std::pair<std::vector<int>, double>>> scored;  // per sentence: every path and its score
 };
 
 // Enumerates all L^n paths of every sentence, scoring each with Crf::path_score (−∞ when a constraint forbids it).
@@ -43,6 +45,7 @@ BruteForce enumerate(const Crf& crf, const Matrix& E, const SequenceBatch& batch
       for (int t = 0; t < n; ++t) result.marginals(p[static_cast<std::size_t>(t)], t * batch.B + b) += std::exp(score - lz);
     result.log_z.push_back(lz);
     result.best_paths.push_back(best);
+    result.scored.push_back(scored);
   }
   return result;
 }
@@ -54,6 +57,41 @@ void expect_matches_brute_force(const Crf& crf, const Matrix& E, const SequenceB
   Eigen::MatrixXd marginals = crf.marginals(E, batch);
   EXPECT_LT((marginals - expected.marginals).cwiseAbs().maxCoeff(), 1e-10) << "marginals\n" << marginals << "\nexpected\n" << expected.marginals;
   EXPECT_EQ(crf.viterbi(E, batch), expected.best_paths);
+
+  // The 6 best paths: the enumeration sorted by score (forbidden paths never appear).
+  const auto nbest = crf.nbest(E, batch, 6);
+  const Crf::Posterior posterior = crf.posterior(E, batch);
+  for (Index b = 0; b < batch.B; ++b) {
+    auto sorted = expected.scored[static_cast<std::size_t>(b)];
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+    while (!sorted.empty() && !std::isfinite(sorted.back().second)) sorted.pop_back();
+    const auto& paths = nbest[static_cast<std::size_t>(b)];
+    ASSERT_EQ(paths.size(), std::min<std::size_t>(6, sorted.size()));
+    EXPECT_EQ(paths[0].tags, expected.best_paths[static_cast<std::size_t>(b)]) << "the first of the n best is Viterbi's";
+    for (std::size_t r = 0; r < paths.size(); ++r) {
+      EXPECT_EQ(paths[r].tags, sorted[r].first) << "sentence " << b << ", rank " << r;
+      EXPECT_NEAR(paths[r].score, sorted[r].second, 1e-10);
+    }
+    // P(y_s … y_{s+k−1} = tags) for every start, length up to 3 and tag sequence: the summed probability of the
+    // enumerated paths that carry those tags there.
+    const Index n = batch.length(b), L = crf.num_tags();
+    for (Index begin = 0; begin < n; ++begin)
+      for (Index k = 1; k <= std::min<Index>(3, n - begin); ++k) {
+        std::vector<int> tags(static_cast<std::size_t>(k), 0);
+        for (;;) {
+          double expected_p = 0;
+          for (const auto& [path, score] : expected.scored[static_cast<std::size_t>(b)])
+            if (std::equal(tags.begin(), tags.end(), path.begin() + begin))
+              expected_p += std::exp(score - expected.log_z[static_cast<std::size_t>(b)]);
+          EXPECT_NEAR(posterior.probability(b, begin, tags), expected_p, 1e-10) << "sentence " << b << " from " << begin;
+          Index i = k - 1;
+          while (i >= 0 && tags[static_cast<std::size_t>(i)] == L - 1) tags[static_cast<std::size_t>(i--)] = 0;
+          if (i < 0) break;
+          ++tags[static_cast<std::size_t>(i)];
+        }
+      }
+    EXPECT_NEAR(posterior.log_z(b), expected.log_z[static_cast<std::size_t>(b)], 1e-10);
+  }
 }
 
 TEST(Crf, MatchesBruteForce) {
