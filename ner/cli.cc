@@ -45,6 +45,7 @@ int run_cli(int argc, char** argv) {
   add_eval_command(app);
   add_score_command(app);
   add_info_command(app);
+  add_convert_command(app);
   add_stats_command(app);
   try {
     app.parse(argc, argv);

@@ -1,4 +1,4 @@
-// `ner tag [INPUT ...] [--model FILE] [--output FILE] [--format jsonl|conll|inline]`
+// `ner tag [INPUT ...] [--model FILE] [--output FILE] [--format jsonl|conll|inline|brat]`
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -11,6 +11,7 @@
 #include "data/error.h"
 #include "data/line_reader.h"
 #include "data/text_file.h"
+#include "data/utf8.h"
 #include "ner/cli_common.h"
 #include "ner/model_io.h"
 #include "ner/tagger.h"
@@ -63,9 +64,45 @@ std::string format_line(const TaggedLine& line, const std::string& format) {
   return record.dump() + "\n";
 }
 
+// BRAT standoff: the text the offsets refer to (UTF-8 lines ending in \n) in NAME.txt, and one `T<id>\tTYPE start
+// end\ttext` line per entity in NAME.ann, with code-point offsets into the whole .txt (as brat counts them).
+class BratWriter {
+ public:
+  explicit BratWriter(const std::string& ann_path)
+      : ann_(ann_path), txt_(ann_path.substr(0, ann_path.size() - 4) + ".txt") {}
+
+  void write(const std::vector<TaggedLine>& lines) {
+    std::string ann, txt;
+    for (const TaggedLine& line : lines) {
+      for (const Entity& e : line.entities)
+        ann += "T" + std::to_string(++entities_) + "\t" + e.type + " " + std::to_string(offset_ + e.start) + " " +
+               std::to_string(offset_ + e.end) + "\t" + e.text + "\n";
+      txt += line.text + "\n";
+      offset_ += data::count_code_points(line.text) + 1;
+    }
+    ann_.write(ann);
+    txt_.write(txt);
+  }
+  void commit() {
+    txt_.commit();
+    ann_.commit();
+  }
+
+ private:
+  data::AtomicFile ann_, txt_;
+  std::size_t entities_ = 0, offset_ = 0;
+};
+
+// A share of a chunk, tagged: formatted text, or for brat (whose ids and offsets run through the whole file) the
+// tagged lines for the writer.
+struct TaggedShare {
+  std::string text;
+  std::vector<TaggedLine> lines;
+};
+
 // Splits the lines into one contiguous share per tagger (about equal bytes), tags and formats the shares on as many
-// threads, and returns the formatted shares in order.
-std::vector<std::string> tag_in_parallel(const std::vector<std::unique_ptr<Tagger>>& taggers, std::vector<std::string> lines,
+// threads, and returns the shares in order.
+std::vector<TaggedShare> tag_in_parallel(const std::vector<std::unique_ptr<Tagger>>& taggers, std::vector<std::string> lines,
                                          const std::string& format) {
   std::size_t total = 0;
   for (const std::string& line : lines) total += line.size() + 1;
@@ -76,11 +113,14 @@ std::vector<std::string> tag_in_parallel(const std::vector<std::unique_ptr<Tagge
     done += line.size() + 1;
     shares[share].push_back(std::move(line));
   }
-  std::vector<std::string> texts(shares.size());
+  std::vector<TaggedShare> tagged(shares.size());
   std::vector<std::exception_ptr> errors(shares.size());
   auto work = [&](std::size_t k) {
     try {
-      for (const TaggedLine& line : taggers[k]->tag(shares[k])) texts[k] += format_line(line, format);
+      tagged[k].lines = taggers[k]->tag(shares[k]);
+      if (format == "brat") return;
+      for (const TaggedLine& line : tagged[k].lines) tagged[k].text += format_line(line, format);
+      tagged[k].lines.clear();
     } catch (...) {
       errors[k] = std::current_exception();
     }
@@ -92,7 +132,7 @@ std::vector<std::string> tag_in_parallel(const std::vector<std::unique_ptr<Tagge
   for (std::thread& helper : helpers) helper.join();
   for (const std::exception_ptr& error : errors)
     if (error) std::rethrow_exception(error);
-  return texts;
+  return tagged;
 }
 
 }  // namespace
@@ -120,7 +160,10 @@ void add_tag_command(CLI::App& app) {
   command->add_option("INPUT", o->inputs, "text files (none or - for stdin)");
   command->add_option("--model", o->model, "model file")->capture_default_str();
   command->add_option("--output,-o", o->output, "output file (- for stdout); written atomically")->capture_default_str();
-  command->add_option("--format", o->format, "jsonl, conll or inline")->capture_default_str()->check(CLI::IsMember({"jsonl", "conll", "inline"}));
+  command->add_option("--format", o->format,
+                      "jsonl, conll, inline, or brat (standoff for annotation tools: --output NAME.ann, and the text "
+                      "the offsets refer to in NAME.txt)")
+      ->capture_default_str()->check(CLI::IsMember({"jsonl", "conll", "inline", "brat"}));
   command->add_option("--encoding", o->encoding, "input encoding: utf-8, gb18030, gbk, big5, utf-16, ...")->capture_default_str();
   command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
   command->add_option("--threads", o->threads, "threads, each tagging its own batches (the output keeps the input's order)")->capture_default_str()->check(CLI::Range(1, 256));
@@ -133,6 +176,8 @@ void add_tag_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   command->callback([o] {
     if (o->nbest > 0 && o->format != "jsonl") throw data::Error("--nbest needs --format jsonl");
+    if (o->format == "brat" && (o->output.size() <= 4 || o->output.compare(o->output.size() - 4, 4, ".ann") != 0))
+      throw data::Error("--format brat needs --output NAME.ann (NAME.txt is written beside it)");
     TagOptions tag_options;
     tag_options.decode.confidence = o->confidence || o->min_confidence > 0;
     tag_options.decode.nbest = o->nbest;
@@ -144,18 +189,24 @@ void add_tag_command(CLI::App& app) {
     for (Model* model : replicas.models()) taggers.push_back(std::make_unique<Tagger>(*model, o->batch, tag_options));
     std::vector<std::string> inputs = o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs;
 
-    // Output: standard output as we go, or an atomic file renamed over --output at the end (removed on error).
+    // Output: standard output as we go, or atomic files renamed over --output (and for brat its .txt) at the end
+    // (removed on error).
     const bool to_stdout = o->output == "-";
     std::unique_ptr<data::AtomicFile> file;
-    if (!to_stdout) file = std::make_unique<data::AtomicFile>(o->output);
+    std::unique_ptr<BratWriter> brat;
+    if (o->format == "brat") brat = std::make_unique<BratWriter>(o->output);
+    else if (!to_stdout) file = std::make_unique<data::AtomicFile>(o->output);
     std::vector<std::string> chunk;
     std::size_t chunk_bytes = 0;
     auto flush = [&] {
       std::string text;
-      for (const std::string& part : tag_in_parallel(taggers, std::move(chunk), o->format)) text += part;
+      for (TaggedShare& share : tag_in_parallel(taggers, std::move(chunk), o->format)) {
+        if (brat) brat->write(share.lines);
+        text += share.text;
+      }
       if (file) {
         file->write(text);
-      } else if (!(std::cout << text)) {
+      } else if (!brat && !(std::cout << text)) {
         throw data::Error("<stdout>: write failed");
       }
       chunk.clear();
@@ -171,7 +222,8 @@ void add_tag_command(CLI::App& app) {
       }
     }
     flush();
-    if (file) file->commit();
+    if (brat) brat->commit();
+    else if (file) file->commit();
     else std::cout.flush();
   });
 }

@@ -164,6 +164,52 @@ TEST_F(CliApp, ConfidenceIsTheProbabilityOfThePathsWithTheEntity) {
   EXPECT_EQ(conll.err, "ner: error: --nbest needs --format jsonl\n");
 }
 
+// BRAT standoff: NAME.txt holds the lines, NAME.ann one entity per line with code-point offsets into the whole
+// .txt (emoji, spaces and empty lines included), ids T1, T2, ... in order.
+TEST_F(CliApp, BratOffsetsPointAtEntityTextInTheWholeFile) {
+  std::ofstream(dir_ + "in.txt") << "😀 张伟在北京大学读书。\n\n李娜是湖北人，曾代表中国参加网球比赛。";
+  auto result = run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "out.ann");
+  ASSERT_EQ(result.status, 0) << result.err;
+  const std::string txt = slurp(dir_ + "out.txt");
+  EXPECT_EQ(txt, "😀 张伟在北京大学读书。\n\n李娜是湖北人，曾代表中国参加网球比赛。\n");
+  const std::vector<char32_t> code_points = data::decode_utf8(txt);
+  std::istringstream ann(slurp(dir_ + "out.ann"));
+  int count = 0;
+  for (std::string line; std::getline(ann, line);) {
+    std::istringstream fields(line);
+    std::string id, type, text;
+    std::size_t start, end;
+    ASSERT_TRUE(std::getline(fields, id, '\t') && fields >> type >> start >> end) << line;
+    fields.ignore(1);
+    std::getline(fields, text);
+    EXPECT_EQ(id, "T" + std::to_string(++count));
+    std::string expected;
+    for (std::size_t k = start; k < end && k < code_points.size(); ++k) data::append_utf8(code_points[k], expected);
+    EXPECT_EQ(text, expected) << line;
+  }
+  EXPECT_GE(count, 3) << slurp(dir_ + "out.ann");
+  auto no_name = run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "out.jsonl");
+  EXPECT_EQ(no_name.status, 1);
+  EXPECT_EQ(no_name.err, "ner: error: --format brat needs --output NAME.ann (NAME.txt is written beside it)\n");
+}
+
+// ner convert: CoNLL BIO -> JSONL -> CoNLL BIO gives the sample back; BMES and BIOES spell the same entities.
+TEST_F(CliApp, ConvertRoundTripsBetweenConllAndJsonl) {
+  ASSERT_EQ(run_ner("convert " + kSample + " --to jsonl --output " + dir_ + "s.jsonl").status, 0);
+  EXPECT_EQ(slurp(dir_ + "s.jsonl").rfind("{\"entities\":[{\"end\":2,\"start\":0,\"type\":\"PER\"}", 0), 0u) << slurp(dir_ + "s.jsonl");
+  auto back = run_ner("convert " + dir_ + "s.jsonl --to conll --scheme BIO");
+  ASSERT_EQ(back.status, 0) << back.err;
+  std::string sample = slurp(kSample);
+  std::replace(sample.begin(), sample.end(), '\t', ' ');
+  EXPECT_EQ(back.out, sample);
+  auto bmes = run_ner("convert " + kSample + " --to conll --scheme BMES");
+  ASSERT_EQ(bmes.status, 0) << bmes.err;
+  EXPECT_NE(bmes.out.find("京 M-ORG\n大 M-ORG\n学 E-ORG\n"), std::string::npos) << bmes.out;
+  auto score = run_ner("stats " + kSample);
+  auto score_bmes = run_ner("stats " + dir_ + "s.jsonl");
+  EXPECT_EQ(score.out.substr(score.out.find("entities")), score_bmes.out.substr(score_bmes.out.find("entities")));
+}
+
 TEST_F(CliApp, TagOffsetsPointAtEntityText) {
   ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 30)).status, 0);
   auto result = run_ner("tag --model " + dir_ + "m.model " + kSampleText);
