@@ -5,30 +5,40 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 
 #include "data/encoding.h"
 #include "data/error.h"
-#include "data/text_file.h"
 #include "data/utf8.h"
 
 namespace data {
 
-LineReader::LineReader(const std::string& path, const std::string& encoding) : origin_(path == "-" ? "<stdin>" : path) {
-  if (!is_utf8_name(encoding)) {
-    converted_ = read_text_file(path, encoding);
-    whole_ = true;
-    return;
-  }
+LineReader::LineReader(const std::string& path, const std::string& encoding)
+    : origin_(path == "-" ? "<stdin>" : path), encoding_{encoding, 100} {
   if (path == "-") {
     in_ = &std::cin;
-    return;
+  } else {
+    struct stat info;
+    if (::stat(path.c_str(), &info) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
+    if (S_ISDIR(info.st_mode)) throw Error(path + ": is a directory, not a file");
+    file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*file_) throw Error(path + ": cannot open: " + std::strerror(errno));
+    in_ = file_.get();
   }
-  struct stat info;
-  if (::stat(path.c_str(), &info) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
-  if (S_ISDIR(info.st_mode)) throw Error(path + ": is a directory, not a file");
-  file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*file_) throw Error(path + ": cannot open: " + std::strerror(errno));
-  in_ = file_.get();
+  if (encoding == kAutoEncoding) {
+    sample_.resize(kDetectionSample);
+    in_->read(sample_.data(), static_cast<std::streamsize>(sample_.size()));
+    if (in_->bad()) throw Error(origin_ + ": read failed");
+    sample_.resize(static_cast<std::size_t>(in_->gcount()));
+    encoding_ = detect_encoding(sample_, in_->eof(), origin_);
+  }
+  if (!is_utf8_name(encoding_.name)) {
+    // Other encodings: the whole input, converted at once.
+    const std::string bytes = sample_ + std::string(std::istreambuf_iterator<char>(*in_), std::istreambuf_iterator<char>());
+    if (in_->bad()) throw Error(origin_ + ": read failed");
+    converted_ = to_utf8(bytes, encoding_.name, origin_);
+    whole_ = true;
+  }
 }
 
 bool LineReader::next(std::string& line) {
@@ -38,11 +48,17 @@ bool LineReader::next(std::string& line) {
     if (newline == std::string::npos) newline = converted_.size();
     line.assign(converted_, converted_pos_, newline - converted_pos_);
     converted_pos_ = newline + 1;
-  } else {
-    if (!std::getline(*in_, line)) {
-      if (in_->bad()) throw Error(origin_ + ": read failed");
-      return false;
-    }
+  } else if (sample_pos_ < sample_.size()) {
+    // A line from the detection sample, completed from the stream if it runs past the sample's end.
+    std::size_t newline = sample_.find('\n', sample_pos_);
+    line.assign(sample_, sample_pos_, newline == std::string::npos ? std::string::npos : newline - sample_pos_);
+    sample_pos_ = newline == std::string::npos ? sample_.size() : newline + 1;
+    std::string rest;
+    if (newline == std::string::npos && std::getline(*in_, rest)) line += rest;
+    if (in_->bad()) throw Error(origin_ + ": read failed");
+  } else if (!std::getline(*in_, line)) {
+    if (in_->bad()) throw Error(origin_ + ": read failed");
+    return false;
   }
   ++line_number_;
   const std::size_t line_offset = offset_;

@@ -1,11 +1,14 @@
 // Reads text one line at a time from a file or standard input ("-"), so memory does not grow with the input:
 // line breaks (LF or CRLF) are removed, a UTF-8 BOM is skipped, and every line is checked to be valid UTF-8
-// (an error names the file, line and byte offset). Other encodings are converted through ICU as a whole.
+// (an error names the file, line and byte offset). Other encodings are converted through ICU as a whole. With
+// encoding "auto", the first kDetectionSample bytes decide (detect_encoding).
 #pragma once
 
 #include <fstream>
 #include <memory>
 #include <string>
+
+#include "data/encoding.h"
 
 namespace data {
 
@@ -17,12 +20,17 @@ class LineReader {
   bool next(std::string& line);
 
   const std::string& origin() const { return origin_; }
+  // The encoding read: the one given, or with "auto" the one detected.
+  const DetectedEncoding& encoding() const { return encoding_; }
   std::size_t line_number() const { return line_number_; }
 
  private:
   std::string origin_;
   std::unique_ptr<std::ifstream> file_;
   std::istream* in_ = nullptr;
+  DetectedEncoding encoding_;
+  std::string sample_;     // bytes read for detection, not yet returned as lines
+  std::size_t sample_pos_ = 0;
   std::string converted_;  // the whole input in UTF-8, for encodings other than UTF-8
   std::size_t converted_pos_ = 0;
   bool whole_ = false;

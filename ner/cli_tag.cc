@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "data/encoding.h"
 #include "data/error.h"
 #include "data/line_reader.h"
 #include "data/text_file.h"
@@ -143,7 +144,9 @@ void add_tag_command(CLI::App& app) {
     std::string model = default_model_path();
     std::string output = "-";
     std::string format = "jsonl";
-    std::string encoding = "utf-8";
+    std::string encoding = data::kAutoEncoding;
+    bool verbose = false;
+    bool keep_traditional = false;
     std::size_t batch = 32;
     int threads = 1;
     bool confidence = false;
@@ -164,7 +167,15 @@ void add_tag_command(CLI::App& app) {
                       "jsonl, conll, inline, or brat (standoff for annotation tools: --output NAME.ann, and the text "
                       "the offsets refer to in NAME.txt)")
       ->capture_default_str()->check(CLI::IsMember({"jsonl", "conll", "inline", "brat"}));
-  command->add_option("--encoding", o->encoding, "input encoding: utf-8, gb18030, gbk, big5, utf-16, ...")->capture_default_str();
+  command->add_option("--encoding", o->encoding,
+                      "input encoding: auto (a byte-order mark, else UTF-8 if the first 64 KB are valid UTF-8, else "
+                      "GB18030/GBK, Big5 or UTF-16 by ICU's charset detector), or a name: utf-8, gb18030, gbk, big5, "
+                      "utf-16, ...")
+      ->capture_default_str();
+  command->add_flag("--no-t2s", o->keep_traditional,
+                    "do not look up characters the model lacks by their simplified form (OpenCC t2s, one character to "
+                    "one; the output always shows the original text)");
+  command->add_flag("--verbose,-v", o->verbose, "say on stderr which encoding each input was read in");
   command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
   command->add_option("--threads", o->threads, "threads, each tagging its own batches (the output keeps the input's order)")->capture_default_str()->check(CLI::Range(1, 256));
   command->add_flag("--confidence", o->confidence,
@@ -183,6 +194,7 @@ void add_tag_command(CLI::App& app) {
     tag_options.decode.nbest = o->nbest;
     tag_options.min_confidence = o->min_confidence;
     LoadedModel loaded = load_model(o->model);
+    loaded.model->set_simplify_traditional(!o->keep_traditional);
     // One tagger per thread; each tags a contiguous share of every chunk of lines.
     ModelReplicas replicas(*loaded.model, o->threads);
     std::vector<std::unique_ptr<Tagger>> taggers;
@@ -214,6 +226,10 @@ void add_tag_command(CLI::App& app) {
     };
     for (const std::string& input : inputs) {
       data::LineReader reader(input, o->encoding);
+      if (o->verbose)
+        std::cerr << reader.origin() << ": encoding " << reader.encoding().name
+                  << (o->encoding == data::kAutoEncoding ? " (detected, confidence " + std::to_string(reader.encoding().confidence) + ")" : "")
+                  << "\n";
       std::string line;
       while (reader.next(line)) {
         chunk_bytes += line.size();

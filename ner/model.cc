@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "data/error.h"
+#include "data/traditional.h"
 #include "nn/profile.h"
 
 namespace ner {
@@ -97,6 +98,7 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
 
 std::unique_ptr<Model> Model::replica() {
   std::unique_ptr<Model> copy(new Model(config_, vocab_));
+  copy->simplify_traditional_ = simplify_traditional_;
   nn::ParamList from = params(), to = copy->params();
   for (std::size_t k = 0; k < from.size(); ++k) to[k]->value = from[k]->value;
   return copy;
@@ -129,7 +131,13 @@ void Model::set_threads(int threads) { rnn_.set_parallel(threads >= 2); }
 
 EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
   EncodedSentence e;
-  const std::vector<std::string> keys = data::normalize_keys(tokens, config_.normalize);
+  std::vector<std::string> keys = data::normalize_keys(tokens, config_.normalize);
+  if (simplify_traditional_)
+    for (std::string& key : keys)
+      if (!vocab_->chars.contains(key)) {
+        std::string simplified = data::simplified_character(key);
+        if (vocab_->chars.contains(simplified)) key = std::move(simplified);
+      }
   for (const std::string& key : keys) e.chars.push_back(vocab_->chars.id(key));
   if (config_.bigram_dim > 0) {
     for (const std::string& key : left_bigram_keys(keys)) e.left_bigrams.push_back(vocab_->bigrams.id(key));

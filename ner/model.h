@@ -94,8 +94,11 @@ class Model {
   const data::Vocab& chars() const { return vocab_->chars; }
   const data::Vocab& tags() const { return vocab_->tags; }
 
-  // Every input feature of a tokenized sentence (tags left empty).
+  // Every input feature of a tokenized sentence (tags left empty). A character the vocabulary lacks is looked up
+  // by its simplified form (OpenCC t2s, one character to one) when the vocabulary has that, so a model trained on
+  // simplified text reads traditional text; set_simplify_traditional(false) turns this off.
   EncodedSentence encode(const std::vector<std::string>& tokens) const;
+  void set_simplify_traditional(bool on) { simplify_traditional_ = on; }
   // Tag ids of tags in the model's scheme; a tag the model does not know is a data::Error naming `where`.
   std::vector<int> encode_tags(const std::vector<std::string>& tags, const std::string& where) const;
 
@@ -121,6 +124,7 @@ class Model {
 
   ModelConfig config_;
   std::shared_ptr<const Vocabularies> vocab_;
+  bool simplify_traditional_ = true;
   nn::Embedding embedding_;
   nn::Embedding bigram_embedding_;
   nn::BagEmbedding word_embedding_;

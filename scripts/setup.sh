@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libicu-dev libutf8proc-dev libgtest-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   time         # /usr/bin/time -v: peak memory in scripts/bench.sh
   python3-jieba  # jieba/dict.txt: the word dictionary for --lexicon
+  libopencc-dev libopencc-data  # traditional-to-simplified character tables (OpenCC t2s)
   "$@"
 )
 

@@ -210,6 +210,53 @@ TEST_F(CliApp, ConvertRoundTripsBetweenConllAndJsonl) {
   EXPECT_EQ(score.out.substr(score.out.find("entities")), score_bmes.out.substr(score_bmes.out.find("entities")));
 }
 
+// --encoding auto (the default): GBK, UTF-16 with a byte-order mark and UTF-8 input give the same output, and
+// --verbose says what was detected; a UTF-8 character cut by the end of the 64 KB detection sample is no error.
+TEST_F(CliApp, EncodingIsDetected) {
+  const std::string text = "张伟在北京大学读书，后来去了上海工作。\n李娜是湖北人。\n";
+  std::ofstream(dir_ + "utf8.txt") << text;
+  ASSERT_EQ(std::system(("iconv -f UTF-8 -t GBK " + dir_ + "utf8.txt > " + dir_ + "gbk.txt").c_str()), 0);
+  ASSERT_EQ(std::system(("iconv -f UTF-8 -t UTF-16 " + dir_ + "utf8.txt > " + dir_ + "utf16.txt").c_str()), 0);
+  auto utf8 = run_ner("tag " + dir_ + "utf8.txt");
+  ASSERT_EQ(utf8.status, 0) << utf8.err;
+  for (const auto& [file, name] : {std::pair{"gbk.txt", "GB18030"}, std::pair{"utf16.txt", "UTF-16LE"}, std::pair{"utf8.txt", "UTF-8"}}) {
+    auto result = run_ner("tag --verbose " + dir_ + file);
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_EQ(result.out, utf8.out) << file;
+    EXPECT_EQ(result.err.rfind(dir_ + file + ": encoding " + name + " (detected, confidence ", 0), 0u) << result.err;
+  }
+  // One short line, too short for ICU's statistics: told apart by Big5's trail bytes.
+  std::ofstream(dir_ + "short.txt") << "張偉在北京大學讀書。\n";
+  ASSERT_EQ(std::system(("iconv -f UTF-8 -t BIG5 " + dir_ + "short.txt > " + dir_ + "short_big5.txt").c_str()), 0);
+  ASSERT_EQ(std::system(("iconv -f UTF-8 -t GBK " + dir_ + "short.txt > " + dir_ + "short_gbk.txt").c_str()), 0);
+  for (const std::string file : {"short_big5.txt", "short_gbk.txt"}) {
+    auto result = run_ner("tag --format inline " + dir_ + file);
+    EXPECT_EQ(result.out, "[張偉]PER在[北京大學]ORG讀書。\n") << file << ": " << result.err;
+  }
+  std::string long_text;
+  while (long_text.size() < 70000) long_text += "张伟在北京大学读书";
+  std::ofstream(dir_ + "long.txt") << long_text << "\n" << text;
+  auto automatic = run_ner("tag < " + dir_ + "long.txt");
+  auto told = run_ner("tag --encoding utf-8 < " + dir_ + "long.txt");
+  ASSERT_EQ(automatic.status, 0) << automatic.err;
+  EXPECT_EQ(automatic.out, told.out);
+}
+
+// Traditional text (here in Big5) is tagged like its simplified twin: the model looks characters it lacks up by
+// their simplified form, offsets stay, and the output shows the original characters. --no-t2s turns it off.
+TEST_F(CliApp, TraditionalTextIsTaggedLikeSimplified) {
+  std::ofstream(dir_ + "simplified.txt") << "张伟在北京大学读书，后来去了上海工作。\n";
+  std::ofstream(dir_ + "traditional.txt") << "張偉在北京大學讀書，後來去了上海工作。\n";
+  ASSERT_EQ(std::system(("iconv -f UTF-8 -t BIG5 " + dir_ + "traditional.txt > " + dir_ + "big5.txt").c_str()), 0);
+  auto simplified = run_ner("tag --format inline " + dir_ + "simplified.txt");
+  auto traditional = run_ner("tag --format inline " + dir_ + "big5.txt");
+  ASSERT_EQ(traditional.status, 0) << traditional.err;
+  EXPECT_EQ(simplified.out, "[张伟]PER在[北京大学]ORG读书，后来去了[上海]LOC工作。\n");
+  EXPECT_EQ(traditional.out, "[張偉]PER在[北京大學]ORG讀書，後來去了[上海]LOC工作。\n");
+  auto kept = run_ner("tag --format inline --no-t2s " + dir_ + "big5.txt");
+  EXPECT_NE(kept.out, traditional.out) << "without t2s the model sees unknown characters";
+}
+
 TEST_F(CliApp, TagOffsetsPointAtEntityText) {
   ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 30)).status, 0);
   auto result = run_ner("tag --model " + dir_ + "m.model " + kSampleText);
