@@ -1,4 +1,4 @@
-// `ner eval --model FILE GOLD [--predictions FILE] [--json]`
+// `ner eval --model FILE GOLD [--predictions FILE] [--report FILE.html] [--json]`
 #include <iostream>
 #include <memory>
 #include <set>
@@ -8,6 +8,7 @@
 #include "ner/cli_common.h"
 #include "ner/evaluate.h"
 #include "ner/model_io.h"
+#include "ner/report.h"
 #include "ner/tagger.h"
 
 namespace ner {
@@ -17,6 +18,7 @@ void add_eval_command(CLI::App& app) {
     std::string model = default_model_path();
     std::string gold;
     std::string predictions;
+    std::string report;
     bool json = false;
     std::size_t batch = 64;
     int threads = 1;
@@ -29,6 +31,9 @@ void add_eval_command(CLI::App& app) {
   command->add_option("--model", o->model, "model file")->capture_default_str();
   command->add_option("--predictions", o->predictions, "also write the scored 'token gold predicted' file");
   command->add_flag("--json", o->json, "print the numbers as JSON instead");
+  command->add_option("--report", o->report,
+                      "also write an HTML report: P/R/F1 bars per type, error kinds (missed, spurious, wrong type, wrong "
+                      "boundary) per type, and example sentences with gold and predicted entities highlighted");
   command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
   command->add_option("--threads", o->threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
   o->corpus.add_to(*command);
@@ -56,17 +61,22 @@ void add_eval_command(CLI::App& app) {
     // Predictions are written in the gold file's scheme.
     const data::Scheme gold_scheme = data::detect_scheme(gold.distinct_tags());
     Evaluation evaluation;
+    std::vector<ErrorExample> examples;
     std::string file;
     for (std::size_t s = 0; s < gold.sentences.size(); ++s) {
       const data::Sentence& sentence = gold.sentences[s];
       std::vector<std::string> in_gold_scheme = data::convert_tags(predicted[s], gold_scheme);
       evaluation.add(sentence.tags, in_gold_scheme);
+      if (!o->report.empty())
+        for (const EntityError& error : entity_errors(sentence.tags, in_gold_scheme))
+          examples.push_back({sentence.tokens, sentence.tags, in_gold_scheme, error});
       if (o->predictions.empty()) continue;
       for (std::size_t t = 0; t < sentence.tokens.size(); ++t)
         file += sentence.tokens[t] + " " + sentence.tags[t] + " " + in_gold_scheme[t] + "\n";
       file += "\n";
     }
     if (!o->predictions.empty()) data::write_file_atomically(o->predictions, file);
+    if (!o->report.empty()) data::write_file_atomically(o->report, evaluation_report_html(gold.origin, o->model, evaluation, examples));
     std::cout << (o->json ? json_report(evaluation) + "\n" : conlleval_report(evaluation)) << std::flush;
   });
 }

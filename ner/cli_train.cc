@@ -115,6 +115,9 @@ void add_train_command(CLI::App& app) {
                     "after each epoch, print the CPU seconds (summed over threads) spent in each part of the network");
   command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: MODEL.metrics.jsonl)");
   command->add_option("--checkpoint", o->job.checkpoint_path, "checkpoint written after every epoch (default: MODEL.ckpt)");
+  command->add_option("--report", o->job.report_path,
+                      "HTML report (loss and dev P/R/F1 per epoch, configuration) written after every epoch "
+                      "(default: MODEL.report.html)");
   o->corpus.add_to(*command);
   command->callback([o] {
     TrainJob job = o->job;
@@ -129,6 +132,7 @@ void add_train_command(CLI::App& app) {
     job.train.optimizer = parse_optimizer(o->optimizer);
     if (job.metrics_path.empty()) job.metrics_path = job.model_path + ".metrics.jsonl";
     if (job.checkpoint_path.empty()) job.checkpoint_path = job.model_path + ".ckpt";
+    if (job.report_path.empty()) job.report_path = job.model_path + ".report.html";
 
     auto progress = std::make_shared<Progress>();
     TrainCallbacks callbacks;

@@ -13,6 +13,7 @@
 #include "data/text_file.h"
 #include "data/vectors.h"
 #include "ner/model_io.h"
+#include "ner/report.h"
 #include "ner/tagger.h"
 #include "nn/optimizer.h"
 #include "nn/weight_average.h"
@@ -136,7 +137,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     if (callbacks.log) callbacks.log(line);
   };
   // Every output must be writable before any work: a bad path fails now, not after hours of training.
-  for (const std::string& path : {job.model_path, job.metrics_path, job.checkpoint_path})
+  for (const std::string& path : {job.model_path, job.metrics_path, job.checkpoint_path, job.report_path})
     if (!path.empty()) data::AtomicFile{path};
   data::Corpus train_corpus = data::read_corpus(job.train_path, job.read);
   data::Corpus dev_corpus = data::read_corpus(job.dev_path, job.read);
@@ -290,6 +291,9 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     state["rng"] = rng.state();
     metrics += metrics_line(record);
     if (!job.metrics_path.empty()) data::write_file_atomically(job.metrics_path, metrics);
+    if (!job.report_path.empty())
+      data::write_file_atomically(job.report_path, training_report_html(job.model_path, state["metrics"], {
+          {"train", job.train_path}, {"dev", job.dev_path}, {"model", model->config().to_json()}, {"training", config.to_json()}}));
     if (!job.checkpoint_path.empty()) 
       save_checkpoint(*model, optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, state, job.checkpoint_path);
     if (callbacks.epoch_done) callbacks.epoch_done(record);

@@ -21,6 +21,7 @@ struct TrainJob {
   std::string model_path;
   std::string metrics_path;     // JSON lines, one record per epoch
   std::string checkpoint_path;  // written after every epoch
+  std::string report_path;      // HTML training report, written after every epoch ("" for none)
   std::string resume_path;      // a checkpoint to continue from ("" to start afresh)
   std::string lexicon_path;     // word dictionary for lexicon features (with model.lexicon_dim > 0)
   std::string char_vectors_path, bigram_vectors_path;  // pretrained embeddings in word2vec text format (optional)

@@ -9,6 +9,7 @@ packages=(
   time         # /usr/bin/time -v: peak memory in scripts/bench.sh
   python3-jieba  # jieba/dict.txt: the word dictionary for --lexicon
   libopencc-dev libopencc-data  # traditional-to-simplified character tables (OpenCC t2s)
+  chromium      # the test that renders the HTML reports headless
   "$@"
 )
 
