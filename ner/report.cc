@@ -1,6 +1,7 @@
 #include "ner/report.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
