@@ -31,6 +31,9 @@ bool is_whitespace_grapheme(std::string_view grapheme) {
 std::vector<Token> Tokenizer::tokenize(std::string_view text) {
   std::vector<Token> tokens;
   if (text.empty()) return tokens;
+  // ICU's break positions are 32-bit.
+  if (text.size() > static_cast<std::size_t>(INT32_MAX))
+    throw std::runtime_error("a line of " + std::to_string(text.size()) + " bytes: the tokenizer takes lines under 2 GiB");
   UErrorCode status = U_ZERO_ERROR;
   UText utext = UTEXT_INITIALIZER;
   utext_openUTF8(&utext, text.data(), static_cast<int64_t>(text.size()), &status);
@@ -47,7 +50,9 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) {
     std::size_t end = static_cast<std::size_t>(next);
     std::string_view grapheme = text.substr(begin, end - begin);
     std::size_t cp_end = cp + count_code_points(grapheme);
-    if (!is_whitespace_grapheme(grapheme)) tokens.push_back(Token{begin, end, cp, cp_end});
+    if (!is_whitespace_grapheme(grapheme))
+      tokens.push_back(Token{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), static_cast<std::uint32_t>(cp),
+                             static_cast<std::uint32_t>(cp_end)});
     begin = end;
     cp = cp_end;
   }

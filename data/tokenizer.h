@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -11,9 +12,10 @@ struct UBreakIterator;
 
 namespace data {
 
+// 32-bit offsets keep a long line's tokens small (16 bytes each); ICU's break positions are 32-bit anyway.
 struct Token {
-  std::size_t byte_begin, byte_end;  // [begin, end) in bytes of the original UTF-8 text
-  std::size_t cp_begin, cp_end;      // [begin, end) in code points of the original text
+  std::uint32_t byte_begin, byte_end;  // [begin, end) in bytes of the original UTF-8 text
+  std::uint32_t cp_begin, cp_end;      // [begin, end) in code points of the original text
 
   std::string_view text(std::string_view source) const { return source.substr(byte_begin, byte_end - byte_begin); }
 };

@@ -22,8 +22,54 @@ namespace {
 
 // Lines tagged together: enough to fill batches, few enough that memory stays small.
 constexpr std::size_t kLinesPerChunk = 512;
-constexpr std::size_t kBytesPerChunk = 1 << 20;
+constexpr std::size_t kBytesPerChunk = 1 << 18;
 
+// Appends `text` (valid UTF-8) as a JSON string with the escapes nlohmann::json writes: \" \\ \b \f \n \r \t, other
+// control characters as \u00xx, everything else as it is.
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+// A probability rounded to six decimals, as nlohmann::json prints a double.
+std::string rounded(double p) { return nlohmann::json(std::round(p * 1e6) / 1e6).dump(); }
+
+// [{"start":s,"end":e,"type":t,"text":x[,"confidence":c]},...]
+void append_entities(std::string& out, const std::vector<Entity>& entities) {
+  out += '[';
+  for (const Entity& e : entities) {
+    if (out.back() != '[') out += ',';
+    out += "{\"start\":" + std::to_string(e.start) + ",\"end\":" + std::to_string(e.end) + ",\"type\":";
+    append_json_string(out, e.type);
+    out += ",\"text\":";
+    append_json_string(out, e.text);
+    if (e.confidence) out += ",\"confidence\":" + rounded(*e.confidence);
+    out += '}';
+  }
+  out += ']';
+}
+
+// One line of output. JSONL is written directly (a line of a million characters would otherwise become a tree of
+// JSON objects many times its size).
 std::string format_line(const TaggedLine& line, const std::string& format) {
   if (format == "conll") {
     std::string out;
@@ -47,22 +93,21 @@ std::string format_line(const TaggedLine& line, const std::string& format) {
     out.append(line.text, byte, std::string::npos);
     return out + "\n";
   }
-  auto to_json = [](const std::vector<Entity>& entities) {
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const Entity& e : entities) {
-      nlohmann::ordered_json& entity = list.emplace_back(
-          nlohmann::ordered_json{{"start", e.start}, {"end", e.end}, {"type", e.type}, {"text", e.text}});
-      if (e.confidence) entity["confidence"] = std::round(*e.confidence * 1e6) / 1e6;
-    }
-    return list;
-  };
-  nlohmann::ordered_json record = {{"text", line.text}, {"entities", to_json(line.entities)}};
+  std::string out = "{\"text\":";
+  append_json_string(out, line.text);
+  out += ",\"entities\":";
+  append_entities(out, line.entities);
   if (!line.nbest.empty()) {
-    nlohmann::ordered_json& nbest = record["nbest"] = nlohmann::ordered_json::array();
-    for (const TaggedLine::Alternative& a : line.nbest)
-      nbest.push_back({{"probability", std::round(a.probability * 1e6) / 1e6}, {"entities", to_json(a.entities)}});
+    out += ",\"nbest\":[";
+    for (const TaggedLine::Alternative& a : line.nbest) {
+      if (out.back() != '[') out += ',';
+      out += "{\"probability\":" + rounded(a.probability) + ",\"entities\":";
+      append_entities(out, a.entities);
+      out += '}';
+    }
+    out += ']';
   }
-  return record.dump() + "\n";
+  return out + "}\n";
 }
 
 // BRAT standoff: the text the offsets refer to (UTF-8 lines ending in \n) in NAME.txt, and one `T<id>\tTYPE start

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "data/segment.h"
@@ -51,7 +52,7 @@ struct Entity {
 struct TaggedLine {
   std::string text;                 // the line as given (without its line break)
   std::vector<data::Token> tokens;  // every non-whitespace grapheme, with offsets into text
-  std::vector<std::string> tags;    // one per token, in the model's scheme
+  std::vector<std::string_view> tags;  // one per token, in the model's scheme (views of the model's tag names)
   std::vector<Entity> entities;     // of the best path (without those below the minimum confidence)
   struct Alternative {
     double probability;
