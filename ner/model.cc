@@ -127,12 +127,7 @@ nn::ParamList Model::params() {
   return list;
 }
 
-void Model::set_threads(int threads) {
-  rnn_.set_parallel(threads >= 2);
-  embedding_dropout_.set_parallel(threads >= 2);
-  output_dropout_.set_parallel(threads >= 2);
-  output_.set_parallel(threads >= 2);
-}
+void Model::set_threads(int threads) { rnn_.set_parallel(threads >= 2); }
 
 EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
   EncodedSentence e;

@@ -4,8 +4,6 @@
 #include <cmath>
 #include <cstdint>
 
-#include "nn/side_by_side.h"
-
 namespace nn {
 
 void Dropout::forward(const Matrix& X, Matrix& Y, bool training, Rng& rng) {
@@ -24,30 +22,13 @@ void Dropout::forward(const Matrix& X, Matrix& Y, bool training, Rng& rng) {
   const std::uint64_t seed = rng.next();
   Real* mask = mask_.data();
   const Index n = mask_.size(), half = (n + 1) / 2;
-  // Draws j ∈ [first, last) and applies the mask to the entries they set.
-  auto draw = [&, seed, threshold, keep_scale](Index first, Index last) {
-    for (Index j = first; j < last; ++j) {
-      const std::uint64_t value = splitmix64(seed, static_cast<std::uint64_t>(j) + 1);
-      mask[j] = (value & 0xffffffffu) < threshold ? Real(0) : keep_scale;
-      mask[j + half] = (value >> 32) < threshold ? Real(0) : keep_scale;
-    }
-  };
-  if (n % 2 == 1) mask[n / 2] = (splitmix64(seed, static_cast<std::uint64_t>(half)) & 0xffffffffu) < threshold ? Real(0) : keep_scale;
-  Y.resize(X.rows(), X.cols());
-  // Y = X ∘ M over entries [first, last)
-  auto apply = [&](Index first, Index last) {
-    Y.reshaped().segment(first, last - first) = X.reshaped().segment(first, last - first).cwiseProduct(mask_.reshaped().segment(first, last - first));
-  };
-  if (!parallel_) {
-    draw(0, n / 2);
-    apply(0, n);
-    return;
+  for (Index j = 0; j < n / 2; ++j) {
+    const std::uint64_t draw = splitmix64(seed, static_cast<std::uint64_t>(j) + 1);
+    mask[j] = (draw & 0xffffffffu) < threshold ? Real(0) : keep_scale;
+    mask[j + half] = (draw >> 32) < threshold ? Real(0) : keep_scale;
   }
-  // Each thread draws a quarter of the pairs, i.e. the entries [a, b) and [a + half, b + half); then each applies
-  // the mask to half the entries.
-  const Index quarter = n / 4;
-  run_side_by_side([&] { draw(0, quarter); }, [&] { draw(quarter, n / 2); });
-  run_side_by_side([&] { apply(0, half); }, [&] { apply(half, n); });
+  if (n % 2 == 1) mask[n / 2] = (splitmix64(seed, static_cast<std::uint64_t>(half)) & 0xffffffffu) < threshold ? Real(0) : keep_scale;
+  Y = X.cwiseProduct(mask_);
 }
 
 void Dropout::backward(const Matrix& dY, Matrix& dX) const {
@@ -57,17 +38,7 @@ void Dropout::backward(const Matrix& dY, Matrix& dX) const {
     return;
   }
   assert(dY.rows() == mask_.rows() && dY.cols() == mask_.cols());
-  if (!parallel_) {
-    dX = dY.cwiseProduct(mask_);
-    return;
-  }
-  dX.resize(dY.rows(), dY.cols());
-  const Index n = dY.size(), half = (n + 1) / 2;
-  // dX = dY ∘ M over entries [first, last)
-  auto apply = [&](Index first, Index last) {
-    dX.reshaped().segment(first, last - first) = dY.reshaped().segment(first, last - first).cwiseProduct(mask_.reshaped().segment(first, last - first));
-  };
-  run_side_by_side([&] { apply(0, half); }, [&] { apply(half, n); });
+  dX = dY.cwiseProduct(mask_);
 }
 
 }  // namespace nn

@@ -17,14 +17,10 @@ class Dropout {
   void backward(const Matrix& dY, Matrix& dX) const;
 
   Real rate() const { return p_; }
-  // Draws the mask and applies it in two halves on two threads (the same mask: each entry's draw depends only on
-  // its index).
-  void set_parallel(bool parallel) { parallel_ = parallel; }
 
  private:
   Real p_;
   bool active_ = false;
-  bool parallel_ = false;
   Matrix mask_;  // (rows, cols) of the last training forward
 };
 

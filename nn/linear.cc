@@ -3,7 +3,6 @@
 #include <cassert>
 
 #include "nn/init.h"
-#include "nn/side_by_side.h"
 
 namespace nn {
 
@@ -23,20 +22,12 @@ void Linear::forward(const Matrix& X, Matrix& Y) const {
 
 void Linear::backward(const Matrix& X, const Matrix& dY, Matrix& dX) {
   assert(dY.rows() == out() && dY.cols() == X.cols() && dX.rows() == in() && dX.cols() == X.cols());
-  auto parameter_gradients = [&] {
-    // dW += dY Xᵀ
-    weight_.grad.noalias() += dY * X.transpose();
-    // db += Σ_j dY(:, j)
-    bias_.grad.col(0) += dY.rowwise().sum();
-  };
+  // dW += dY Xᵀ
+  weight_.grad.noalias() += dY * X.transpose();
+  // db += Σ_j dY(:, j)
+  bias_.grad.col(0) += dY.rowwise().sum();
   // dX += Wᵀ dY
-  auto input_gradient = [&] { dX.noalias() += weight_.value.transpose() * dY; };
-  if (!parallel_) {
-    parameter_gradients();
-    input_gradient();
-    return;
-  }
-  run_side_by_side(parameter_gradients, input_gradient);
+  dX.noalias() += weight_.value.transpose() * dY;
 }
 
 }  // namespace nn

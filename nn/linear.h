@@ -18,8 +18,6 @@ class Linear {
   void forward(const Matrix& X, Matrix& Y) const;
   // dW += dY Xᵀ; db += Σ_j dY(:, j); dX += Wᵀ dY         dY: (O, N)  dX: (I, N), sized by the caller
   void backward(const Matrix& X, const Matrix& dY, Matrix& dX);
-  // Backward computes the parameter gradients and dX side by side on two threads (the same products as on one).
-  void set_parallel(bool parallel) { parallel_ = parallel; }
 
   ParamList params() { return {&weight_, &bias_}; }
   Index in() const { return weight_.value.cols(); }
@@ -28,7 +26,6 @@ class Linear {
  private:
   Param weight_;  // (O, I)
   Param bias_;    // (O, 1)
-  bool parallel_ = false;
 };
 
 }  // namespace nn

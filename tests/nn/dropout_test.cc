@@ -29,24 +29,6 @@ TEST(Dropout, DropsAboutPAndScalesTheRestByOneOverOneMinusP) {
   }
 }
 
-// Two threads draw and apply the same mask as one, for odd and even sizes.
-TEST(Dropout, TwoThreadsGiveTheSameMaskAndGradient) {
-  for (Index cols : {Index(99), Index(100), Index(1)}) {
-    Dropout serial(0.5), parallel(0.5);
-    parallel.set_parallel(true);
-    Rng rng_a(11), rng_b(11), fill(3);
-    Matrix X(37, cols), dY(37, cols);
-    for (Index k = 0; k < X.size(); ++k) X.data()[k] = fill.uniform(), dY.data()[k] = fill.uniform();
-    Matrix Y1, Y2, dX1, dX2;
-    serial.forward(X, Y1, true, rng_a);
-    parallel.forward(X, Y2, true, rng_b);
-    EXPECT_EQ(Y1, Y2) << cols;
-    serial.backward(dY, dX1);
-    parallel.backward(dY, dX2);
-    EXPECT_EQ(dX1, dX2) << cols;
-  }
-}
-
 TEST(Dropout, IsTheIdentityAtInferenceAndWithRateZero) {
   Rng rng(1);
   const Matrix X = Matrix::Random(5, 6);

@@ -97,21 +97,6 @@ TEST(GradCheck, Linear) {
   EXPECT_GRADIENTS_MATCH(loss, checked);
 }
 
-// With two threads, backward computes the same gradients (the same products, side by side).
-TEST(Linear, ParallelBackwardMatchesSerial) {
-  Rng rng(5);
-  Linear serial("linear", kD, kH), parallel("linear", kD, kH);
-  test::randomize(serial.params(), rng);
-  for (std::size_t p = 0; p < 2; ++p) parallel.params()[p]->value = serial.params()[p]->value;
-  parallel.set_parallel(true);
-  const Matrix X = random_matrix(kD, 9, rng), dY = random_matrix(kH, 9, rng);
-  Matrix dX1 = Matrix::Zero(kD, 9), dX2 = Matrix::Zero(kD, 9);
-  serial.backward(X, dY, dX1);
-  parallel.backward(X, dY, dX2);
-  EXPECT_EQ(dX1, dX2);
-  for (std::size_t p = 0; p < 2; ++p) EXPECT_EQ(serial.params()[p]->grad, parallel.params()[p]->grad);
-}
-
 TEST(GradCheck, Dropout) {
   Rng rng(4);
   Dropout dropout(0.4);
