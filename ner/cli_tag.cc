@@ -213,9 +213,9 @@ void add_tag_command(CLI::App& app) {
                       "the offsets refer to in NAME.txt)")
       ->capture_default_str()->check(CLI::IsMember({"jsonl", "conll", "inline", "brat"}));
   command->add_option("--encoding", o->encoding,
-                      "input encoding: auto (a byte-order mark, else UTF-8 if the first 64 KB are valid UTF-8, else "
-                      "GB18030/GBK, Big5 or UTF-16 by ICU's charset detector), or a name: utf-8, gb18030, gbk, big5, "
-                      "utf-16, ...")
+                      "input encoding: auto (a byte-order mark for UTF-8 or UTF-16, else UTF-8 if the first 64 KB are "
+                      "UTF-8 but for a few bad bytes, else GB18030/GBK or Big5 by ICU's charset detector), or a name: "
+                      "utf-8, gb18030, gbk, big5, utf-16, ...")
       ->capture_default_str();
   command->add_flag("--no-t2s", o->keep_traditional,
                     "do not look up characters the model lacks by their simplified form (OpenCC t2s, one character to "

@@ -274,16 +274,10 @@ std::vector<double> Model::entity_confidences(const nn::Crf::Posterior& posterio
   std::vector<std::string> keys;
   for (int id : tags) keys.push_back(vocab_->tags.key(id));
   std::vector<double> confidences;
-  std::vector<int> own;
   for (const data::Span& span : data::chunks(keys)) {
     // The entity's own tags, in the model's scheme.
-    own.clear();
     const std::size_t length = span.end - span.begin;
-    for (std::size_t k = 0; k < length; ++k) {
-      char prefix = k == 0 ? 'B' : 'I';
-      if (config_.scheme == data::Scheme::kBioes) prefix = length == 1 ? 'S' : k == 0 ? 'B' : k + 1 == length ? 'E' : 'I';
-      own.push_back(vocab_->tags.id(std::string(1, prefix) + "-" + span.type));
-    }
+    std::vector<int> own = encode_tags(data::tags_from_spans({{0, length, span.type}}, length, config_.scheme), "an entity");
     double p = posterior.probability(b, static_cast<nn::Index>(span.begin), own);
     // In BIO the entity ends only if the next tag does not continue it: subtract the paths where it does.
     if (config_.scheme == data::Scheme::kBio && span.end < tags.size()) {

@@ -294,7 +294,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     if (!job.report_path.empty())
       data::write_file_atomically(job.report_path, training_report_html(job.model_path, state["metrics"], {
           {"train", job.train_path}, {"dev", job.dev_path}, {"model", model->config().to_json()}, {"training", config.to_json()}}));
-    if (!job.checkpoint_path.empty()) 
+    if (!job.checkpoint_path.empty())
       save_checkpoint(*model, optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, state, job.checkpoint_path);
     if (callbacks.epoch_done) callbacks.epoch_done(record);
     if (config.patience > 0 && state["bad_epochs"].get<int>() >= config.patience) {
