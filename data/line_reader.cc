@@ -9,6 +9,7 @@
 
 #include "data/encoding.h"
 #include "data/error.h"
+#include "data/text_file.h"
 #include "data/utf8.h"
 
 namespace data {
@@ -18,9 +19,7 @@ LineReader::LineReader(const std::string& path, const std::string& encoding)
   if (path == "-") {
     in_ = &std::cin;
   } else {
-    struct stat info;
-    if (::stat(path.c_str(), &info) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
-    if (S_ISDIR(info.st_mode)) throw Error(path + ": is a directory, not a file");
+    check_input_file(path);
     file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
     if (!*file_) throw Error(path + ": cannot open: " + std::strerror(errno));
     in_ = file_.get();

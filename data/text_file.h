@@ -21,6 +21,10 @@ void for_each_line(std::string_view text, F&& f) {
   }
 }
 
+// Checks that `path` names a file that exists and is not a directory: else a data::Error "PATH: cannot open: …" or
+// "PATH: is a directory, not a file" (what every reader of a named input says).
+void check_input_file(const std::string& path);
+
 // All bytes of `path` ("-" is standard input). A missing file, a directory or a read failure is a data::Error.
 std::string read_file(const std::string& path);
 
