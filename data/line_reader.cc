@@ -1,7 +1,5 @@
 #include "data/line_reader.h"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstring>
 #include <iostream>
