@@ -32,6 +32,8 @@ void for_each_param(const ParamList& params, bool parallel, const std::function<
 }
 
 void zero_grads(const ParamList& params, bool parallel) {
+  for (Param* param : params)
+    if (param->grad.size() != param->value.size()) param->grad.setZero(param->value.rows(), param->value.cols());
   for_each_param(params, parallel, [&](std::size_t p) {
     profile::Scope scope(profile::Part::kOptimizer);
     Param& param = *params[p];

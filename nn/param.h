@@ -12,7 +12,7 @@ namespace nn {
 
 struct Param {
   Param(std::string name, Index rows, Index cols)
-      : name(std::move(name)), value(Matrix::Zero(rows, cols)), grad(Matrix::Zero(rows, cols)) {}
+      : name(std::move(name)), value(Matrix::Zero(rows, cols)) {}
 
   // A sparse parameter (an embedding table) has a gradient only in the columns touched since zero_grads, so
   // zeroing, the gradient norm and the optimizer visit only those.
@@ -28,7 +28,7 @@ struct Param {
 
   std::string name;
   Matrix value;  // (rows, cols)
-  Matrix grad;   // (rows, cols), same layout as value
+  Matrix grad;   // (rows, cols), same layout as value; empty until zero_grads (inference has none)
   bool sparse = false;
   std::vector<Index> touched;     // sparse only: columns with a gradient, in the order first touched
   std::vector<char> is_touched;   // sparse only: (cols)
@@ -41,6 +41,8 @@ void append(ParamList& list, const ParamList& more);
 
 // With `parallel`, these loops share the parameters out between the calling thread and the helper of
 // run_side_by_side (same results: each parameter's arithmetic is unchanged and sums are taken in a fixed order).
+// Sets every gradient to zero, allocating it the first time (a parameter has no gradient until then, so a model
+// that only tags never holds one).
 void zero_grads(const ParamList& params, bool parallel = false);
 
 // sqrt(Σ grad²) over every parameter, accumulated in double in parameter order.

@@ -96,6 +96,7 @@ TEST_F(ModelFile, CheckpointIsNotAModelAndRoundTrips) {
   auto model = tiny_model(5);
   nn::OptimizerConfig config;
   nn::Optimizer adam(model->params(), config);
+  nn::zero_grads(model->params());
   for (nn::Param* p : model->params()) p->grad.setConstant(0.5);
   adam.step();
   save_checkpoint(*model, adam, {}, {{"epoch", 3}}, path_);
@@ -115,6 +116,7 @@ TEST_F(ModelFile, SgdCheckpointHasNoSecondMoments) {
   nn::OptimizerConfig config;
   config.kind = nn::OptimizerKind::kSgd;
   nn::Optimizer sgd(model->params(), config);
+  nn::zero_grads(model->params());
   for (nn::Param* p : model->params()) p->grad.setConstant(0.25);
   sgd.step();
   save_checkpoint(*model, sgd, {}, {{"epoch", 1}}, path_);

@@ -33,6 +33,7 @@ TEST(GradCheck, DetectsAWrongGradient) {
   SequenceBatch batch(kLengths);
   Matrix X = random_matrix(kD, batch.columns(), rng), R = random_matrix(kH, batch.columns(), rng), Y;
   Matrix dX = Matrix::Zero(kD, batch.columns());
+  zero_grads(linear.params());
   linear.backward(X, R, dX);
   dX(1, 2) *= 1.01;
   auto loss = [&] {
@@ -48,6 +49,7 @@ TEST(GradCheck, Embedding) {
   embedding.init(rng);
   std::vector<int> ids = {0, 3, 5, 3, 1, 2, 4, 4, 0};
   Matrix R = random_matrix(kD, static_cast<Index>(ids.size()), rng), X(kD, static_cast<Index>(ids.size()));
+  zero_grads(embedding.params());
   embedding.backward(ids, R);
   auto loss = [&] {
     embedding.forward(ids, X);
@@ -70,6 +72,7 @@ TEST(GradCheck, BagEmbedding) {
   bags.add_bag({{3, Real(1)}});
   bags.add_bag({{1, Real(0.75)}});
   Matrix R = random_matrix(2 * kD, 3, rng), X(2 * kD, 3);
+  zero_grads(bags_layer.params());
   bags_layer.backward(bags, R);
   auto loss = [&] {
     bags_layer.forward(bags, X);
@@ -87,6 +90,7 @@ TEST(GradCheck, Linear) {
   SequenceBatch batch(kLengths);
   Matrix X = random_matrix(kD, batch.columns(), rng), R = random_matrix(kH, batch.columns(), rng), Y;
   Matrix dX = Matrix::Zero(kD, batch.columns());
+  zero_grads(linear.params());
   linear.backward(X, R, dX);
   auto loss = [&] {
     linear.forward(X, Y);
@@ -131,6 +135,7 @@ TEST_P(RecurrentGradient, MatchesFiniteDifferences) {
   Matrix X = random_matrix(kD, batch.columns(), rng), R = random_matrix(kH, batch.columns(), rng), H;
   layer->forward(X, batch, H, true);
   Matrix dX = Matrix::Zero(kD, batch.columns());
+  zero_grads(layer->params());
   layer->backward(X, batch, R, dX);
   auto loss = [&] {
     layer->forward(X, batch, H, true);
@@ -170,6 +175,7 @@ TEST(GradCheck, BiRnn) {
     Matrix X = random_matrix(kD, batch.columns(), rng), R = random_matrix(2 * kH, batch.columns(), rng), Y;
     layer.forward(X, batch, Y, true);
     Matrix dX = Matrix::Zero(kD, batch.columns());
+    zero_grads(layer.params());
     layer.backward(X, batch, R, dX);
     auto loss = [&] {
       layer.forward(X, batch, Y, true);
@@ -193,6 +199,7 @@ TEST(GradCheck, StackedWithDropout) {
     Rng masks(11);
     stack.forward(X, batch, /*training=*/true, masks, Y);
     Matrix dX = Matrix::Zero(kD, batch.columns());
+    zero_grads(stack.params());
     stack.backward(X, batch, R, dX);
     auto loss = [&] {
       Rng same(11);
@@ -227,6 +234,7 @@ TEST(GradCheck, Crf) {
     const int paths[3][5] = {{0, 1, 1, 2, 0}, {1, 0, 0, 0, 0}, {0, 0, 0, 0, 0}};
     for (Index t = 0; t < batch.T; ++t)
       for (Index b = 0; b < batch.B; ++b) gold[static_cast<std::size_t>(t * batch.B + b)] = paths[b][t];
+    zero_grads(crf.params());
     Matrix dE = Matrix::Zero(kL, batch.columns());
     crf.nll(E, batch, gold, &dE);
     auto loss = [&] { return crf.nll(E, batch, gold, nullptr); };

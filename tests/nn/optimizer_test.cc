@@ -8,6 +8,7 @@ namespace {
 
 Param make_param(std::initializer_list<double> value, std::initializer_list<double> grad) {
   Param p("w", static_cast<Index>(value.size()), 1);
+  zero_grads({&p});
   Index i = 0;
   for (double v : value) p.value(i++, 0) = v;
   i = 0;
@@ -114,7 +115,7 @@ TEST(Optimizer, ParallelStepMatchesSerial) {
   make(two);
   for (std::size_t p = 0; p < one.size(); ++p) {
     one[p].value = Matrix::Random(one[p].value.rows(), one[p].value.cols());
-    one[p].grad = Matrix::Random(one[p].grad.rows(), one[p].grad.cols());
+    one[p].grad = Matrix::Random(one[p].value.rows(), one[p].value.cols());
     two[p].value = one[p].value;
     two[p].grad = one[p].grad;
   }
@@ -148,6 +149,7 @@ TEST(Optimizer, SparseParameterUpdatesOnlyTouchedColumnsLikeDense) {
   sparse.make_sparse();
   dense.value << 1, 2, 3, 4, 5, 6;
   sparse.value = dense.value;
+  zero_grads({&dense, &sparse});
   // Only column 1 has a gradient.
   dense.grad.col(1) << 0.5, -1;
   sparse.touch(1);
