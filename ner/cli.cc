@@ -9,6 +9,7 @@
 
 #include "data/error.h"
 #include "ner/cli_common.h"
+#include "ner/model.h"
 
 namespace ner {
 
@@ -28,6 +29,15 @@ data::ReadOptions CorpusOptions::read_options() const {
   options.jsonl_scheme = data::parse_scheme(json_scheme);
   return options;
 }
+
+void add_precision_option(CLI::App& command, std::string& precision) {
+  command.add_option("--precision", precision,
+                     "arithmetic of the recurrent layers: bfloat16 (products of bfloat16-rounded weights and states "
+                     "summed in float, about twice as fast; used only on CPUs with AMX, float elsewhere) or float")
+      ->capture_default_str()->check(CLI::IsMember({"bfloat16", "float"}));
+}
+
+bool apply_precision(Model& model, const std::string& precision) { return model.set_bfloat16(precision == "bfloat16"); }
 
 std::string default_model_path() {
   const char* from_env = std::getenv("NER_MODEL");

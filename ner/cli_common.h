@@ -18,6 +18,14 @@ struct CorpusOptions {
   data::ReadOptions read_options() const;
 };
 
+class Model;
+
+// --precision for the commands that tag: "bfloat16" (the default) multiplies by bfloat16 copies of the recurrent
+// layers' weights where the CPU has AMX, and in float elsewhere; "float" keeps every product in float.
+void add_precision_option(CLI::App& command, std::string& precision);
+// Applies it to a loaded model; returns whether bfloat16 is in use.
+bool apply_precision(Model& model, const std::string& precision);
+
 // $NER_MODEL, else the model shipped in the repository's models/ folder.
 std::string default_model_path();
 

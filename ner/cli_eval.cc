@@ -22,6 +22,7 @@ void add_eval_command(CLI::App& app) {
     bool json = false;
     std::size_t batch = 64;
     int threads = 1;
+    std::string precision = "bfloat16";
     CorpusOptions corpus;
   };
   auto o = std::make_shared<Options>();
@@ -36,10 +37,12 @@ void add_eval_command(CLI::App& app) {
                       "boundary) per type, and example sentences with gold and predicted entities highlighted");
   command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
   command->add_option("--threads", o->threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
+  add_precision_option(*command, o->precision);
   o->corpus.add_to(*command);
   command->callback([o] {
     LoadedModel loaded = load_model(o->model);
     Model& model = *loaded.model;
+    apply_precision(model, o->precision);
     data::Corpus gold = data::read_corpus(o->gold, o->corpus.read_options());
 
     // Every gold entity type must be one the model predicts.

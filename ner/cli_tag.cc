@@ -197,6 +197,7 @@ void add_tag_command(CLI::App& app) {
     bool confidence = false;
     int nbest = 0;
     double min_confidence = 0;
+    std::string precision = "bfloat16";
   };
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -220,7 +221,7 @@ void add_tag_command(CLI::App& app) {
   command->add_flag("--no-t2s", o->keep_traditional,
                     "do not look up characters the model lacks by their simplified form (OpenCC t2s, one character to "
                     "one; the output always shows the original text)");
-  command->add_flag("--verbose,-v", o->verbose, "say on stderr which encoding each input was read in");
+  command->add_flag("--verbose,-v", o->verbose, "say on stderr which encoding each input was read in, and the arithmetic (--precision) in use");
   command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
   command->add_option("--threads", o->threads, "threads, each tagging its own batches (the output keeps the input's order)")->capture_default_str()->check(CLI::Range(1, 256));
   command->add_flag("--confidence", o->confidence,
@@ -230,6 +231,7 @@ void add_tag_command(CLI::App& app) {
   command->add_option("--min-confidence", o->min_confidence,
                       "drop entities whose confidence is below X (implies --confidence; the conll tags are kept)")
       ->check(CLI::Range(0.0, 1.0));
+  add_precision_option(*command, o->precision);
   command->callback([o] {
     if (o->nbest > 0 && o->format != "jsonl") throw data::Error("--nbest needs --format jsonl");
     if (o->format == "brat" && (o->output.size() <= 4 || o->output.compare(o->output.size() - 4, 4, ".ann") != 0))
@@ -240,6 +242,8 @@ void add_tag_command(CLI::App& app) {
     tag_options.min_confidence = o->min_confidence;
     LoadedModel loaded = load_model(o->model);
     loaded.model->set_simplify_traditional(!o->keep_traditional);
+    const bool bfloat16 = apply_precision(*loaded.model, o->precision);
+    if (o->verbose) std::cerr << o->model << ": recurrent layers in " << (bfloat16 ? "bfloat16 (AMX)" : "float") << "\n";
     // One tagger per thread; each tags a contiguous share of every chunk of lines.
     ModelReplicas replicas(*loaded.model, o->threads);
     std::vector<std::unique_ptr<Tagger>> taggers;

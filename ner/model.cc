@@ -101,6 +101,7 @@ std::unique_ptr<Model> Model::replica() {
   copy->simplify_traditional_ = simplify_traditional_;
   nn::ParamList from = params(), to = copy->params();
   for (std::size_t k = 0; k < from.size(); ++k) to[k]->value = from[k]->value;
+  copy->set_bfloat16(bfloat16_);
   return copy;
 }
 
@@ -128,6 +129,12 @@ nn::ParamList Model::params() {
 }
 
 void Model::set_threads(int threads) { rnn_.set_parallel(threads >= 2); }
+
+bool Model::set_bfloat16(bool on) {
+  bfloat16_ = on && nn::Bf16Matrix::available();
+  rnn_.set_bfloat16(bfloat16_);
+  return bfloat16_;
+}
 
 EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
   EncodedSentence e;

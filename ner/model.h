@@ -88,6 +88,9 @@ class Model {
   // In training, two or more threads run the two directions of every layer side by side. (Inference spreads
   // batches over replicas instead: see ner/tagger.h.)
   void set_threads(int threads);
+  // Inference multiplies by bfloat16 copies of the recurrent layers' weights, made now, on CPUs with AMX
+  // (nn::Bf16Matrix); returns whether it does. Call once the weights are final; training always runs in float.
+  bool set_bfloat16(bool on);
 
   const ModelConfig& config() const { return config_; }
   const Vocabularies& vocabularies() const { return *vocab_; }
@@ -125,6 +128,7 @@ class Model {
   ModelConfig config_;
   std::shared_ptr<const Vocabularies> vocab_;
   bool simplify_traditional_ = true;
+  bool bfloat16_ = false;
   nn::Embedding embedding_;
   nn::Embedding bigram_embedding_;
   nn::BagEmbedding word_embedding_;

@@ -17,6 +17,12 @@ class BiRnn {
   // Inference stays on the calling thread: taggers run replicas of the model side by side instead.
   void set_parallel(bool parallel) { parallel_ = parallel; }
 
+  // Inference by bfloat16 copies of the weights where the CPU can (see Recurrent::set_bfloat16).
+  void set_bfloat16(bool on) {
+    forward_->set_bfloat16(on);
+    backward_->set_bfloat16(on);
+  }
+
   void init(Rng& rng);  // forward direction first, then backward
   // Y = [→(X); ←(X)]                                             X: (D, T*B)  Y: (2H, T*B)
   void forward(const Matrix& X, const SequenceBatch& batch, Matrix& Y, bool training);

@@ -25,7 +25,7 @@ void Gru::init(Rng& rng) {
 void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
   profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
-  project_inputs(Wx_, bx_, X, gates_);
+  project_inputs(Wx_, bx_, X, gates_, training);
   if (training) recurrent_n_.resize(h, T * B);
   H.resize(h, T * B);
   zero_state_.setZero(h, B);
@@ -35,7 +35,7 @@ void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool t
     // R_t = Wh h_{t−1} + bh
     recurrent_.resize(3 * h, B);
     recurrent_.colwise() = bh_.value.col(0);
-    if (!first) add_step_product(Wh_.value, H.middleCols(previous_column(t, B), B), recurrent_);
+    if (!first) add_recurrent_product(Wh_, H.middleCols(previous_column(t, B), B), recurrent_, training);
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
       auto h_prev = first ? zero_state_.col(b) : H.col(previous_column(t, B) + b);

@@ -42,7 +42,7 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool 
   if (windowed) {
     C_.setZero(h, B);
   } else {
-    project_inputs(Wx_, b_, X, gates_);
+    project_inputs(Wx_, b_, X, gates_, training);
     C_.resize(h, T * B);
     tanhC_.resize(h, T * B);
   }
@@ -85,11 +85,12 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool 
     if (windowed && s % kWindow == 0) {
       const Index steps = std::min(kWindow, T - s);
       window_first = direction() == Direction::kLeftToRight ? t : t - steps + 1;
-      project_inputs(Wx_, b_, X.middleCols(window_first * B, steps * B), gates_);
+      project_inputs(Wx_, b_, X.middleCols(window_first * B, steps * B), gates_, training);
     }
     const Index gate_col0 = (t - window_first) * B;
     // G_t += Wh h_{t−1}
-    if (!first) add_step_product(Wh_.value, H.middleCols(previous_column(t, B), B), gates_.middleCols(gate_col0, B));
+    if (!first)
+      add_recurrent_product(Wh_, H.middleCols(previous_column(t, B), B), gates_.middleCols(gate_col0, B), training);
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
       auto h_prev = first ? zero_state_.col(b) : H.col(previous_column(t, B) + b);

@@ -20,15 +20,30 @@ std::string cell_name(CellType cell) {
   return "?";
 }
 
-void Recurrent::project_inputs(const Param& Wx, const Param& b, const Eigen::Ref<const Matrix>& X, Matrix& G) {
+void Recurrent::set_bfloat16(bool on) {
+  const ParamList weights = params();
+  const bool use = on && Bf16Matrix::available();
+  bf16_Wx_ = use ? std::make_unique<Bf16Matrix>(weights[0]->value) : nullptr;
+  bf16_Wh_ = use ? std::make_unique<Bf16Matrix>(weights[1]->value) : nullptr;
+}
+
+void Recurrent::add_recurrent_product(const Param& Wh, const Eigen::Ref<const Matrix>& H, Eigen::Ref<Matrix> G,
+                                      bool training) const {
+  if (bf16_Wh_ && !training) bf16_Wh_->add_product(H, G);
+  else add_step_product(Wh.value, H, G);
+}
+
+void Recurrent::project_inputs(const Param& Wx, const Param& b, const Eigen::Ref<const Matrix>& X, Matrix& G,
+                               bool training) const {
   profile::Scope scope(profile::Part::kInputProjection);
   assert(X.rows() == Wx.value.cols());
   // G = Wx X + b (the bias first: the product then adds into G instead of clearing it)
   G.resize(Wx.value.rows(), X.cols());
   G.colwise() = b.value.col(0);
-  // Few columns (inference windows): the step kernel, which does not repack Wx; many (training): Eigen's blocked
-  // product, a few percent faster there.
-  if (X.cols() <= 1024) add_step_product(Wx.value, X, G);
+  // Inference with bfloat16 weights: the tile kernel. Few columns (inference windows): the step kernel, which does not
+  // repack Wx; many (training): Eigen's blocked product, a few percent faster there.
+  if (bf16_Wx_ && !training) bf16_Wx_->add_product(X, G);
+  else if (X.cols() <= 1024) add_step_product(Wx.value, X, G);
   else G.noalias() += Wx.value * X;
 }
 

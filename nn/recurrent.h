@@ -4,8 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 #include <string>
 
+#include "nn/bf16_matrix.h"
 #include "nn/param.h"
 #include "nn/random.h"
 #include "nn/sequence_batch.h"
@@ -29,7 +31,11 @@ class Recurrent {
   // Backpropagation through time for the last forward: adds ∂loss/∂params to the gradients and ∂loss/∂X to dX,
   // given dH = ∂loss/∂H (H, T*B).
   virtual void backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) = 0;
-  virtual ParamList params() = 0;
+  virtual ParamList params() = 0;  // Wx and Wh first, in that order, then what the cell adds
+
+  // With `on` (and Bf16Matrix::available()), inference multiplies by bfloat16 copies of Wx and Wh made now: call it
+  // once the weights are final. Training always runs in float.
+  void set_bfloat16(bool on);
 
   Index input_dim() const { return input_dim_; }
   Index hidden() const { return hidden_; }
@@ -42,7 +48,9 @@ class Recurrent {
   Index previous_column(Index t, Index B) const { return (direction_ == Direction::kLeftToRight ? t - 1 : t + 1) * B; }
 
   // G = Wx X + b for every time step at once (one GEMM).    Wx: (kH, D)  b: (kH, 1)  G: (kH, T*B)
-  static void project_inputs(const Param& Wx, const Param& b, const Eigen::Ref<const Matrix>& X, Matrix& G);
+  void project_inputs(const Param& Wx, const Param& b, const Eigen::Ref<const Matrix>& X, Matrix& G, bool training) const;
+  // G += Wh H: one step's recurrent product, by the bfloat16 copy in inference when there is one.
+  void add_recurrent_product(const Param& Wh, const Eigen::Ref<const Matrix>& H, Eigen::Ref<Matrix> G, bool training) const;
   // dWx += dG Xᵀ; db += Σ_j dG(:, j); dX += Wxᵀ dG.           dG: (kH, T*B)
   static void backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matrix& dG, Matrix& dX);
   // dWh += Σ_t dG_t h_{prev(t)}ᵀ as one GEMM over the whole sequence (the first step's previous state is zero).
@@ -51,6 +59,7 @@ class Recurrent {
  private:
   Index input_dim_, hidden_;
   Direction direction_;
+  std::unique_ptr<Bf16Matrix> bf16_Wx_, bf16_Wh_;  // with set_bfloat16(true)
 };
 
 std::unique_ptr<Recurrent> make_recurrent(CellType cell, const std::string& name, Index input_dim, Index hidden,

@@ -24,14 +24,14 @@ void RnnCell::init(Rng& rng) {
 void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) {
   profile::Scope scope(profile::Part::kRecurrence);
   const Index h = hidden(), B = batch.B, T = batch.T;
-  project_inputs(Wx_, b_, X, pre_);
+  project_inputs(Wx_, b_, X, pre_, training);
   H.resize(h, T * B);
   zero_state_.setZero(h, B);
   for (Index s = 0; s < T; ++s) {
     const Index t = time_at(s, T), col0 = t * B;
     const bool first = s == 0;
     // A_t += Wh h_{t−1}
-    if (!first) add_step_product(Wh_.value, H.middleCols(previous_column(t, B), B), pre_.middleCols(col0, B));
+    if (!first) add_recurrent_product(Wh_, H.middleCols(previous_column(t, B), B), pre_.middleCols(col0, B), training);
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
       if (batch.mask(col) == 0) {

@@ -25,6 +25,10 @@ void Stacked::set_parallel(bool parallel) {
   for (BiRnn& layer : layers_) layer.set_parallel(parallel);
 }
 
+void Stacked::set_bfloat16(bool on) {
+  for (BiRnn& layer : layers_) layer.set_bfloat16(on);
+}
+
 ParamList Stacked::params() {
   ParamList list;
   for (BiRnn& layer : layers_) append(list, layer.params());

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Speed of the default model (100-dim character embeddings, one bidirectional LSTM layer of 128 units per direction,
 # CRF) on Resume NER: training characters/s with 1 and 2 threads (batch 32) and the CPU time per part of the
-# network, tagging characters/s (batch 64 with 1 and 2 threads, one sentence at a time) and peak memory. Prints the
-# hardware, every command, and a Markdown table for the README.
+# network, tagging characters/s (batch 64 with 1 and 2 threads, one sentence at a time) and peak memory, in the
+# default precision (bfloat16 products where the CPU has AMX) and in float. Prints the hardware, every command, and
+# a Markdown table for the README.
 # Usage: scripts/bench.sh [REPEATS]   (each figure is the median of REPEATS runs, default 3; corpora from $NER_DATA)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,10 +60,12 @@ for ((i = 0; i < 40; ++i)); do cat "$work/once.txt"; done >"$work/input.txt"
 chars=$(tr -d '\n' <"$work/input.txt" | wc -m)
 model_kb=$(( $(stat -c %s "$model") / 1024 ))
 echo "tagging input: $(wc -l <"$work/input.txt") lines, $chars characters; model $model_kb KB"
+"$ner" tag --model "$model" --verbose "$work/once.txt" -o "$work/out.jsonl" 2>&1 | grep -i 'recurrent layers' | sed 's/^/default precision: /'
 declare -A tag_rate tag_rss
-for config in "64 1" "64 2" "1 1"; do
-  read -r batch threads <<<"$config"
-  command=("$ner" tag --model "$model" --batch "$batch" --threads "$threads" "$work/input.txt" -o "$work/out.jsonl")
+for config in "64 1 bfloat16" "64 2 bfloat16" "1 1 bfloat16" "64 1 float" "64 2 float" "1 1 float"; do
+  read -r batch threads precision <<<"$config"
+  command=("$ner" tag --model "$model" --batch "$batch" --threads "$threads" --precision "$precision" "$work/input.txt"
+           -o "$work/out.jsonl")
   echo "\$ ${command[*]}"
   rates=() rss=()
   for ((r = 0; r < repeats; ++r)); do
@@ -72,7 +75,8 @@ for config in "64 1" "64 2" "1 1"; do
   done
   tag_rate[$config]=$(printf '%s\n' "${rates[@]}" | median)
   tag_rss[$config]=$(printf '%s\n' "${rss[@]}" | median)
-  echo "  tagging, batch $batch, $threads thread(s): ${tag_rate[$config]} chars/s (whole process), peak RSS $((tag_rss[$config] / 1024)) MB"
+  echo "  tagging, batch $batch, $threads thread(s), $precision: ${tag_rate[$config]} chars/s (whole process)," \
+       "peak RSS $((tag_rss[$config] / 1024)) MB"
 done
 echo
 
@@ -81,8 +85,8 @@ echo "| figure (Resume NER, char BiLSTM-CRF, E=100, H=128) | this toolkit | PyTo
 echo "|---|---|---|"
 echo "| training, 1 thread, batch 32 | ${train_rate[1]} chars/s | about 10,000 chars/s |"
 echo "| training, 2 threads, batch 32 | ${train_rate[2]} chars/s | (a second thread did not help) |"
-echo "| tagging, batch 64, 1 thread | ${tag_rate[64 1]} chars/s | about 131,000 (sorted) / 60,000 (file order) |"
-echo "| tagging, batch 64, 2 threads | ${tag_rate[64 2]} chars/s | – |"
-echo "| tagging, one sentence at a time, 1 thread | ${tag_rate[1 1]} chars/s | about 26,600 |"
-echo "| peak memory, tagging (batch 64, 1 / 2 threads; model $model_kb KB) | $(mb "${tag_rss[64 1]}") / $(mb "${tag_rss[64 2]}") | about 400 MB |"
+echo "| tagging, batch 64, 1 thread (default / --precision float) | ${tag_rate[64 1 bfloat16]} / ${tag_rate[64 1 float]} chars/s | about 131,000 (sorted) / 60,000 (file order) |"
+echo "| tagging, batch 64, 2 threads (default / float) | ${tag_rate[64 2 bfloat16]} / ${tag_rate[64 2 float]} chars/s | – |"
+echo "| tagging, one sentence at a time, 1 thread (default / float) | ${tag_rate[1 1 bfloat16]} / ${tag_rate[1 1 float]} chars/s | about 26,600 |"
+echo "| peak memory, tagging (batch 64, 1 / 2 threads, default; model $model_kb KB) | $(mb "${tag_rss[64 1 bfloat16]}") / $(mb "${tag_rss[64 2 bfloat16]}") | about 400 MB |"
 echo "| peak memory, training (1 / 2 threads) | $(mb "${train_rss[1]}") / $(mb "${train_rss[2]}") | – |"

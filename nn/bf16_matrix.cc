@@ -1,0 +1,223 @@
+#include "nn/bf16_matrix.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <mutex>
+#include <type_traits>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#define NER_AMX 1
+#define NER_AMX_TARGET __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bf16")))
+#endif
+
+namespace nn {
+namespace {
+
+constexpr Index kTile = 16;           // a tile holds 16 rows of 64 bytes: 16 floats, or 32 bfloat16 (16 pairs)
+constexpr Index kDepth = 2 * kTile;   // the 32 products a tile multiply sums into each element
+
+
+// float → bfloat16, rounded to nearest even (finite inputs).
+std::uint16_t to_bf16(float x) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return static_cast<std::uint16_t>(bits >> 16);
+}
+
+#if NER_AMX
+// Tiles 0 and 1 accumulate two 16×16 float blocks of Gᵀ (16 columns of G by 16 rows), tile 4 holds the matching Hᵀ
+// (16 columns of H by 32 values of k), tiles 6 and 7 two tiles of W's pairs (16 pairs of k by 16 rows of W). Tiles
+// 2, 3 and 5 do the same for the last B mod 16 columns, with that many tile rows; so one configuration serves every
+// call with the same B, and it is loaded only when B mod 16 changes.
+struct alignas(64) TileConfig {
+  std::uint8_t palette = 1, start_row = 0, reserved[14] = {};
+  std::uint16_t bytes_per_row[16] = {};
+  std::uint8_t rows[16] = {};
+};
+
+[[maybe_unused]] NER_AMX_TARGET void configure_tiles(Index tail_columns) {
+  thread_local Index configured = -1;
+  if (configured == tail_columns) return;
+  TileConfig config;
+  for (int t = 0; t < 8; ++t) {
+    config.bytes_per_row[t] = 64;
+    config.rows[t] = kTile;
+  }
+  if (tail_columns > 0)
+    for (int t : {2, 3, 5}) config.rows[t] = static_cast<std::uint8_t>(tail_columns);
+  _tile_loadconfig(&config);
+  configured = tail_columns;
+}
+
+// Hᵀ in bfloat16: row c of `out` (padded_cols wide) is column c of H, zero past K.
+[[maybe_unused]] NER_AMX_TARGET void round_columns(const float* H, Index h_stride, Index K, Index B, Index padded_cols,
+                                                   std::uint16_t* out) {
+  for (Index c = 0; c < B; ++c)
+    for (Index k = 0; k < padded_cols; k += 16) {
+      const Index n = std::clamp<Index>(K - k, 0, 16);
+      const __mmask16 valid = static_cast<__mmask16>((1u << n) - 1);
+      const __m512 x = _mm512_maskz_loadu_ps(valid, H + c * h_stride + k);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + c * padded_cols + k), (__m256i)_mm512_cvtneps_pbh(x));
+    }
+}
+
+// A block of Gᵀ (`columns` columns of G from c0, 16 rows from r0) as a tile reads and writes it: in place when its
+// 16 rows are inside G, else through a copy padded with zero rows.
+struct Block {
+  float scratch[kTile * kTile];
+  float* g;
+  Index stride, columns, rows;  // G's column stride; the block's columns, and its rows inside G
+  float* data;
+  Index bytes_per_row;
+
+  void open(float* block_start, Index stride_, Index columns_, Index rows_inside) {
+    g = block_start, stride = stride_, columns = columns_, rows = rows_inside;
+    if (rows == kTile) {
+      data = g;
+      bytes_per_row = stride * static_cast<Index>(sizeof(float));
+      return;
+    }
+    std::fill(std::begin(scratch), std::end(scratch), 0.0f);
+    for (Index c = 0; c < columns; ++c) std::copy_n(g + c * stride, rows, scratch + c * kTile);
+    data = scratch;
+    bytes_per_row = kTile * static_cast<Index>(sizeof(float));
+  }
+  void close() const {
+    if (data == scratch)
+      for (Index c = 0; c < columns; ++c) std::copy_n(scratch + c * kTile, rows, g + c * stride);
+  }
+};
+
+// GCC pastes a tile intrinsic's tile number into the instruction, so the tile must be a literal: these pick one.
+// Accumulator a (0-3) multiplies Hᵀ tile 4 (a < 2) or 5 by W tile 6 (a even) or 7.
+NER_AMX_TARGET void load_accumulator(int a, const Block& b) {
+  switch (a) {
+    case 0: _tile_loadd(0, b.data, b.bytes_per_row); break;
+    case 1: _tile_loadd(1, b.data, b.bytes_per_row); break;
+    case 2: _tile_loadd(2, b.data, b.bytes_per_row); break;
+    default: _tile_loadd(3, b.data, b.bytes_per_row); break;
+  }
+}
+NER_AMX_TARGET void store_accumulator(int a, const Block& b) {
+  switch (a) {
+    case 0: _tile_stored(0, b.data, b.bytes_per_row); break;
+    case 1: _tile_stored(1, b.data, b.bytes_per_row); break;
+    case 2: _tile_stored(2, b.data, b.bytes_per_row); break;
+    default: _tile_stored(3, b.data, b.bytes_per_row); break;
+  }
+}
+NER_AMX_TARGET void multiply_into(int a) {
+  switch (a) {
+    case 0: _tile_dpbf16ps(0, 4, 6); break;
+    case 1: _tile_dpbf16ps(1, 4, 7); break;
+    case 2: _tile_dpbf16ps(2, 5, 6); break;
+    default: _tile_dpbf16ps(3, 5, 7); break;
+  }
+}
+
+// Gᵀ(c0.., all rows) += Hᵀ(c0.., :) Wᵀ for one block of `columns` columns, two row blocks at a time, on accumulators
+// 0 and 1 with Hᵀ in tile 4, or for the tail block (`tail`) on accumulators 2 and 3 with Hᵀ in tile 5.
+[[maybe_unused]] NER_AMX_TARGET void multiply_column_block(const std::uint32_t* tiles, Index row_blocks,
+                                                           Index depth_blocks, const std::uint16_t* Ht,
+                                                           Index padded_cols, float* g, Index stride, Index M,
+                                                           Index columns, bool tail) {
+  thread_local Block blocks[2];
+  const int first = tail ? 2 : 0;
+  const Index tile_words = kTile * kTile, a_bytes = padded_cols * static_cast<Index>(sizeof(std::uint16_t));
+  for (Index rb = 0; rb < row_blocks; rb += 2) {
+    const int accumulators = rb + 1 < row_blocks ? 2 : 1;
+    for (int a = 0; a < accumulators; ++a) {
+      blocks[a].open(g + (rb + a) * kTile, stride, columns, std::min(kTile, M - (rb + a) * kTile));
+      load_accumulator(first + a, blocks[a]);
+    }
+    // Gᵀ_block += Σ_k Hᵀ(c, k) Wᵀ(k, r), 32 values of k per tile multiply
+    const std::uint32_t* w = tiles + rb * depth_blocks * tile_words;
+    for (Index kb = 0; kb < depth_blocks; ++kb) {
+      if (tail) _tile_loadd(5, Ht + kb * kDepth, a_bytes);
+      else _tile_loadd(4, Ht + kb * kDepth, a_bytes);
+      _tile_loadd(6, w + kb * tile_words, 64);
+      if (accumulators == 2) _tile_loadd(7, w + (depth_blocks + kb) * tile_words, 64);
+      for (int a = 0; a < accumulators; ++a) multiply_into(first + a);
+    }
+    for (int a = 0; a < accumulators; ++a) {
+      store_accumulator(first + a, blocks[a]);
+      blocks[a].close();
+    }
+  }
+}
+
+bool amx_present() {
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  const bool amx_bf16 = edx & (1u << 22), amx_tile = edx & (1u << 24);
+  if (!amx_bf16 || !amx_tile) return false;
+  // Linux hands out the 8 KB tile state only on request (ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA).
+  constexpr int kRequestPermission = 0x1023, kTileData = 18;
+  return syscall(SYS_arch_prctl, kRequestPermission, kTileData) == 0;
+}
+#endif
+
+}  // namespace
+
+bool Bf16Matrix::available() {
+#if NER_AMX
+  if constexpr (!std::is_same_v<Real, float>) return false;
+  static const bool present = amx_present();
+  return present;
+#else
+  return false;
+#endif
+}
+
+Bf16Matrix::Bf16Matrix(const Matrix& W)
+    : rows_(W.rows()),
+      cols_(W.cols()),
+      row_blocks_((W.rows() + kTile - 1) / kTile),
+      depth_blocks_((W.cols() + kDepth - 1) / kDepth),
+      tiles_(static_cast<std::size_t>(row_blocks_ * depth_blocks_ * kTile * kTile), 0) {
+  [[maybe_unused]] const bool usable = available();  // also asks the kernel for the tile state
+  assert(usable);
+  // Tile (rb, kb), 1 KB: row p holds (W(r, k), W(r, k+1)) for k = 32 kb + 2p and the 16 rows r = 16 rb ...
+  for (Index k = 0; k < cols_; ++k)
+    for (Index r = 0; r < rows_; ++r) {
+      const Index tile = r / kTile * depth_blocks_ + k / kDepth, pair = k % kDepth / 2;
+      tiles_[static_cast<std::size_t>((tile * kTile + pair) * kTile + r % kTile)] |=
+          std::uint32_t{to_bf16(static_cast<float>(W(r, k)))} << (k % 2 * 16);
+    }
+}
+
+void Bf16Matrix::add_product(const Eigen::Ref<const Matrix>& H, Eigen::Ref<Matrix> G) const {
+  assert(H.rows() == cols_ && G.rows() == rows_ && G.cols() == H.cols());
+  add_product_in(H, G);
+}
+
+template <typename HMatrix, typename GMatrix>
+void Bf16Matrix::add_product_in(const HMatrix& H, GMatrix& G) const {
+#if NER_AMX
+  if constexpr (std::is_same_v<typename GMatrix::Scalar, float>) {
+    const Index B = H.cols(), full = B / kTile * kTile, padded_cols = depth_blocks_ * kDepth;
+    if (B == 0) return;
+    configure_tiles(B - full);
+    thread_local std::vector<std::uint16_t, CacheLineAllocator<std::uint16_t>> Ht;  // (B, padded K): Hᵀ in bfloat16
+    Ht.resize(static_cast<std::size_t>(B * padded_cols));
+    round_columns(H.data(), H.outerStride(), cols_, B, padded_cols, Ht.data());
+    const Index stride = G.outerStride();
+    for (Index c0 = 0; c0 < full; c0 += kTile)
+      multiply_column_block(tiles_.data(), row_blocks_, depth_blocks_, Ht.data() + c0 * padded_cols, padded_cols,
+                            G.data() + c0 * stride, stride, rows_, kTile, false);
+    if (full < B)
+      multiply_column_block(tiles_.data(), row_blocks_, depth_blocks_, Ht.data() + full * padded_cols, padded_cols,
+                            G.data() + full * stride, stride, rows_, B - full, true);
+    return;
+  }
+#endif
+  assert(false && "Bf16Matrix::add_product without AMX");
+}
+
+}  // namespace nn
