@@ -37,7 +37,63 @@ Lexicon Lexicon::read(const std::string& path, const NormalizeOptions& options) 
 
 int Lexicon::intern(const std::string& key) {
   auto [it, inserted] = symbols_.emplace(key, static_cast<int>(symbols_.size()));
+  if (inserted) symbol_keys_.push_back(key);
   return it->second;
+}
+
+namespace {
+
+std::uint64_t edge_key(int node, int symbol) {
+  return ((static_cast<std::uint64_t>(node) << 32) | static_cast<std::uint32_t>(symbol)) + 1;
+}
+
+// The first slot to probe for `key` in a table of `slots` (a power of two) slots: Fibonacci hashing.
+std::size_t first_slot(std::uint64_t key, std::size_t slots) {
+  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & (slots - 1);
+}
+
+}  // namespace
+
+int Lexicon::child(int node, int symbol) const {
+  const std::uint64_t key = edge_key(node, symbol);
+  const std::size_t mask = edge_keys_.size() - 1;
+  for (std::size_t i = first_slot(key, edge_keys_.size());; i = (i + 1) & mask) {
+    if (edge_keys_[i] == key) return edge_children_[i];
+    if (edge_keys_[i] == 0) return -1;
+  }
+}
+
+int Lexicon::add_child(int node, int symbol) {
+  if (const int existing = child(node, symbol); existing >= 0) return existing;
+  if (4 * (edge_count_ + 1) > 3 * edge_keys_.size()) {
+    // Twice the slots, every edge placed again.
+    std::vector<std::uint64_t> keys(2 * edge_keys_.size(), 0);
+    std::vector<int> children(keys.size(), -1);
+    for (std::size_t j = 0; j < edge_keys_.size(); ++j) {
+      if (edge_keys_[j] == 0) continue;
+      std::size_t i = first_slot(edge_keys_[j], keys.size());
+      while (keys[i] != 0) i = (i + 1) & (keys.size() - 1);
+      keys[i] = edge_keys_[j];
+      children[i] = edge_children_[j];
+    }
+    edge_keys_ = std::move(keys);
+    edge_children_ = std::move(children);
+  }
+  const std::uint64_t key = edge_key(node, symbol);
+  std::size_t i = first_slot(key, edge_keys_.size());
+  while (edge_keys_[i] != 0) i = (i + 1) & (edge_keys_.size() - 1);
+  edge_keys_[i] = key;
+  edge_children_[i] = static_cast<int>(node_word_.size());
+  node_word_.push_back(-1);
+  ++edge_count_;
+  return edge_children_[i];
+}
+
+std::string Lexicon::word(std::size_t index) const {
+  std::string joined;
+  for (std::uint32_t s = word_start_[index]; s < word_start_[index + 1]; ++s)
+    joined += symbol_keys_[static_cast<std::size_t>(word_symbols_[s])];
+  return joined;
 }
 
 int Lexicon::symbol_of(const std::string& key) const {
@@ -48,26 +104,21 @@ int Lexicon::symbol_of(const std::string& key) const {
 void Lexicon::add(const std::vector<std::string>& keys, double frequency) {
   if (keys.empty() || keys.size() > kMaxWordLength) return;
   int node = 0;
+  const std::size_t first_symbol = word_symbols_.size();
   for (const std::string& key : keys) {
-    std::uint64_t edge = (static_cast<std::uint64_t>(node) << 32) | static_cast<std::uint32_t>(intern(key));
-    auto found = edges_.find(edge);
-    if (found == edges_.end()) {
-      found = edges_.emplace(edge, static_cast<int>(node_word_.size())).first;
-      node_word_.push_back(-1);
-    }
-    node = found->second;
+    const int symbol = intern(key);
+    word_symbols_.push_back(symbol);
+    node = add_child(node, symbol);
   }
   int& word = node_word_[static_cast<std::size_t>(node)];
   if (word >= 0) {
+    word_symbols_.resize(first_symbol);  // known already
     frequencies_[static_cast<std::size_t>(word)] = std::max(frequencies_[static_cast<std::size_t>(word)], frequency);
     return;
   }
-  word = static_cast<int>(words_.size());
-  std::string joined;
-  for (const std::string& key : keys) joined += key;
-  words_.push_back(joined);
+  word = static_cast<int>(frequencies_.size());
   frequencies_.push_back(frequency);
-  word_keys_.push_back(keys);
+  word_start_.push_back(static_cast<std::uint32_t>(word_symbols_.size()));
 }
 
 std::vector<Lexicon::Match> Lexicon::match(const std::vector<std::string>& keys) const {
@@ -79,9 +130,8 @@ std::vector<Lexicon::Match> Lexicon::match(const std::vector<std::string>& keys)
     int node = 0;
     for (std::size_t end = begin; end < keys.size() && end - begin < kMaxWordLength; ++end) {
       if (symbols[end] < 0) break;
-      auto found = edges_.find((static_cast<std::uint64_t>(node) << 32) | static_cast<std::uint32_t>(symbols[end]));
-      if (found == edges_.end()) break;
-      node = found->second;
+      node = child(node, symbols[end]);
+      if (node < 0) break;
       int word = node_word_[static_cast<std::size_t>(node)];
       if (word >= 0) matches.push_back({begin, end + 1, static_cast<std::size_t>(word)});
     }
@@ -90,10 +140,11 @@ std::vector<Lexicon::Match> Lexicon::match(const std::vector<std::string>& keys)
 }
 
 void Lexicon::save(std::ostream& out) const {
-  write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(words_.size()));
-  for (std::size_t w = 0; w < words_.size(); ++w) {
-    write_pod<std::uint8_t>(out, static_cast<std::uint8_t>(word_keys_[w].size()));
-    for (const std::string& key : word_keys_[w]) write_string(out, key);
+  write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(size()));
+  for (std::size_t w = 0; w < size(); ++w) {
+    write_pod<std::uint8_t>(out, static_cast<std::uint8_t>(word_start_[w + 1] - word_start_[w]));
+    for (std::uint32_t s = word_start_[w]; s < word_start_[w + 1]; ++s)
+      write_string(out, symbol_keys_[static_cast<std::size_t>(word_symbols_[s])]);
     write_pod<double>(out, frequencies_[w]);
   }
 }
