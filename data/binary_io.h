@@ -6,11 +6,32 @@
 #include <cstring>
 #include <istream>
 #include <ostream>
+#include <streambuf>
 #include <string>
+#include <string_view>
 
 #include "data/error.h"
 
 namespace data {
+
+// An input stream reading bytes held elsewhere, without copying them (std::istringstream copies); tellg works.
+class ViewStream : public std::istream {
+ public:
+  explicit ViewStream(std::string_view bytes) : std::istream(nullptr), buffer_(bytes) { rdbuf(&buffer_); }
+
+ private:
+  struct Buffer : std::streambuf {
+    explicit Buffer(std::string_view bytes) {
+      char* begin = const_cast<char*>(bytes.data());  // only ever read
+      setg(begin, begin, begin + bytes.size());
+    }
+    pos_type seekoff(off_type offset, std::ios_base::seekdir dir, std::ios_base::openmode) override {
+      if (dir != std::ios_base::cur || offset != 0) return pos_type(off_type(-1));
+      return pos_type(gptr() - eback());
+    }
+  };
+  Buffer buffer_;
+};
 
 template <typename T>
 void write_pod(std::ostream& out, T value) {

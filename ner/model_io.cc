@@ -2,8 +2,12 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "data/binary_io.h"
 #include "data/error.h"
@@ -23,7 +27,7 @@ struct Kind {
 constexpr Kind kModelKind{kModelMagic, "model"};
 constexpr Kind kCheckpointKind{kCheckpointMagic, "checkpoint"};
 
-std::uint32_t crc32_of(const std::string& bytes) {
+std::uint32_t crc32_of(std::string_view bytes) {
   return static_cast<std::uint32_t>(
       ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
@@ -39,29 +43,44 @@ std::string wrap(const Kind& kind, const std::string& payload) {
   return out.str();
 }
 
-std::string unwrap(const Kind& kind, const Kind& other, const std::string& bytes, const std::string& path) {
+constexpr std::size_t kHeader = 8 + 4 + 8, kTrailer = 4;  // magic | version | size, and the CRC-32
+
+// The container's checks on its first bytes (`head`, up to kHeader of them) and its length `total`: returns the
+// payload's size.
+std::uint64_t check_container(const Kind& kind, const Kind& other, std::string_view head, std::uint64_t total,
+                              const std::string& path) {
   const std::string what = kind.name;
-  const std::size_t header = 8 + 4 + 8, trailer = 4;
-  if (bytes.size() < 8 || std::memcmp(bytes.data(), kind.magic, 8) != 0) {
-    bool is_other = bytes.size() >= 8 && std::memcmp(bytes.data(), other.magic, 8) == 0;
+  if (head.size() < 8 || std::memcmp(head.data(), kind.magic, 8) != 0) {
+    bool is_other = head.size() >= 8 && std::memcmp(head.data(), other.magic, 8) == 0;
     throw data::Error(path + ": not a " + what + " file" + (is_other ? std::string(" (it is a ") + other.name + ")" : ""));
   }
-  if (bytes.size() < header) throw data::Error(path + ": truncated " + what + " file");
+  if (head.size() < kHeader) throw data::Error(path + ": truncated " + what + " file");
   std::uint32_t version;
   std::uint64_t size;
-  std::memcpy(&version, bytes.data() + 8, 4);
-  std::memcpy(&size, bytes.data() + 12, 8);
+  std::memcpy(&version, head.data() + 8, 4);
+  std::memcpy(&size, head.data() + 12, 8);
   if (version > kModelFormatVersion)
     throw data::Error(path + ": " + what + " format version " + std::to_string(version) + " is newer than this program reads (" +
                       std::to_string(kModelFormatVersion) + "); update ner");
   if (version == 0) throw data::Error(path + ": damaged " + what + " file (format version 0)");
-  if (bytes.size() < header + trailer || size != bytes.size() - header - trailer)
-    throw data::Error(path + ": truncated or damaged " + what + " file (" + std::to_string(bytes.size()) + " bytes, expected " +
-                      std::to_string(header + size + trailer) + ")");
-  std::string payload = bytes.substr(header, size);
+  if (total < kHeader + kTrailer || size != total - kHeader - kTrailer)
+    throw data::Error(path + ": truncated or damaged " + what + " file (" + std::to_string(total) + " bytes, expected " +
+                      std::to_string(kHeader + size + kTrailer) + ")");
+  return size;
+}
+
+void check_crc(const Kind& kind, std::uint32_t computed, std::uint32_t stored, const std::string& path) {
+  if (stored != computed) throw data::Error(path + ": damaged " + kind.name + " file (checksum mismatch)");
+}
+
+// The payload inside `bytes` (a view of them), after the container's checks.
+std::string_view unwrap(const Kind& kind, const Kind& other, const std::string& bytes, const std::string& path) {
+  const std::string_view all(bytes);
+  const std::uint64_t size = check_container(kind, other, all.substr(0, kHeader), all.size(), path);
+  const std::string_view payload = all.substr(kHeader, size);
   std::uint32_t stored;
-  std::memcpy(&stored, bytes.data() + header + size, 4);
-  if (stored != crc32_of(payload)) throw data::Error(path + ": damaged " + what + " file (checksum mismatch)");
+  std::memcpy(&stored, bytes.data() + kHeader + size, 4);
+  check_crc(kind, crc32_of(payload), stored, path);
   return payload;
 }
 
@@ -120,10 +139,10 @@ std::uint64_t least_values(const ModelConfig& config, const Vocabularies& vocab)
          2ull * static_cast<std::uint64_t>(config.hidden) * (input + static_cast<std::uint64_t>(config.hidden));
 }
 
-}  // namespace
-
-LoadedModel parse_model_payload(const std::string& payload, const std::string& origin) {
-  std::istringstream in(payload);
+// A model payload of `size` bytes from `in`'s current position (which it leaves at the payload's end).
+LoadedModel parse_payload(std::istream& in, std::uint64_t size, const std::string& origin) {
+  const std::streamoff start = in.tellg();
+  auto consumed = [&] { return static_cast<std::uint64_t>(in.tellg() - start); };
   nlohmann::json header = nlohmann::json::parse(data::read_string(in, origin, 1u << 24), nullptr, false);
   if (header.is_discarded() || !header.is_object() || !header.contains("config"))
     throw data::Error(origin + ": damaged (unreadable header)");
@@ -137,7 +156,7 @@ LoadedModel parse_model_payload(const std::string& payload, const std::string& o
     vocab.lexicon = data::Lexicon::load(in, origin);
     vocab.words = data::Vocab::load(in, origin);
   }
-  const std::uint64_t remaining = payload.size() - static_cast<std::uint64_t>(in.tellg());
+  const std::uint64_t remaining = size - consumed();
   if (least_values(config, vocab) > remaining / sizeof(float))
     throw data::Error(origin + ": damaged (the configuration needs more parameters than the file holds)");
   LoadedModel loaded;
@@ -157,8 +176,15 @@ LoadedModel parse_model_payload(const std::string& payload, const std::string& o
     if (name != param->name) throw data::Error(origin + ": damaged (parameter '" + name + "' where '" + param->name + "' belongs)");
     read_matrix(in, param->value, origin, name);
   }
-  if (in.peek() != std::char_traits<char>::eof()) throw data::Error(origin + ": damaged (trailing bytes)");
+  if (consumed() != size) throw data::Error(origin + ": damaged (trailing bytes)");
   return loaded;
+}
+
+}  // namespace
+
+LoadedModel parse_model_payload(std::string_view payload, const std::string& origin) {
+  data::ViewStream in(payload);
+  return parse_payload(in, payload.size(), origin);
 }
 
 void save_model(Model& model, const nlohmann::json& summary, const std::string& path) {
@@ -169,7 +195,33 @@ LoadedModel parse_model(const std::string& bytes, const std::string& origin) {
   return parse_model_payload(unwrap(kModelKind, kCheckpointKind, bytes, origin), origin);
 }
 
-LoadedModel load_model(const std::string& path) { return parse_model(data::read_file(path), path); }
+LoadedModel load_model(const std::string& path) {
+  // Two passes over the file instead of its bytes in memory: the container's checks and the CRC-32 reading 1 MB at a
+  // time, then the payload parsed from the file (a model's peak memory is then about its parameters).
+  data::check_input_file(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw data::Error(path + ": cannot open: " + std::strerror(errno));
+  std::string head(kHeader, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(kHeader));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  in.clear();
+  in.seekg(0, std::ios::end);
+  const std::uint64_t total = static_cast<std::uint64_t>(in.tellg());
+  const std::uint64_t size = check_container(kModelKind, kCheckpointKind, head, total, path);
+  in.seekg(static_cast<std::streamoff>(kHeader));
+  std::vector<char> chunk(1 << 20);
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  for (std::uint64_t left = size; left > 0;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
+    if (!in.read(chunk.data(), static_cast<std::streamsize>(n))) throw data::Error(path + ": cannot read: file changed while reading");
+    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(chunk.data()), static_cast<uInt>(n));
+    left -= n;
+  }
+  check_crc(kModelKind, static_cast<std::uint32_t>(crc), data::read_pod<std::uint32_t>(in, path), path);
+  chunk = {};
+  in.seekg(static_cast<std::streamoff>(kHeader));
+  return parse_payload(in, size, path);
+}
 
 void save_checkpoint(Model& model, nn::Optimizer& optimizer, const std::vector<nn::Matrix>& averages,
                      const nlohmann::json& state, const std::string& path) {
@@ -189,7 +241,8 @@ void save_checkpoint(Model& model, nn::Optimizer& optimizer, const std::vector<n
 }
 
 LoadedCheckpoint load_checkpoint(const std::string& path) {
-  std::istringstream in(unwrap(kCheckpointKind, kModelKind, data::read_file(path), path));
+  const std::string bytes = data::read_file(path);
+  data::ViewStream in(unwrap(kCheckpointKind, kModelKind, bytes, path));
   LoadedCheckpoint checkpoint;
   checkpoint.model = parse_model_payload(data::read_string(in, path, 1u << 31), path).model;
   checkpoint.state = nlohmann::json::parse(data::read_string(in, path, 1u << 30), nullptr, false);

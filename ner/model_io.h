@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "ner/model.h"
 #include "nn/optimizer.h"
@@ -32,7 +33,7 @@ LoadedModel load_model(const std::string& path);
 // The same from the file's bytes, and from the payload alone (after the container's checks); `origin` names the
 // source in errors.
 LoadedModel parse_model(const std::string& bytes, const std::string& origin);
-LoadedModel parse_model_payload(const std::string& payload, const std::string& origin);
+LoadedModel parse_model_payload(std::string_view payload, const std::string& origin);
 
 // A checkpoint: the model, the trainer's state as JSON (its own business), the optimizer's moments and the weight
 // averages (empty when the run keeps none).
