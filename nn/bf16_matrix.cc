@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
-#include <mutex>
 #include <type_traits>
 
 #if defined(__x86_64__)
@@ -20,7 +19,6 @@ namespace {
 
 constexpr Index kTile = 16;           // a tile holds 16 rows of 64 bytes: 16 floats, or 32 bfloat16 (16 pairs)
 constexpr Index kDepth = 2 * kTile;   // the 32 products a tile multiply sums into each element
-
 
 // float → bfloat16, rounded to nearest even (finite inputs).
 std::uint16_t to_bf16(float x) {

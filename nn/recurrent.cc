@@ -22,6 +22,8 @@ std::string cell_name(CellType cell) {
 
 void Recurrent::set_bfloat16(bool on) {
   const ParamList weights = params();
+  assert(weights[0]->name.size() > 3 && weights[0]->name.substr(weights[0]->name.size() - 3) == ".Wx");
+  assert(weights[1]->name.size() > 3 && weights[1]->name.substr(weights[1]->name.size() - 3) == ".Wh");
   const bool use = on && Bf16Matrix::available();
   bf16_Wx_ = use ? std::make_unique<Bf16Matrix>(weights[0]->value) : nullptr;
   bf16_Wh_ = use ? std::make_unique<Bf16Matrix>(weights[1]->value) : nullptr;

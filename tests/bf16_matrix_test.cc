@@ -1,12 +1,12 @@
 // The bfloat16 tile product (float build) against the float product: within bfloat16 rounding, for shapes with
 // partial row blocks, partial and odd column blocks and K not a multiple of 32; each column independent of the
-// others; and an LSTM layer's inference output close to its float output. Skipped where the CPU has no AMX.
+// others; and LSTM, GRU and RNN inference close to float. Skipped where the CPU has no AMX.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "nn/bf16_matrix.h"
-#include "nn/lstm.h"
+#include "nn/recurrent.h"
 #include "nn/random.h"
 
 namespace nn {
@@ -61,24 +61,26 @@ TEST(Bf16Matrix, WritesOnlyTheColumnBlockItIsGiven) {
   EXPECT_LT((G.middleCols(2, 5) - expected).cwiseAbs().maxCoeff(), 0.1);
 }
 
-TEST(Bf16Matrix, LstmInferenceStaysCloseToFloat) {
+TEST(Bf16Matrix, RecurrentInferenceStaysCloseToFloat) {
   SKIP_WITHOUT_AMX();
-  Rng rng(6);
-  Lstm lstm("l", 100, 128, Direction::kRightToLeft, false);
-  lstm.init(rng);
-  const std::vector<int> lengths = {30, 12, 1};
-  SequenceBatch batch(lengths);
-  const Matrix X = random_matrix(100, batch.T * batch.B, rng) * Real(0.5);
-  Matrix in_float, in_bf16;
-  lstm.forward(X, batch, in_float, false);
-  lstm.set_bfloat16(true);
-  lstm.forward(X, batch, in_bf16, false);
-  EXPECT_GT((in_bf16 - in_float).cwiseAbs().maxCoeff(), 0) << "the bfloat16 path did not run";
-  EXPECT_LT((in_bf16 - in_float).cwiseAbs().maxCoeff(), 0.02);
-  // Training ignores the copies.
-  Matrix trained;
-  lstm.forward(X, batch, trained, true);
-  EXPECT_LT((trained - in_float).cwiseAbs().maxCoeff(), 1e-5);
+  for (CellType cell : {CellType::kLstm, CellType::kGru, CellType::kRnnTanh})
+    for (Index hidden : {128, 20}) {
+      SCOPED_TRACE(cell_name(cell) + " H=" + std::to_string(hidden));
+      Rng rng(6);
+      auto layer = make_recurrent(cell, "l", 100, hidden, Direction::kRightToLeft);
+      layer->init(rng);
+      SequenceBatch batch({30, 12, 1});
+      const Matrix X = random_matrix(100, batch.T * batch.B, rng) * Real(0.5);
+      Matrix in_float, in_bf16, trained;
+      layer->forward(X, batch, in_float, false);
+      layer->set_bfloat16(true);
+      layer->forward(X, batch, in_bf16, false);
+      EXPECT_GT((in_bf16 - in_float).cwiseAbs().maxCoeff(), 0) << "the bfloat16 path did not run";
+      EXPECT_LT((in_bf16 - in_float).cwiseAbs().maxCoeff(), 0.02);
+      // Training ignores the copies.
+      layer->forward(X, batch, trained, true);
+      EXPECT_LT((trained - in_float).cwiseAbs().maxCoeff(), 1e-5);
+    }
 }
 
 }  // namespace
