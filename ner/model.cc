@@ -64,18 +64,23 @@ std::vector<std::string> right_bigram_keys(const std::vector<std::string>& keys)
 Model::Model(const ModelConfig& config, Vocabularies vocabularies)
     : Model(config, std::make_shared<const Vocabularies>(std::move(vocabularies))) {}
 
-Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies)
+Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies, const Model* tables_of)
     : config_(config),
       vocab_(std::move(vocabularies)),
-      embedding_("embedding", static_cast<nn::Index>(vocab_->chars.size()), config.char_dim),
-      bigram_embedding_("bigram_embedding", static_cast<nn::Index>(vocab_->bigrams.size()), config.bigram_dim),
-      word_embedding_("word_embedding", static_cast<nn::Index>(vocab_->words.size()), config.lexicon_dim),
+      embedding_("embedding", tables_of ? 0 : static_cast<nn::Index>(vocab_->chars.size()), config.char_dim),
+      bigram_embedding_("bigram_embedding", tables_of ? 0 : static_cast<nn::Index>(vocab_->bigrams.size()), config.bigram_dim),
+      word_embedding_("word_embedding", tables_of ? 0 : static_cast<nn::Index>(vocab_->words.size()), config.lexicon_dim),
       embedding_dropout_(static_cast<nn::Real>(config.dropout)),
       rnn_(config.cell, "rnn", input_dim(), config.hidden, config.layers, static_cast<nn::Real>(config.dropout), config.peepholes),
       output_dropout_(static_cast<nn::Real>(config.dropout)),
       output_("output", 2 * config.hidden, static_cast<nn::Index>(vocab_->tags.size())),
       crf_("crf", static_cast<nn::Index>(vocab_->tags.size())) {
   // Unknown characters, bigrams and words map to <unk>, so those vocabularies need their specials.
+  if (tables_of) {
+    embedding_.share_table(tables_of->embedding_);
+    bigram_embedding_.share_table(tables_of->bigram_embedding_);
+    word_embedding_.share_table(tables_of->word_embedding_);
+  }
   if (!vocab_->chars.with_specials()) throw data::Error("the character vocabulary has no <pad> and <unk>");
   if (config.bigram_dim > 0 && !vocab_->bigrams.with_specials()) throw data::Error("bigram features need a bigram vocabulary");
   if (config.lexicon_dim > 0 && (vocab_->lexicon.size() == 0 || !vocab_->words.with_specials() || !vocab_->words.contains(kNoWord)))
@@ -97,10 +102,11 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
 }
 
 std::unique_ptr<Model> Model::replica() {
-  std::unique_ptr<Model> copy(new Model(config_, vocab_));
+  std::unique_ptr<Model> copy(new Model(config_, vocab_, this));
   copy->simplify_traditional_ = simplify_traditional_;
   nn::ParamList from = params(), to = copy->params();
-  for (std::size_t k = 0; k < from.size(); ++k) to[k]->value = from[k]->value;
+  for (std::size_t k = 0; k < from.size(); ++k)
+    if (!to[k]->shared) to[k]->value = from[k]->value;
   copy->set_bfloat16(bfloat16_);
   return copy;
 }

@@ -79,8 +79,8 @@ class Model {
  public:
   Model(const ModelConfig& config, Vocabularies vocabularies);
 
-  // Another model with the same vocabularies (shared, read-only) and a copy of the parameter values, for tagging
-  // on another thread.
+  // Another model for tagging on another thread: the same vocabularies and embedding tables (shared, read-only;
+  // they are most of a feature model) and a copy of the other parameters.
   std::unique_ptr<Model> replica();
 
   void init(nn::Rng& rng);
@@ -117,7 +117,8 @@ class Model {
   std::vector<Decoding> predict(const Batch& batch, const DecodeOptions& options = {});
 
  private:
-  Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies);
+  // With `tables_of`, the embedding layers read that model's tables and hold none.
+  Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies, const Model* tables_of = nullptr);
   // emissions_ = Linear(drop(RNN(drop([embeddings]))))
   void forward(const Batch& batch, bool training, nn::Rng& rng);
   nn::Index input_dim() const;

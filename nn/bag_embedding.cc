@@ -32,7 +32,7 @@ void BagEmbedding::forward(const Bags& bags, Eigen::Ref<Matrix> X) const {
       const std::size_t bag = static_cast<std::size_t>(n * G + g);
       // X(gD.., n) = Σ_k w_k table(:, id_k)
       for (int k = bags.offsets[bag]; k < bags.offsets[bag + 1]; ++k)
-        X.col(n).segment(g * D, D) += bags.weights[static_cast<std::size_t>(k)] * table_.value.col(bags.ids[static_cast<std::size_t>(k)]);
+        X.col(n).segment(g * D, D) += bags.weights[static_cast<std::size_t>(k)] * table_.values().col(bags.ids[static_cast<std::size_t>(k)]);
     }
 }
 

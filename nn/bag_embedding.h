@@ -36,7 +36,9 @@ class BagEmbedding {
 
   ParamList params() { return {&table_}; }
   Param& table() { return table_; }
-  Index dim() const { return table_.value.rows(); }
+  // Reads `source`'s table from now on (see Param::shared); construct this layer with vocab_size 0 for it.
+  void share_table(const BagEmbedding& source) { table_.shared = &source.table_; }
+  Index dim() const { return table_.values().rows(); }
 
  private:
   Param table_;  // (D, W)

@@ -19,11 +19,12 @@ void Embedding::forward(const std::vector<int>& ids, Eigen::Ref<Matrix> X) const
   assert(X.rows() == dim() && X.cols() == static_cast<Index>(ids.size()));
   for (std::size_t j = 0; j < ids.size(); ++j) {
     assert(ids[j] >= 0 && ids[j] < vocab_size());
-    X.col(static_cast<Index>(j)) = table_.value.col(ids[j]);
+    X.col(static_cast<Index>(j)) = table_.values().col(ids[j]);
   }
 }
 
 void Embedding::backward(const std::vector<int>& ids, const Eigen::Ref<const Matrix>& dX) {
+  assert(!table_.shared);
   assert(dX.cols() == static_cast<Index>(ids.size()));
   for (std::size_t j = 0; j < ids.size(); ++j) {
     table_.touch(ids[j]);

@@ -22,8 +22,10 @@ class Embedding {
 
   ParamList params() { return {&table_}; }
   Param& table() { return table_; }
-  Index dim() const { return table_.value.rows(); }
-  Index vocab_size() const { return table_.value.cols(); }
+  // Reads `source`'s table from now on (see Param::shared); construct this layer with vocab_size 0 for it.
+  void share_table(const Embedding& source) { table_.shared = &source.table_; }
+  Index dim() const { return table_.values().rows(); }
+  Index vocab_size() const { return table_.values().cols(); }
 
  private:
   Param table_;  // (E, V)

@@ -26,7 +26,12 @@ struct Param {
     touched.push_back(col);
   }
 
+  // An inference replica on another thread may read another parameter's values instead of holding a copy (the
+  // embedding tables: most of a feature model). Then `shared` points to that parameter and `value` is empty.
+  const Matrix& values() const { return shared ? shared->value : value; }
+
   std::string name;
+  const Param* shared = nullptr;
   Matrix value;  // (rows, cols)
   Matrix grad;   // (rows, cols), same layout as value; empty until zero_grads (inference has none)
   bool sparse = false;
