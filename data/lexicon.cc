@@ -32,6 +32,7 @@ Lexicon Lexicon::read(const std::string& path, const NormalizeOptions& options) 
     lexicon.add(keys, frequency);
   });
   if (lexicon.size() == 0) throw Error(path + ": no words (the dictionary is empty)");
+  lexicon.release_spare_capacity();
   return lexicon;
 }
 
@@ -53,6 +54,14 @@ std::size_t first_slot(std::uint64_t key, std::size_t slots) {
 }
 
 }  // namespace
+
+void Lexicon::release_spare_capacity() {
+  frequencies_.shrink_to_fit();
+  word_start_.shrink_to_fit();
+  word_symbols_.shrink_to_fit();
+  symbol_keys_.shrink_to_fit();
+  node_word_.shrink_to_fit();
+}
 
 int Lexicon::child(int node, int symbol) const {
   const std::uint64_t key = edge_key(node, symbol);
@@ -162,6 +171,7 @@ Lexicon Lexicon::load(std::istream& in, const std::string& origin) {
     lexicon.add(keys, read_pod<double>(in, origin));
   }
   if (lexicon.size() != count) throw Error(origin + ": damaged (duplicate lexicon words)");
+  lexicon.release_spare_capacity();
   return lexicon;
 }
 

@@ -40,6 +40,7 @@ class Lexicon {
  private:
   int symbol_of(const std::string& key) const;  // -1 when no word has this character
   int intern(const std::string& key);
+  void release_spare_capacity();  // after the last add: the vectors' growth room (up to half of them)
   int child(int node, int symbol) const;  // -1 when the trie has no such edge
   int add_child(int node, int symbol);    // the child, made when new
 

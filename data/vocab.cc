@@ -23,7 +23,7 @@ void Vocab::freeze(std::size_t min_count) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });
   keys_.clear();
-  ids_.clear();
+  slots_.assign(16, -1);
   if (with_specials_) {
     add(kPadKey);
     add(kUnkKey);
@@ -39,20 +39,32 @@ Vocab Vocab::from_keys(const std::vector<std::string>& keys, bool with_specials)
   return vocab;
 }
 
+std::size_t Vocab::slot_of(std::string_view key) const {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t slot = std::hash<std::string_view>{}(key) & mask;
+  while (slots_[slot] >= 0 && keys_[static_cast<std::size_t>(slots_[slot])] != key) slot = (slot + 1) & mask;
+  return slot;
+}
+
 int Vocab::add(const std::string& key) {
-  auto found = ids_.find(key);
-  if (found != ids_.end()) return found->second;
-  int id = static_cast<int>(keys_.size());
-  ids_.emplace(key, id);
+  const std::size_t slot = slot_of(key);
+  if (slots_[slot] >= 0) return slots_[slot];
+  const int id = static_cast<int>(keys_.size());
   keys_.push_back(key);
+  slots_[slot] = id;
+  if (2 * keys_.size() > slots_.size()) {
+    // Twice the slots, every id placed again.
+    slots_.assign(2 * slots_.size(), -1);
+    for (std::size_t k = 0; k < keys_.size(); ++k) slots_[slot_of(keys_[k])] = static_cast<int>(k);
+  }
   return id;
 }
 
-bool Vocab::contains(std::string_view key) const { return ids_.count(std::string(key)) != 0; }
+bool Vocab::contains(std::string_view key) const { return slots_[slot_of(key)] >= 0; }
 
 int Vocab::id(std::string_view key) const {
-  auto found = ids_.find(std::string(key));
-  if (found != ids_.end()) return found->second;
+  const int found = slots_[slot_of(key)];
+  if (found >= 0) return found;
   return with_specials_ ? kUnk : kMissing;
 }
 
