@@ -36,15 +36,16 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
       }
     }
   }
-  if (!first.lexicon.empty()) {
+  if (first.lexicon.groups > 0) {
     // Bags in column order; padding gets empty bags (zero vectors).
     lexicon.groups = kLexiconGroups;
-    static const std::vector<std::pair<int, nn::Real>> kEmpty;
     for (std::size_t col = 0; col < N; ++col) {
       const std::size_t t = col / B, b = col % B;
       const EncodedSentence& s = *sentences[b];
-      for (int g = 0; g < kLexiconGroups; ++g)
-        lexicon.add_bag(t < s.chars.size() ? s.lexicon[t * kLexiconGroups + static_cast<std::size_t>(g)] : kEmpty);
+      for (int g = 0; g < kLexiconGroups; ++g) {
+        if (t < s.chars.size()) lexicon.add_bag(s.lexicon, t * kLexiconGroups + static_cast<std::size_t>(g));
+        else lexicon.add_empty_bag();
+      }
     }
   }
 }
@@ -159,31 +160,41 @@ EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
   if (config_.lexicon_dim > 0) {
     // Each matched word joins the groups of its characters (B: first, M: inside, E: last, S: a one-character word)
     // with weight z = 1 + ln(1 + frequency); each character's weights are then scaled by 4 / Σz over its groups.
-    e.lexicon.assign(keys.size() * kLexiconGroups, {});
+    // A bag without words holds the no-word entry with weight 1. Built in two passes over the matches: bag sizes and
+    // Σz, then the members.
+    const std::vector<data::Lexicon::Match> matches = vocab_->lexicon.match(keys);
+    auto for_each_member = [&](auto&& visit) {  // visit(position, group, id, z)
+      for (const data::Lexicon::Match& m : matches) {
+        const int id = vocab_->words.id(vocab_->lexicon.word(m.word));
+        const double z = 1 + std::log1p(vocab_->lexicon.frequency(m.word));
+        if (m.end - m.begin == 1) {
+          visit(m.begin, 3, id, z);
+          continue;
+        }
+        visit(m.begin, 0, id, z);
+        for (std::size_t p = m.begin + 1; p + 1 < m.end; ++p) visit(p, 1, id, z);
+        visit(m.end - 1, 2, id, z);
+      }
+    };
+    const std::size_t bags = keys.size() * kLexiconGroups;
+    std::vector<int> sizes(bags, 0);
     std::vector<double> total(keys.size(), 0.0);
-    for (const data::Lexicon::Match& m : vocab_->lexicon.match(keys)) {
-      const int id = vocab_->words.id(vocab_->lexicon.word(m.word));
-      const double z = 1 + std::log1p(vocab_->lexicon.frequency(m.word));
-      auto join = [&](std::size_t position, int group) {
-        e.lexicon[position * kLexiconGroups + static_cast<std::size_t>(group)].push_back({id, static_cast<nn::Real>(z)});
-        total[position] += z;
-      };
-      if (m.end - m.begin == 1) {
-        join(m.begin, 3);
-        continue;
-      }
-      join(m.begin, 0);
-      for (std::size_t p = m.begin + 1; p + 1 < m.end; ++p) join(p, 1);
-      join(m.end - 1, 2);
-    }
-    const int none = vocab_->words.id(kNoWord);
-    for (std::size_t p = 0; p < keys.size(); ++p)
-      for (int g = 0; g < kLexiconGroups; ++g) {
-        auto& bag = e.lexicon[p * kLexiconGroups + static_cast<std::size_t>(g)];
-        if (bag.empty()) bag.push_back({none, nn::Real(1)});
-        else
-          for (auto& member : bag) member.second = static_cast<nn::Real>(kLexiconGroups * member.second / total[p]);
-      }
+    for_each_member([&](std::size_t p, int g, int, double z) {
+      ++sizes[p * kLexiconGroups + static_cast<std::size_t>(g)];
+      total[p] += z;
+    });
+    nn::Bags& lexicon = e.lexicon;
+    lexicon.groups = kLexiconGroups;
+    lexicon.offsets.resize(bags + 1);
+    for (std::size_t k = 0; k < bags; ++k) lexicon.offsets[k + 1] = lexicon.offsets[k] + std::max(sizes[k], 1);
+    lexicon.ids.assign(static_cast<std::size_t>(lexicon.offsets.back()), vocab_->words.id(kNoWord));
+    lexicon.weights.assign(lexicon.ids.size(), nn::Real(1));
+    std::vector<int> next(lexicon.offsets.begin(), lexicon.offsets.end() - 1);
+    for_each_member([&](std::size_t p, int g, int id, double z) {
+      const auto slot = static_cast<std::size_t>(next[p * kLexiconGroups + static_cast<std::size_t>(g)]++);
+      lexicon.ids[slot] = id;
+      lexicon.weights[slot] = static_cast<nn::Real>(kLexiconGroups * static_cast<nn::Real>(z) / total[p]);
+    });
   }
   return e;
 }

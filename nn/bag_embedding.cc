@@ -15,6 +15,15 @@ void Bags::add_bag(const std::vector<std::pair<int, Real>>& members) {
   offsets.push_back(static_cast<int>(ids.size()));
 }
 
+void Bags::add_bag(const Bags& from, std::size_t bag) {
+  const auto begin = static_cast<std::ptrdiff_t>(from.offsets[bag]), end = static_cast<std::ptrdiff_t>(from.offsets[bag + 1]);
+  ids.insert(ids.end(), from.ids.begin() + begin, from.ids.begin() + end);
+  weights.insert(weights.end(), from.weights.begin() + begin, from.weights.begin() + end);
+  offsets.push_back(static_cast<int>(ids.size()));
+}
+
+void Bags::add_empty_bag() { offsets.push_back(static_cast<int>(ids.size())); }
+
 BagEmbedding::BagEmbedding(const std::string& name, Index vocab_size, Index dim) : table_(name, dim, vocab_size) {
   table_.make_sparse();
 }

@@ -21,6 +21,8 @@ struct Bags {
 
   Index positions() const { return groups ? static_cast<Index>(offsets.size() - 1) / groups : 0; }
   void add_bag(const std::vector<std::pair<int, Real>>& members);  // appends the next bag
+  void add_bag(const Bags& from, std::size_t bag);                 // appends a copy of `from`'s bag
+  void add_empty_bag();
 };
 
 class BagEmbedding {
