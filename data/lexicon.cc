@@ -1,5 +1,6 @@
 #include "data/lexicon.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "data/binary_io.h"
@@ -48,14 +49,25 @@ std::uint64_t edge_key(int node, int symbol) {
   return ((static_cast<std::uint64_t>(node) << 32) | static_cast<std::uint32_t>(symbol)) + 1;
 }
 
-// The first slot to probe for `key` in a table of `slots` (a power of two) slots: Fibonacci hashing.
+// The first slot to probe for `key` in a table of `slots` slots: the hash (Fibonacci) scaled to the table's size,
+// which need not be a power of two.
 std::size_t first_slot(std::uint64_t key, std::size_t slots) {
-  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & (slots - 1);
+  const std::uint64_t hash = key * 0x9E3779B97F4A7C15ull;
+  return static_cast<std::size_t>((static_cast<unsigned __int128>(hash) * slots) >> 64);
 }
 
 }  // namespace
 
+int Lexicon::child(int node, int symbol) const {
+  const std::uint64_t key = edge_key(node, symbol);
+  for (std::size_t i = first_slot(key, edge_keys_.size());; i = i + 1 == edge_keys_.size() ? 0 : i + 1) {
+    if (edge_keys_[i] == key) return edge_children_[i];
+    if (edge_keys_[i] == 0) return -1;
+  }
+}
+
 void Lexicon::release_spare_capacity() {
+  rehash(std::max<std::size_t>(1024, edge_count_ * 4 / 3 + 1));  // the table 3/4 full (it grows from 3/8 full)
   frequencies_.shrink_to_fit();
   word_start_.shrink_to_fit();
   word_symbols_.shrink_to_fit();
@@ -63,34 +75,26 @@ void Lexicon::release_spare_capacity() {
   node_word_.shrink_to_fit();
 }
 
-int Lexicon::child(int node, int symbol) const {
-  const std::uint64_t key = edge_key(node, symbol);
-  const std::size_t mask = edge_keys_.size() - 1;
-  for (std::size_t i = first_slot(key, edge_keys_.size());; i = (i + 1) & mask) {
-    if (edge_keys_[i] == key) return edge_children_[i];
-    if (edge_keys_[i] == 0) return -1;
+void Lexicon::rehash(std::size_t slots) {
+  std::vector<std::uint64_t> keys(slots, 0);
+  std::vector<int> children(slots, -1);
+  for (std::size_t j = 0; j < edge_keys_.size(); ++j) {
+    if (edge_keys_[j] == 0) continue;
+    std::size_t i = first_slot(edge_keys_[j], slots);
+    while (keys[i] != 0) i = i + 1 == slots ? 0 : i + 1;
+    keys[i] = edge_keys_[j];
+    children[i] = edge_children_[j];
   }
+  edge_keys_ = std::move(keys);
+  edge_children_ = std::move(children);
 }
 
 int Lexicon::add_child(int node, int symbol) {
   if (const int existing = child(node, symbol); existing >= 0) return existing;
-  if (4 * (edge_count_ + 1) > 3 * edge_keys_.size()) {
-    // Twice the slots, every edge placed again.
-    std::vector<std::uint64_t> keys(2 * edge_keys_.size(), 0);
-    std::vector<int> children(keys.size(), -1);
-    for (std::size_t j = 0; j < edge_keys_.size(); ++j) {
-      if (edge_keys_[j] == 0) continue;
-      std::size_t i = first_slot(edge_keys_[j], keys.size());
-      while (keys[i] != 0) i = (i + 1) & (keys.size() - 1);
-      keys[i] = edge_keys_[j];
-      children[i] = edge_children_[j];
-    }
-    edge_keys_ = std::move(keys);
-    edge_children_ = std::move(children);
-  }
+  if (4 * (edge_count_ + 1) > 3 * edge_keys_.size()) rehash(2 * edge_keys_.size());
   const std::uint64_t key = edge_key(node, symbol);
   std::size_t i = first_slot(key, edge_keys_.size());
-  while (edge_keys_[i] != 0) i = (i + 1) & (edge_keys_.size() - 1);
+  while (edge_keys_[i] != 0) i = i + 1 == edge_keys_.size() ? 0 : i + 1;
   edge_keys_[i] = key;
   edge_children_[i] = static_cast<int>(node_word_.size());
   node_word_.push_back(-1);

@@ -41,6 +41,7 @@ class Lexicon {
   int symbol_of(const std::string& key) const;  // -1 when no word has this character
   int intern(const std::string& key);
   void release_spare_capacity();  // after the last add: the vectors' growth room (up to half of them)
+  void rehash(std::size_t slots);         // the edge table with this many slots
   int child(int node, int symbol) const;  // -1 when the trie has no such edge
   int add_child(int node, int symbol);    // the child, made when new
 
