@@ -56,14 +56,19 @@ std::size_t first_slot(std::uint64_t key, std::size_t slots) {
   return static_cast<std::size_t>((static_cast<unsigned __int128>(hash) * slots) >> 64);
 }
 
+// The slot of `keys` holding `key`, or the empty slot where it would go (linear probing).
+std::size_t find_slot(const std::vector<std::uint64_t>& keys, std::uint64_t key) {
+  std::size_t i = first_slot(key, keys.size());
+  while (keys[i] != 0 && keys[i] != key) i = i + 1 == keys.size() ? 0 : i + 1;
+  return i;
+}
+
 }  // namespace
 
 int Lexicon::child(int node, int symbol) const {
   const std::uint64_t key = edge_key(node, symbol);
-  for (std::size_t i = first_slot(key, edge_keys_.size());; i = i + 1 == edge_keys_.size() ? 0 : i + 1) {
-    if (edge_keys_[i] == key) return edge_children_[i];
-    if (edge_keys_[i] == 0) return -1;
-  }
+  const std::size_t i = find_slot(edge_keys_, key);
+  return edge_keys_[i] == key ? edge_children_[i] : -1;
 }
 
 void Lexicon::release_spare_capacity() {
@@ -80,8 +85,7 @@ void Lexicon::rehash(std::size_t slots) {
   std::vector<int> children(slots, -1);
   for (std::size_t j = 0; j < edge_keys_.size(); ++j) {
     if (edge_keys_[j] == 0) continue;
-    std::size_t i = first_slot(edge_keys_[j], slots);
-    while (keys[i] != 0) i = i + 1 == slots ? 0 : i + 1;
+    const std::size_t i = find_slot(keys, edge_keys_[j]);
     keys[i] = edge_keys_[j];
     children[i] = edge_children_[j];
   }
@@ -90,11 +94,13 @@ void Lexicon::rehash(std::size_t slots) {
 }
 
 int Lexicon::add_child(int node, int symbol) {
-  if (const int existing = child(node, symbol); existing >= 0) return existing;
-  if (4 * (edge_count_ + 1) > 3 * edge_keys_.size()) rehash(2 * edge_keys_.size());
   const std::uint64_t key = edge_key(node, symbol);
-  std::size_t i = first_slot(key, edge_keys_.size());
-  while (edge_keys_[i] != 0) i = i + 1 == edge_keys_.size() ? 0 : i + 1;
+  std::size_t i = find_slot(edge_keys_, key);
+  if (edge_keys_[i] == key) return edge_children_[i];
+  if (4 * (edge_count_ + 1) > 3 * edge_keys_.size()) {
+    rehash(2 * edge_keys_.size());
+    i = find_slot(edge_keys_, key);
+  }
   edge_keys_[i] = key;
   edge_children_[i] = static_cast<int>(node_word_.size());
   node_word_.push_back(-1);

@@ -38,9 +38,6 @@ class Bf16Matrix {
   //                              H: (K, B)  G: (M, B)
   void add_product(const Eigen::Ref<const Matrix>& H, Eigen::Ref<Matrix> G) const;
 
-  Index rows() const { return rows_; }
-  Index cols() const { return cols_; }
-
  private:
   template <typename HMatrix, typename GMatrix>
   void add_product_in(const HMatrix& H, GMatrix& G) const;  // float only: compiled away when Real is double
