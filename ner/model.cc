@@ -135,7 +135,10 @@ nn::ParamList Model::params() {
   return list;
 }
 
-void Model::set_threads(int threads) { rnn_.set_parallel(threads >= 2); }
+void Model::set_threads(int threads) {
+  parallel_ = threads >= 2;
+  rnn_.set_parallel(parallel_);
+}
 
 bool Model::set_bfloat16(bool on) {
   bfloat16_ = on && nn::Bf16Matrix::available();
@@ -230,13 +233,13 @@ void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
     return;
   }
   scope.emplace(Part::kDropout);
-  embedding_dropout_.forward(embedded_, dropped_embedded_, training, rng);
+  embedding_dropout_.forward(embedded_, dropped_embedded_, training, rng, parallel_);
   scope.reset();
   rnn_.forward(dropped_embedded_, batch.shape, training, rng, hidden_);
   scope.emplace(Part::kDropout);
-  output_dropout_.forward(hidden_, dropped_hidden_, training, rng);
+  output_dropout_.forward(hidden_, dropped_hidden_, training, rng, parallel_);
   scope.emplace(Part::kOutput);
-  output_.forward(dropped_hidden_, emissions_);
+  output_.forward(dropped_hidden_, emissions_, parallel_);
 }
 
 double Model::train_step(const Batch& batch, nn::Rng& rng) {
@@ -248,14 +251,14 @@ double Model::train_step(const Batch& batch, nn::Rng& rng) {
   double loss = crf_.nll(emissions_, batch.shape, batch.tags, &d_emissions_);
   scope.emplace(Part::kOutput);
   d_hidden_.setZero(dropped_hidden_.rows(), dropped_hidden_.cols());
-  output_.backward(dropped_hidden_, d_emissions_, d_hidden_);
+  output_.backward(dropped_hidden_, d_emissions_, d_hidden_, parallel_);
   scope.emplace(Part::kDropout);
-  output_dropout_.backward(d_hidden_, d_hidden_);
+  output_dropout_.backward(d_hidden_, d_hidden_, parallel_);
   d_embedded_.setZero(dropped_embedded_.rows(), dropped_embedded_.cols());
   scope.reset();
   rnn_.backward(dropped_embedded_, batch.shape, d_hidden_, d_embedded_);
   scope.emplace(Part::kDropout);
-  embedding_dropout_.backward(d_embedded_, d_embedded_);
+  embedding_dropout_.backward(d_embedded_, d_embedded_, parallel_);
   scope.emplace(Part::kEmbedding);
   const nn::Index E = config_.char_dim, Db = config_.bigram_dim;
   embedding_.backward(batch.chars, d_embedded_.topRows(E));

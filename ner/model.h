@@ -86,8 +86,8 @@ class Model {
 
   void init(nn::Rng& rng);
   nn::ParamList params();
-  // In training, two or more threads run the two directions of every layer side by side. (Inference spreads
-  // batches over replicas instead: see ner/tagger.h.)
+  // In training, two or more threads run the two directions of every layer side by side, and each half of the
+  // dropouts and the output layer. (Inference spreads batches over replicas instead: see ner/tagger.h.)
   void set_threads(int threads);
   // Inference multiplies by bfloat16 copies of the recurrent layers' weights, made now, on CPUs with AMX
   // (nn::Bf16Matrix); returns whether it does. Call once the weights are final; training always runs in float.
@@ -131,6 +131,7 @@ class Model {
   std::shared_ptr<const Vocabularies> vocab_;
   bool simplify_traditional_ = true;
   bool bfloat16_ = false;
+  bool parallel_ = false;  // training on two threads (set_threads)
   nn::Embedding embedding_;
   nn::Embedding bigram_embedding_;
   nn::BagEmbedding word_embedding_;

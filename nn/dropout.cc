@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdint>
 
+#include "nn/side_by_side.h"
+
 namespace nn {
 
-void Dropout::forward(const Matrix& X, Matrix& Y, bool training, Rng& rng) {
+void Dropout::forward(const Matrix& X, Matrix& Y, bool training, Rng& rng, bool parallel) {
   active_ = training && p_ > 0;
   if (!active_) {
     Y = X;
@@ -20,25 +22,39 @@ void Dropout::forward(const Matrix& X, Matrix& Y, bool training, Rng& rng) {
   const double scaled = std::ldexp(static_cast<double>(p_), 32);
   const std::uint64_t threshold = scaled >= 0x1.0p32 ? (std::uint64_t{1} << 32) : static_cast<std::uint64_t>(scaled);
   const std::uint64_t seed = rng.next();
-  Real* mask = mask_.data();
   const Index n = mask_.size(), half = (n + 1) / 2;
-  for (Index j = 0; j < n / 2; ++j) {
-    const std::uint64_t draw = splitmix64(seed, static_cast<std::uint64_t>(j) + 1);
-    mask[j] = (draw & 0xffffffffu) < threshold ? Real(0) : keep_scale;
-    mask[j + half] = (draw >> 32) < threshold ? Real(0) : keep_scale;
-  }
-  if (n % 2 == 1) mask[n / 2] = (splitmix64(seed, static_cast<std::uint64_t>(half)) & 0xffffffffu) < threshold ? Real(0) : keep_scale;
-  Y = X.cwiseProduct(mask_);
+  run_in_halves(parallel, n / 2, [&](Index begin, Index end) {
+    // Copies the lambda holds by value: stores to the mask cannot alias them, so the loop vectorises.
+    const std::uint64_t seed_copy = seed, threshold_copy = threshold;
+    const Real keep_copy = keep_scale;
+    const Index half_copy = half;
+    Real* mask = mask_.data();
+    for (Index j = begin; j < end; ++j) {
+      const std::uint64_t draw = splitmix64(seed_copy, static_cast<std::uint64_t>(j) + 1);
+      mask[j] = (draw & 0xffffffffu) < threshold_copy ? Real(0) : keep_copy;
+      mask[j + half_copy] = (draw >> 32) < threshold_copy ? Real(0) : keep_copy;
+    }
+  });
+  if (n % 2 == 1) mask_(n / 2) = (splitmix64(seed, static_cast<std::uint64_t>(half)) & 0xffffffffu) < threshold ? Real(0) : keep_scale;
+  multiply_by_mask(X, Y, parallel);
 }
 
-void Dropout::backward(const Matrix& dY, Matrix& dX) const {
-  // dX = dY ∘ M
+void Dropout::backward(const Matrix& dY, Matrix& dX, bool parallel) const {
   if (!active_) {
     dX = dY;
     return;
   }
-  assert(dY.rows() == mask_.rows() && dY.cols() == mask_.cols());
-  dX = dY.cwiseProduct(mask_);
+  multiply_by_mask(dY, dX, parallel);
+}
+
+void Dropout::multiply_by_mask(const Matrix& X, Matrix& Y, bool parallel) const {
+  assert(X.rows() == mask_.rows() && X.cols() == mask_.cols());
+  Y.resize(X.rows(), X.cols());
+  // Y = X ∘ M
+  run_in_halves(parallel, X.size(), [&](Index begin, Index end) {
+    Y.reshaped().segment(begin, end - begin) =
+        X.reshaped().segment(begin, end - begin).cwiseProduct(mask_.reshaped().segment(begin, end - begin));
+  });
 }
 
 }  // namespace nn

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "nn/init.h"
+#include "nn/side_by_side.h"
 
 namespace nn {
 
@@ -13,21 +14,39 @@ void Linear::init(Rng& rng) {
   bias_.value.setZero();
 }
 
-void Linear::forward(const Matrix& X, Matrix& Y) const {
+void Linear::forward(const Matrix& X, Matrix& Y, bool parallel) const {
   assert(X.rows() == in());
-  // Y = W X + b
-  Y.noalias() = weight_.value * X;
-  Y.colwise() += bias_.value.col(0);
+  Y.resize(out(), X.cols());
+  run_in_halves(parallel, X.cols(), [&](Index begin, Index end) {
+    auto y = Y.middleCols(begin, end - begin);
+    // Y = W X + b
+    y.noalias() = weight_.value * X.middleCols(begin, end - begin);
+    y.colwise() += bias_.value.col(0);
+  });
 }
 
-void Linear::backward(const Matrix& X, const Matrix& dY, Matrix& dX) {
+void Linear::backward(const Matrix& X, const Matrix& dY, Matrix& dX, bool parallel) {
   assert(dY.rows() == out() && dY.cols() == X.cols() && dX.rows() == in() && dX.cols() == X.cols());
-  // dW += dY Xᵀ
-  weight_.grad.noalias() += dY * X.transpose();
-  // db += Σ_j dY(:, j)
-  bias_.grad.col(0) += dY.rowwise().sum();
-  // dX += Wᵀ dY
-  dX.noalias() += weight_.value.transpose() * dY;
+  bool split = false;
+  run_in_halves(parallel, X.cols(), [&](Index begin, Index end) {
+    const auto x = X.middleCols(begin, end - begin);
+    const auto dy = dY.middleCols(begin, end - begin);
+    // dW += dY Xᵀ; db += Σ_j dY(:, j)
+    if (begin == 0) {
+      weight_.grad.noalias() += dy * x.transpose();
+      bias_.grad.col(0) += dy.rowwise().sum();
+    } else {
+      split = true;
+      second_weight_grad_.noalias() = dy * x.transpose();
+      second_bias_grad_ = dy.rowwise().sum();
+    }
+    // dX += Wᵀ dY
+    dX.middleCols(begin, end - begin).noalias() += weight_.value.transpose() * dy;
+  });
+  if (split) {
+    weight_.grad += second_weight_grad_;
+    bias_.grad += second_bias_grad_;
+  }
 }
 
 }  // namespace nn

@@ -14,10 +14,11 @@ class Linear {
 
   void init(Rng& rng);  // Xavier weights, zero bias
 
+  // With `parallel`, each half of the columns on its own thread (nn/side_by_side.h).
   // Y = W X + b                                         X: (I, N)  Y: (O, N)
-  void forward(const Matrix& X, Matrix& Y) const;
+  void forward(const Matrix& X, Matrix& Y, bool parallel = false) const;
   // dW += dY Xᵀ; db += Σ_j dY(:, j); dX += Wᵀ dY         dY: (O, N)  dX: (I, N), sized by the caller
-  void backward(const Matrix& X, const Matrix& dY, Matrix& dX);
+  void backward(const Matrix& X, const Matrix& dY, Matrix& dX, bool parallel = false);
 
   ParamList params() { return {&weight_, &bias_}; }
   Index in() const { return weight_.value.cols(); }
@@ -26,6 +27,8 @@ class Linear {
  private:
   Param weight_;  // (O, I)
   Param bias_;    // (O, 1)
+  // The second half's dW and db when parallel, added to the first's afterwards (a fixed order of sums)
+  Matrix second_weight_grad_, second_bias_grad_;
 };
 
 }  // namespace nn

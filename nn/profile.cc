@@ -38,6 +38,11 @@ std::array<double, kParts> seconds() {
   return result;
 }
 
+std::optional<Part> current_part() {
+  if (t_innermost == nullptr) return std::nullopt;
+  return t_innermost->part();
+}
+
 Scope::Scope(Part part) : part_(part), active_(g_enabled.load(std::memory_order_relaxed)) {
   if (!active_) return;
   start_ = Clock::now();

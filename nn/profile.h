@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace nn::profile {
@@ -17,12 +18,14 @@ std::string part_name(Part part);  // "embedding", "dropout", "input projection"
 void set_enabled(bool enabled);
 void reset();
 std::array<double, kParts> seconds();  // since the last reset
+std::optional<Part> current_part();    // this thread's innermost region's part (while enabled)
 
 // Times its own lifetime into `part` (while enabled), minus the regions nested inside it.
 class Scope {
  public:
   explicit Scope(Part part);
   ~Scope();
+  Part part() const { return part_; }
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;
 

@@ -5,7 +5,10 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
+
+#include "nn/profile.h"
 
 namespace nn {
 namespace {
@@ -94,7 +97,13 @@ class Helper {
 
 void run_side_by_side(const std::function<void()>& here, const std::function<void()>& there) {
   static Helper helper;
-  helper.start(there);
+  const std::optional<profile::Part> part = profile::current_part();
+  const std::function<void()> timed_there = [&] {
+    std::optional<profile::Scope> scope;
+    if (part) scope.emplace(*part);
+    there();
+  };
+  helper.start(timed_there);
   std::exception_ptr here_error;
   try {
     here();
@@ -103,6 +112,14 @@ void run_side_by_side(const std::function<void()>& here, const std::function<voi
   }
   if (std::exception_ptr there_error = helper.wait()) std::rethrow_exception(there_error);
   if (here_error) std::rethrow_exception(here_error);
+}
+
+void run_in_halves(bool parallel, Index n, const std::function<void(Index, Index)>& visit) {
+  if (!parallel || n < 2) {
+    visit(0, n);
+    return;
+  }
+  run_side_by_side([&] { visit(0, n / 2); }, [&] { visit(n / 2, n); });
 }
 
 }  // namespace nn

@@ -22,6 +22,7 @@ void Stacked::init(Rng& rng) {
 }
 
 void Stacked::set_parallel(bool parallel) {
+  parallel_ = parallel;
   for (BiRnn& layer : layers_) layer.set_parallel(parallel);
 }
 
@@ -44,7 +45,7 @@ void Stacked::forward(const Matrix& X, const SequenceBatch& batch, bool training
     }
     layers_[l].forward(input, batch, outputs_[l], training);
     profile::Scope scope(profile::Part::kDropout);
-    dropouts_[l].forward(outputs_[l], dropped_[l], training, rng);
+    dropouts_[l].forward(outputs_[l], dropped_[l], training, rng, parallel_);
   }
 }
 
@@ -60,7 +61,7 @@ void Stacked::backward(const Matrix& X, const SequenceBatch& batch, const Matrix
     d_input_.setZero(dropped_[l - 1].rows(), dropped_[l - 1].cols());
     layers_[l].backward(dropped_[l - 1], batch, d_out, d_input_);
     profile::Scope scope(profile::Part::kDropout);
-    dropouts_[l - 1].backward(d_input_, d_output_);
+    dropouts_[l - 1].backward(d_input_, d_output_, parallel_);
   }
 }
 

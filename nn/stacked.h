@@ -15,7 +15,7 @@ class Stacked {
           bool peepholes = false);
 
   void init(Rng& rng);
-  void set_parallel(bool parallel);  // each layer runs its two directions on two threads
+  void set_parallel(bool parallel);  // two threads: each layer's two directions, the dropouts' halves
   void set_bfloat16(bool on);        // see Recurrent::set_bfloat16
   // Y = layer_N(drop(... layer_2(drop(layer_1(X)))))                X: (D, T*B)  Y: (2H, T*B)
   // `rng` draws the dropout masks when training.
@@ -33,6 +33,7 @@ class Stacked {
   std::vector<Matrix> outputs_;    // (2H, T*B) per layer but the last (which writes Y)
   std::vector<Matrix> dropped_;    // (2H, T*B): dropout of outputs_[l], the input of layer l+1
   Matrix d_output_, d_input_;      // backward workspace
+  bool parallel_ = false;
 };
 
 }  // namespace nn

@@ -1,4 +1,5 @@
-// The dropout mask: the right fraction of zeros, the inverted scale, and the same mask for the same seed.
+// The dropout mask: the right fraction of zeros, the inverted scale, and the same mask for the same seed, on one
+// thread or two.
 #include <gtest/gtest.h>
 
 #include "nn/dropout.h"
@@ -27,6 +28,19 @@ TEST(Dropout, DropsAboutPAndScalesTheRestByOneOverOneMinusP) {
     dropout.forward(X, again, true, same);
     EXPECT_EQ(Y, again);
   }
+}
+
+TEST(Dropout, TwoThreadsDrawTheSameMaskAsOne) {
+  const Matrix X = Matrix::Random(37, 41);  // odd size
+  Matrix one, two, d_one, d_two;
+  Dropout serial(0.3), parallel(0.3);
+  Rng a(5), b(5);
+  serial.forward(X, one, /*training=*/true, a);
+  parallel.forward(X, two, /*training=*/true, b, /*parallel=*/true);
+  EXPECT_EQ(one, two);
+  serial.backward(X, d_one);
+  parallel.backward(X, d_two, /*parallel=*/true);
+  EXPECT_EQ(d_one, d_two);
 }
 
 TEST(Dropout, IsTheIdentityAtInferenceAndWithRateZero) {

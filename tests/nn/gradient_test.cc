@@ -83,38 +83,45 @@ TEST(GradCheck, BagEmbedding) {
   EXPECT_EQ(X.col(1).segment(0, kD), Matrix::Zero(kD, 1)) << "an empty bag is a zero vector";
 }
 
+// Serial and with `parallel` (each half of the columns on its own thread, the second half's dW added afterwards).
 TEST(GradCheck, Linear) {
-  Rng rng(3);
-  Linear linear("linear", kD, kH);
-  test::randomize(linear.params(), rng);
-  SequenceBatch batch(kLengths);
-  Matrix X = random_matrix(kD, batch.columns(), rng), R = random_matrix(kH, batch.columns(), rng), Y;
-  Matrix dX = Matrix::Zero(kD, batch.columns());
-  zero_grads(linear.params());
-  linear.backward(X, R, dX);
-  auto loss = [&] {
-    linear.forward(X, Y);
-    return static_cast<double>((R.array() * Y.array()).sum());
-  };
-  auto checked = checked_params(linear.params());
-  checked.push_back({"input", &X, &dX});
-  EXPECT_GRADIENTS_MATCH(loss, checked);
+  for (bool parallel : {false, true}) {
+    SCOPED_TRACE(parallel ? "parallel" : "serial");
+    Rng rng(3);
+    Linear linear("linear", kD, kH);
+    test::randomize(linear.params(), rng);
+    SequenceBatch batch(kLengths);
+    Matrix X = random_matrix(kD, batch.columns(), rng), R = random_matrix(kH, batch.columns(), rng), Y;
+    Matrix dX = Matrix::Zero(kD, batch.columns());
+    zero_grads(linear.params());
+    linear.backward(X, R, dX, parallel);
+    auto loss = [&] {
+      linear.forward(X, Y, parallel);
+      return static_cast<double>((R.array() * Y.array()).sum());
+    };
+    auto checked = checked_params(linear.params());
+    checked.push_back({"input", &X, &dX});
+    EXPECT_GRADIENTS_MATCH(loss, checked);
+  }
 }
 
 TEST(GradCheck, Dropout) {
-  Rng rng(4);
-  Dropout dropout(0.4);
-  Matrix X = random_matrix(kD, 6, rng), R = random_matrix(kD, 6, rng), Y, dX;
-  Rng masks(99);
-  dropout.forward(X, Y, /*training=*/true, masks);
-  dropout.backward(R, dX);
-  EXPECT_GT((Y.array() == 0).count(), 0) << "some entries must be dropped";
-  auto loss = [&] {
-    Rng same(99);
-    dropout.forward(X, Y, true, same);
-    return static_cast<double>((R.array() * Y.array()).sum());
-  };
-  EXPECT_GRADIENTS_MATCH(loss, (std::vector<Checked>{{"input", &X, &dX}}));
+  for (bool parallel : {false, true}) {
+    SCOPED_TRACE(parallel ? "parallel" : "serial");
+    Rng rng(4);
+    Dropout dropout(0.4);
+    Matrix X = random_matrix(kD, 7, rng), R = random_matrix(kD, 7, rng), Y, dX;
+    Rng masks(99);
+    dropout.forward(X, Y, /*training=*/true, masks, parallel);
+    dropout.backward(R, dX, parallel);
+    EXPECT_GT((Y.array() == 0).count(), 0) << "some entries must be dropped";
+    auto loss = [&] {
+      Rng same(99);
+      dropout.forward(X, Y, true, same, parallel);
+      return static_cast<double>((R.array() * Y.array()).sum());
+    };
+    EXPECT_GRADIENTS_MATCH(loss, (std::vector<Checked>{{"input", &X, &dX}}));
+  }
 }
 
 struct CellCase {
