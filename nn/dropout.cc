@@ -24,7 +24,8 @@ void Dropout::forward(const Matrix& X, Matrix& Y, bool training, Rng& rng, bool 
   const std::uint64_t seed = rng.next();
   const Index n = mask_.size(), half = (n + 1) / 2;
   run_in_halves(parallel, n / 2, [&](Index begin, Index end) {
-    // Copies the lambda holds by value: stores to the mask cannot alias them, so the loop vectorises.
+    // Local copies: the stores to the mask cannot alias them (as they could the captured references), so the loop
+    // vectorises.
     const std::uint64_t seed_copy = seed, threshold_copy = threshold;
     const Real keep_copy = keep_scale;
     const Index half_copy = half;

@@ -1,10 +1,12 @@
-// The profiler counts a nested region once (in the inner part), and nothing while disabled.
+// The profiler counts a nested region once (in the inner part), and nothing while disabled; the helper thread of
+// run_side_by_side counts in the caller's part.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
 
 #include "nn/profile.h"
+#include "nn/side_by_side.h"
 
 namespace nn::profile {
 namespace {
@@ -27,6 +29,19 @@ TEST(Profile, NestedRegionsCountOnceAndDisabledCountsNothing) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   for (double part : seconds()) EXPECT_EQ(part, 0);
+}
+
+TEST(Profile, TheHelpersWorkCountsInTheCallersPart) {
+  set_enabled(true);
+  reset();
+  {
+    Scope caller(Part::kDropout);
+    auto wait = [] { std::this_thread::sleep_for(std::chrono::milliseconds(30)); };
+    run_side_by_side(wait, wait);
+  }
+  EXPECT_GE(seconds()[static_cast<std::size_t>(Part::kDropout)], 0.059) << "both threads' 30 ms";
+  set_enabled(false);
+  reset();
 }
 
 }  // namespace
