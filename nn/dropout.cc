@@ -7,6 +7,20 @@
 #include "nn/side_by_side.h"
 
 namespace nn {
+namespace {
+
+// Entries j and j + half of the mask for j in [begin, end), from the j-th value of the stream (see Dropout::forward).
+// The scalars are parameters, not a lambda's captured references, which the float stores could alias: so the loop
+// vectorises.
+void draw_mask(Real* mask, Index begin, Index end, Index half, std::uint64_t seed, std::uint64_t threshold, Real keep_scale) {
+  for (Index j = begin; j < end; ++j) {
+    const std::uint64_t draw = splitmix64(seed, static_cast<std::uint64_t>(j) + 1);
+    mask[j] = (draw & 0xffffffffu) < threshold ? Real(0) : keep_scale;
+    mask[j + half] = (draw >> 32) < threshold ? Real(0) : keep_scale;
+  }
+}
+
+}  // namespace
 
 void Dropout::forward(const Matrix& X, Matrix& Y, bool training, Rng& rng, bool parallel) {
   active_ = training && p_ > 0;
@@ -24,17 +38,7 @@ void Dropout::forward(const Matrix& X, Matrix& Y, bool training, Rng& rng, bool 
   const std::uint64_t seed = rng.next();
   const Index n = mask_.size(), half = (n + 1) / 2;
   run_in_halves(parallel, n / 2, [&](Index begin, Index end) {
-    // Local copies: the stores to the mask cannot alias them (as they could the captured references), so the loop
-    // vectorises.
-    const std::uint64_t seed_copy = seed, threshold_copy = threshold;
-    const Real keep_copy = keep_scale;
-    const Index half_copy = half;
-    Real* mask = mask_.data();
-    for (Index j = begin; j < end; ++j) {
-      const std::uint64_t draw = splitmix64(seed_copy, static_cast<std::uint64_t>(j) + 1);
-      mask[j] = (draw & 0xffffffffu) < threshold_copy ? Real(0) : keep_copy;
-      mask[j + half_copy] = (draw >> 32) < threshold_copy ? Real(0) : keep_copy;
-    }
+    draw_mask(mask_.data(), begin, end, half, seed, threshold, keep_scale);
   });
   if (n % 2 == 1) mask_(n / 2) = (splitmix64(seed, static_cast<std::uint64_t>(half)) & 0xffffffffu) < threshold ? Real(0) : keep_scale;
   multiply_by_mask(X, Y, parallel);
