@@ -30,7 +30,11 @@ Lexicon Lexicon::read(const std::string& path, const NormalizeOptions& options) 
     std::string word(columns[0]);
     keys.clear();
     for (const Token& token : tokenizer.tokenize(word)) keys.push_back(normalize_key(token.text(word), options));
-    lexicon.add(keys, frequency);
+    try {
+      lexicon.add(keys, frequency, columns.size() >= 3 ? std::string(columns[2]) : std::string());
+    } catch (const Error& e) {
+      throw error_at(path, line_number, e.what());
+    }
   });
   if (lexicon.size() == 0) throw Error(path + ": no words (the dictionary is empty)");
   lexicon.release_spare_capacity();
@@ -74,6 +78,7 @@ int Lexicon::child(int node, int symbol) const {
 void Lexicon::release_spare_capacity() {
   rehash(std::max<std::size_t>(1024, edge_count_ * 4 / 3 + 1));  // the table 3/4 full (it grows from 3/8 full)
   frequencies_.shrink_to_fit();
+  word_part_of_speech_.shrink_to_fit();
   word_start_.shrink_to_fit();
   word_symbols_.shrink_to_fit();
   symbol_keys_.shrink_to_fit();
@@ -120,8 +125,17 @@ int Lexicon::symbol_of(const std::string& key) const {
   return found == symbols_.end() ? -1 : found->second;
 }
 
-void Lexicon::add(const std::vector<std::string>& keys, double frequency) {
+void Lexicon::add(const std::vector<std::string>& keys, double frequency, const std::string& part_of_speech) {
   if (keys.empty() || keys.size() > kMaxWordLength) return;
+  // The part of speech first, so that a word this dictionary cannot hold leaves it as it was.
+  if (part_of_speech.size() > kMaxPartOfSpeechBytes)
+    throw Error("part of speech longer than " + std::to_string(kMaxPartOfSpeechBytes) + " bytes");
+  auto known = std::find(parts_of_speech_.begin(), parts_of_speech_.end(), part_of_speech);
+  if (known == parts_of_speech_.end()) {
+    if (parts_of_speech_.size() == kMaxPartsOfSpeech)
+      throw Error("more than " + std::to_string(kMaxPartsOfSpeech - 1) + " different parts of speech");
+    known = parts_of_speech_.insert(known, part_of_speech);
+  }
   int node = 0;
   const std::size_t first_symbol = word_symbols_.size();
   for (const std::string& key : keys) {
@@ -137,6 +151,7 @@ void Lexicon::add(const std::vector<std::string>& keys, double frequency) {
   }
   word = static_cast<int>(frequencies_.size());
   frequencies_.push_back(frequency);
+  word_part_of_speech_.push_back(static_cast<std::uint8_t>(known - parts_of_speech_.begin()));
   word_start_.push_back(static_cast<std::uint32_t>(word_symbols_.size()));
 }
 
@@ -158,17 +173,18 @@ std::vector<Lexicon::Match> Lexicon::match(const std::vector<std::string>& keys)
   return matches;
 }
 
-void Lexicon::save(std::ostream& out) const {
+void Lexicon::save(std::ostream& out, bool parts_of_speech) const {
   write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(size()));
   for (std::size_t w = 0; w < size(); ++w) {
     write_pod<std::uint8_t>(out, static_cast<std::uint8_t>(word_start_[w + 1] - word_start_[w]));
     for (std::uint32_t s = word_start_[w]; s < word_start_[w + 1]; ++s)
       write_string(out, symbol_keys_[static_cast<std::size_t>(word_symbols_[s])]);
     write_pod<double>(out, frequencies_[w]);
+    if (parts_of_speech) write_string(out, parts_of_speech_[word_part_of_speech_[w]]);
   }
 }
 
-Lexicon Lexicon::load(std::istream& in, const std::string& origin) {
+Lexicon Lexicon::load(std::istream& in, const std::string& origin, bool parts_of_speech) {
   Lexicon lexicon;
   auto count = read_pod<std::uint32_t>(in, origin);
   if (count > (1u << 26)) throw Error(origin + ": damaged (lexicon of " + std::to_string(count) + " words)");
@@ -178,7 +194,13 @@ Lexicon Lexicon::load(std::istream& in, const std::string& origin) {
     if (length == 0 || length > kMaxWordLength) throw Error(origin + ": damaged (lexicon word length)");
     keys.clear();
     for (std::uint8_t k = 0; k < length; ++k) keys.push_back(read_string(in, origin, 64));
-    lexicon.add(keys, read_pod<double>(in, origin));
+    const auto frequency = read_pod<double>(in, origin);
+    const std::string part_of_speech = parts_of_speech ? read_string(in, origin, kMaxPartOfSpeechBytes) : std::string();
+    try {
+      lexicon.add(keys, frequency, part_of_speech);
+    } catch (const Error& e) {
+      throw Error(origin + ": damaged lexicon (" + e.what() + ")");
+    }
   }
   if (lexicon.size() != count) throw Error(origin + ": damaged (duplicate lexicon words)");
   lexicon.release_spare_capacity();

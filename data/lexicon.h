@@ -1,5 +1,6 @@
-// A word dictionary with frequencies (jieba's dict.txt form: `word frequency [part-of-speech]` per line) and fast
-// matching of every dictionary word in a sentence: a trie over character keys, walked from each position.
+// A word dictionary with frequencies and parts of speech (jieba's dict.txt form: `word frequency [part-of-speech]`
+// per line) and fast matching of every dictionary word in a sentence: a trie over character keys, walked from each
+// position.
 #pragma once
 
 #include <cstdint>
@@ -16,17 +17,23 @@ namespace data {
 class Lexicon {
  public:
   static constexpr std::size_t kMaxWordLength = 16;  // characters; longer words are skipped
+  static constexpr std::size_t kMaxPartsOfSpeech = 256, kMaxPartOfSpeechBytes = 64;  // "" (none) counts as one
 
   // Reads a dictionary file; a malformed line is a data::Error with file:line. Words are split into graphemes
   // and stored by their lookup keys under `options`.
   static Lexicon read(const std::string& path, const NormalizeOptions& options);
 
-  // Adds a word given as character keys (ignored when empty or too long; a repeated word keeps the larger frequency).
-  void add(const std::vector<std::string>& keys, double frequency);
+  // Adds a word given as character keys (ignored when empty or too long; a repeated word keeps the larger frequency
+  // and its first part of speech). `part_of_speech` is "" when the dictionary gives none; one longer than
+  // kMaxPartOfSpeechBytes, or beyond the first kMaxPartsOfSpeech, is a data::Error.
+  void add(const std::vector<std::string>& keys, double frequency, const std::string& part_of_speech = "");
 
   std::size_t size() const { return frequencies_.size(); }
   std::string word(std::size_t index) const;  // keys joined
   double frequency(std::size_t index) const { return frequencies_[index]; }
+  // The parts of speech the dictionary uses; index 0 is "" (none given).
+  const std::vector<std::string>& parts_of_speech() const { return parts_of_speech_; }
+  std::size_t part_of_speech(std::size_t index) const { return word_part_of_speech_[index]; }  // into parts_of_speech()
 
   // Every dictionary word in `keys`: (begin, end exclusive, word index), by begin then end.
   struct Match {
@@ -34,8 +41,9 @@ class Lexicon {
   };
   std::vector<Match> match(const std::vector<std::string>& keys) const;
 
-  void save(std::ostream& out) const;
-  static Lexicon load(std::istream& in, const std::string& origin);
+  // With `parts_of_speech` false, they are neither written nor read (the format of models without them).
+  void save(std::ostream& out, bool parts_of_speech) const;
+  static Lexicon load(std::istream& in, const std::string& origin, bool parts_of_speech);
 
  private:
   int symbol_of(const std::string& key) const;  // -1 when no word has this character
@@ -48,6 +56,8 @@ class Lexicon {
   // A word is its symbols (350,000 words take 4 MB so, where strings took 50): word w is
   // word_symbols_[word_start_[w] .. word_start_[w + 1]).
   std::vector<double> frequencies_;                   // word -> frequency
+  std::vector<std::uint8_t> word_part_of_speech_;     // word -> index into parts_of_speech_
+  std::vector<std::string> parts_of_speech_ = {""};
   std::vector<std::uint32_t> word_start_ = {0};
   std::vector<int> word_symbols_;
   std::vector<std::string> symbol_keys_;              // symbol -> character key

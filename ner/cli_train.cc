@@ -71,6 +71,10 @@ void add_train_command(CLI::App& app) {
                       "character gets the words it begins, is inside, ends or forms, weighted by frequency");
   command->add_option("--lexicon-dim", o->job.model.lexicon_dim, "lexicon word embedding size (default 50 with --lexicon)")
       ->check(CLI::Range(0, 4096));
+  command->add_flag("--lexicon-pos", o->job.model.lexicon_pos,
+                    "with --lexicon: each matched word also brings an embedding of its part of speech (the dictionary's "
+                    "third column, e.g. jieba's nr person, ns place, nt organization), so words unseen in training "
+                    "still say something");
   command->add_option("--char-vectors", o->job.char_vectors_path, "pretrained character vectors (word2vec text format)");
   command->add_option("--bigram-vectors", o->job.bigram_vectors_path, "pretrained bigram vectors (word2vec text format)");
   command->add_flag("--peepholes", o->job.model.peepholes, "LSTM peephole connections");

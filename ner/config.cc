@@ -25,6 +25,7 @@ nlohmann::json ModelConfig::to_json() const {
           {"char_dim", char_dim},
           {"bigram_dim", bigram_dim},
           {"lexicon_dim", lexicon_dim},
+          {"lexicon_pos", lexicon_pos},
           {"dropout", dropout},
           {"peepholes", peepholes},
           {"constrained", constrained},
@@ -62,6 +63,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   // Fields added after format version 1 first shipped: absent means off.
   config.bigram_dim = optional_field<int>(json, "bigram_dim", 0, origin);
   config.lexicon_dim = optional_field<int>(json, "lexicon_dim", 0, origin);
+  config.lexicon_pos = optional_field<bool>(json, "lexicon_pos", false, origin);
   config.dropout = field<double>(json, "dropout", origin);
   config.peepholes = field<bool>(json, "peepholes", origin);
   config.constrained = field<bool>(json, "constrained", origin);

@@ -22,6 +22,7 @@ struct ModelConfig {
   int char_dim = 100;         // character embedding size
   int bigram_dim = 0;         // character-bigram embedding size (0: no bigram features)
   int lexicon_dim = 0;        // lexicon word embedding size (0: no lexicon features)
+  bool lexicon_pos = false;   // lexicon words also bring the embedding of their part of speech
   double dropout = 0.5;       // on the embeddings, between layers and before the output layer
   bool peepholes = false;     // LSTM only
   bool constrained = true;    // CRF forbids the scheme's invalid transitions

@@ -86,6 +86,11 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
   if (config.bigram_dim > 0 && !vocab_->bigrams.with_specials()) throw data::Error("bigram features need a bigram vocabulary");
   if (config.lexicon_dim > 0 && (vocab_->lexicon.size() == 0 || !vocab_->words.with_specials() || !vocab_->words.contains(kNoWord)))
     throw data::Error("lexicon features need a dictionary");
+  if (config.lexicon_pos) {
+    if (config.lexicon_dim == 0) throw data::Error("part-of-speech features need lexicon features");
+    for (const std::string& part_of_speech : vocab_->lexicon.parts_of_speech())
+      part_of_speech_ids_.push_back(part_of_speech.empty() ? -1 : vocab_->words.id(part_of_speech_key(part_of_speech)));
+  }
   for (const std::string& tag : vocab_->tags.keys())
     if (!data::is_valid_tag(tag)) throw data::Error("'" + tag + "' is not a tag (O, or B-, I-, M-, E-, S- and a type)");
   if (config.constrained) {
@@ -162,21 +167,25 @@ EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
   }
   if (config_.lexicon_dim > 0) {
     // Each matched word joins the groups of its characters (B: first, M: inside, E: last, S: a one-character word)
-    // with weight z = 1 + ln(1 + frequency); each character's weights are then scaled by 4 / Σz over its groups.
-    // A bag without words holds the no-word entry with weight 1. Built in two passes over the matches: bag sizes and
-    // Σz, then the members.
+    // with weight z = 1 + ln(1 + frequency), and with lexicon_pos its part of speech joins them too, with the same
+    // weight; each character's weights are then scaled by 4 / Σz over its groups. A bag without words holds the
+    // no-word entry with weight 1. Built in two passes over the matches: bag sizes and Σz, then the members.
     const std::vector<data::Lexicon::Match> matches = vocab_->lexicon.match(keys);
     auto for_each_member = [&](auto&& visit) {  // visit(position, group, id, z)
-      for (const data::Lexicon::Match& m : matches) {
-        const int id = vocab_->words.id(vocab_->lexicon.word(m.word));
-        const double z = 1 + std::log1p(vocab_->lexicon.frequency(m.word));
+      auto join_groups = [&](const data::Lexicon::Match& m, int id, double z) {
         if (m.end - m.begin == 1) {
           visit(m.begin, 3, id, z);
-          continue;
+          return;
         }
         visit(m.begin, 0, id, z);
         for (std::size_t p = m.begin + 1; p + 1 < m.end; ++p) visit(p, 1, id, z);
         visit(m.end - 1, 2, id, z);
+      };
+      for (const data::Lexicon::Match& m : matches) {
+        const double z = 1 + std::log1p(vocab_->lexicon.frequency(m.word));
+        join_groups(m, vocab_->words.id(vocab_->lexicon.word(m.word)), z);
+        if (config_.lexicon_pos && vocab_->lexicon.part_of_speech(m.word) > 0)
+          join_groups(m, part_of_speech_ids_[vocab_->lexicon.part_of_speech(m.word)], z);
       }
     };
     const std::size_t bags = keys.size() * kLexiconGroups;

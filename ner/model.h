@@ -26,10 +26,13 @@ struct Vocabularies {
   data::Vocab tags{/*with_specials=*/false};
   data::Vocab bigrams;   // empty unless bigram features are on
   data::Lexicon lexicon;  // empty unless lexicon features are on
-  data::Vocab words;     // lexicon words with embeddings (others are <unk>); "<none>" marks an empty group
+  data::Vocab words;     // lexicon words with embeddings (others are <unk>); "<none>" marks an empty group; with
+                         // lexicon_pos, also the parts of speech (part_of_speech_key)
 };
 
 inline const std::string kNoWord = "<none>";
+// A part of speech's entry in the word vocabulary, e.g. "<pos:nr>" (with lexicon_pos).
+inline std::string part_of_speech_key(const std::string& part_of_speech) { return "<pos:" + part_of_speech + ">"; }
 inline constexpr int kLexiconGroups = 4;  // the words a character begins, is inside, ends, is alone
 
 // A sentence as ids; `tags` is empty when the gold tags are unknown.
@@ -132,6 +135,7 @@ class Model {
   bool simplify_traditional_ = true;
   bool bfloat16_ = false;
   bool parallel_ = false;  // training on two threads (set_threads)
+  std::vector<int> part_of_speech_ids_;  // with lexicon_pos: the lexicon's part-of-speech index -> its word id
   nn::Embedding embedding_;
   nn::Embedding bigram_embedding_;
   nn::BagEmbedding word_embedding_;

@@ -117,7 +117,7 @@ std::string model_payload(Model& model, const nlohmann::json& summary) {
   vocab.tags.save(out);
   if (model.config().bigram_dim > 0) vocab.bigrams.save(out);
   if (model.config().lexicon_dim > 0) {
-    vocab.lexicon.save(out);
+    vocab.lexicon.save(out, model.config().lexicon_pos);
     vocab.words.save(out);
   }
   nn::ParamList params = model.params();
@@ -153,7 +153,7 @@ LoadedModel parse_payload(std::istream& in, std::uint64_t size, const std::strin
   if (vocab.chars.size() < 2 || vocab.tags.size() < 1) throw data::Error(origin + ": damaged (empty vocabulary)");
   if (config.bigram_dim > 0) vocab.bigrams = data::Vocab::load(in, origin);
   if (config.lexicon_dim > 0) {
-    vocab.lexicon = data::Lexicon::load(in, origin);
+    vocab.lexicon = data::Lexicon::load(in, origin, config.lexicon_pos);
     vocab.words = data::Vocab::load(in, origin);
   }
   const std::uint64_t remaining = size - consumed();

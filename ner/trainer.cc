@@ -56,9 +56,12 @@ std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train,
   const ModelConfig& config = job.model;
   Vocabularies vocab;
   vocab.tags = data::Vocab::from_keys(data::tag_set(entity_types({&train, &dev}), config.scheme), /*with_specials=*/false);
+  if (config.lexicon_pos && config.lexicon_dim == 0) throw data::Error("--lexicon-pos needs lexicon features: give --lexicon FILE");
   if (config.lexicon_dim > 0) {
     if (job.lexicon_path.empty()) throw data::Error("lexicon features need a dictionary: give --lexicon FILE");
     vocab.lexicon = data::Lexicon::read(job.lexicon_path, config.normalize);
+    if (config.lexicon_pos && vocab.lexicon.parts_of_speech().size() == 1)
+      throw data::Error(job.lexicon_path + ": no line gives a part of speech (a third column), which --lexicon-pos needs");
   }
   // Characters, bigrams and the dictionary words found in the training text.
   for (const data::Sentence& sentence : train.sentences) {
@@ -69,7 +72,11 @@ std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train,
       vocab.bigrams.count(right_bigram_keys(keys).back());
     }
     if (config.lexicon_dim > 0)
-      for (const data::Lexicon::Match& m : vocab.lexicon.match(keys)) vocab.words.count(vocab.lexicon.word(m.word));
+      for (const data::Lexicon::Match& m : vocab.lexicon.match(keys)) {
+        vocab.words.count(vocab.lexicon.word(m.word));
+        const std::size_t part_of_speech = vocab.lexicon.part_of_speech(m.word);
+        if (config.lexicon_pos && part_of_speech > 0) vocab.words.count(part_of_speech_key(vocab.lexicon.parts_of_speech()[part_of_speech]));
+      }
   }
   vocab.chars.freeze(train_config.min_char_count);
   if (config.bigram_dim > 0) vocab.bigrams.freeze(train_config.min_feature_count);

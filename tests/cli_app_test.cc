@@ -410,6 +410,25 @@ TEST_F(CliApp, BigramLexiconAndPretrainedVectorsTrainSaveAndTag) {
   EXPECT_EQ(wrong_dim.err, "ner: error: " + dir_ + "chars.vec: 16-dimensional vectors, but the --bigram-dim size is 8\n");
 }
 
+TEST_F(CliApp, LexiconPartsOfSpeechTrainAndTagOrSayWhatIsMissing) {
+  std::ofstream(dir_ + "pos.txt") << "北京大学 100 nt\n北京 500 ns\n上海 300 ns\n张伟 10 nr\n大学 40\n";
+  auto result = run_ner(train_args(dir_ + "p.model", 2, "--lexicon " + dir_ + "pos.txt --lexicon-pos"));
+  ASSERT_EQ(result.status, 0) << result.err;
+  auto info = run_ner("info --model " + dir_ + "p.model");
+  EXPECT_NE(info.out.find("\"lexicon_pos\":true"), std::string::npos) << info.out;
+  auto tagged = run_ner("tag --model " + dir_ + "p.model " + kSampleText);
+  EXPECT_EQ(tagged.status, 0) << tagged.err;
+
+  std::ofstream(dir_ + "plain.txt") << "北京大学 100\n北京 500\n";
+  auto no_column = run_ner(train_args(dir_ + "q.model", 1, "--lexicon " + dir_ + "plain.txt --lexicon-pos"));
+  EXPECT_EQ(no_column.status, 1);
+  EXPECT_EQ(no_column.err, "ner: error: " + dir_ + "plain.txt: no line gives a part of speech (a third column), which --lexicon-pos needs\n");
+  auto no_lexicon = run_ner(train_args(dir_ + "q.model", 1, "--lexicon-pos"));
+  EXPECT_EQ(no_lexicon.status, 1);
+  EXPECT_EQ(no_lexicon.err, "ner: error: --lexicon-pos needs lexicon features: give --lexicon FILE\n");
+  EXPECT_FALSE(std::ifstream(dir_ + "q.model").good());
+}
+
 }  // namespace
 
 namespace {

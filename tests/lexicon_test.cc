@@ -41,11 +41,18 @@ TEST(Lexicon, ReadsJiebaFormatNormalizesAndRoundTrips) {
   EXPECT_EQ(lexicon.size(), 3u);
   EXPECT_EQ(lexicon.word(2), "AB");  // stored by NFKC keys
   EXPECT_EQ(lexicon.frequency(0), 12);  // a repeated word keeps the larger frequency
-  std::stringstream stream;
-  lexicon.save(stream);
-  Lexicon loaded = Lexicon::load(stream, "m");
-  EXPECT_EQ(loaded.size(), 3u);
-  EXPECT_EQ(loaded.match({"A", "B"}).size(), 1u);
+  EXPECT_EQ(lexicon.parts_of_speech(), (std::vector<std::string>{"", "ns"}));
+  EXPECT_EQ(lexicon.part_of_speech(1), 1u);  // 长江大桥 ns
+  EXPECT_EQ(lexicon.part_of_speech(2), 0u);  // ＡＢ: none given
+  for (bool parts_of_speech : {false, true}) {
+    std::stringstream stream;
+    lexicon.save(stream, parts_of_speech);
+    Lexicon loaded = Lexicon::load(stream, "m", parts_of_speech);
+    EXPECT_EQ(loaded.size(), 3u);
+    EXPECT_EQ(loaded.match({"A", "B"}).size(), 1u);
+    EXPECT_EQ(loaded.part_of_speech(1), parts_of_speech ? 1u : 0u);
+    EXPECT_EQ(loaded.parts_of_speech().size(), parts_of_speech ? 2u : 1u);
+  }
 
   std::ofstream(path) << "南京 10\n长江 many\n";
   try {
@@ -53,6 +60,23 @@ TEST(Lexicon, ReadsJiebaFormatNormalizesAndRoundTrips) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), path + ":2: expected 'word frequency', got frequency 'many'");
+  }
+  std::ofstream(path) << "南京 10 ns\n长江 3 " << std::string(65, 'x') << "\n";
+  try {
+    Lexicon::read(path, NormalizeOptions{});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ":2: part of speech longer than 64 bytes");
+  }
+  {
+    std::ofstream out(path);
+    for (int i = 0; i < 256; ++i) out << "词" << i << " 1 p" << i << "\n";
+  }
+  try {
+    Lexicon::read(path, NormalizeOptions{});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), path + ":256: more than 255 different parts of speech");
   }
   std::remove(path.c_str());
 }
