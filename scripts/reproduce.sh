@@ -2,8 +2,8 @@
 # Trains one configuration of the recipe on one corpus, scores the dev-selected model on test, and prints
 # `test F1: X` last.
 # Usage: scripts/reproduce.sh resume|msra [SEED] [CONFIG]      (corpora from $NER_DATA, default ../shared/data)
-#   CONFIG: char (characters only), bigram (+ character bigrams), lexicon (+ bigrams + jieba lexicon + weight
-#   averaging; the default)
+#   CONFIG: char (characters only), bigram (+ character bigrams), lexicon (+ bigrams + jieba lexicon with its parts
+#   of speech + weight averaging; the default)
 # The options are the same for every corpus; only the epoch budget differs (MSRA is 16 times larger).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ esac
 case "$config" in
   char) features=() ;;
   bigram) features=(--bigram-dim 50 --unk-rate 0.2) ;;
-  lexicon) features=(--bigram-dim 50 --lexicon "$dictionary" --unk-rate 0.2 --average 0.999) ;;
+  lexicon) features=(--bigram-dim 50 --lexicon "$dictionary" --lexicon-pos --unk-rate 0.2 --average 0.999) ;;
   *) echo "reproduce: unknown configuration '$config' (char, bigram or lexicon)" >&2; exit 2 ;;
 esac
 for f in "${files[@]}"; do [ -f "$f" ] || { echo "reproduce: $f not found (set NER_DATA)" >&2; exit 1; }; done
