@@ -31,27 +31,4 @@ std::string read_file(const std::string& path);
 // read_file, then to_utf8 in `encoding`.
 std::string read_text_file(const std::string& path, const std::string& encoding);
 
-// A file written atomically: bytes go to a temporary file beside `path`; commit() flushes it to disk and renames
-// it over `path`. Destroyed without commit() (an error on the way), it removes the temporary and `path` is untouched.
-class AtomicFile {
- public:
-  explicit AtomicFile(const std::string& path);
-  ~AtomicFile();
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
-
-  void write(std::string_view bytes);
-  void commit();
-
- private:
-  [[noreturn]] void fail(const std::string& what);  // closes (if open), removes the temporary, throws data::Error
-
-  std::string path_, temporary_;
-  int fd_ = -1;
-};
-
-// Writes `contents` to `path` atomically: a temporary file beside it, flushed, then renamed over it.
-// "-" writes to standard output.
-void write_file_atomically(const std::string& path, const std::string& contents);
-
 }  // namespace data

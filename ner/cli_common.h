@@ -4,8 +4,10 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <type_traits>
 
 #include "data/corpus.h"
+#include "ner/config.h"
 
 namespace ner {
 
@@ -19,6 +21,22 @@ struct CorpusOptions {
 };
 
 class Model;
+
+// A numeric option's check: a value that is not a number says so ("'three' is not a number"), one outside
+// [min, max] says the range.
+template <typename T>
+CLI::Validator in_range(T min, T max) {
+  const std::string range = CLI::detail::to_string(min) + " to " + CLI::detail::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        T value{};
+        if (!CLI::detail::lexical_cast(text, value))
+          return "'" + text + "' is not " + (std::is_integral<T>::value ? "a whole number" : "a number");
+        if (value < min || value > max) return text + " is not in the range " + range;
+        return "";
+      },
+      "in " + range);
+}
 
 // --precision for the commands that tag: "bfloat16" (the default) multiplies by bfloat16 copies of the recurrent
 // layers' weights where the CPU has AMX, and in float elsewhere; "float" keeps every product in float.

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "data/output_file.h"
 #include "data/conll.h"
 #include "data/jsonl.h"
 #include "data/tag_scheme.h"
@@ -32,7 +33,7 @@ void add_convert_command(CLI::App& app) {
     const data::Scheme scheme = data::parse_scheme(o->scheme);
     data::Corpus corpus = data::read_corpus(o->input, o->corpus.read_options());
     for (data::Sentence& sentence : corpus.sentences) sentence.tags = data::convert_tags(sentence.tags, scheme);
-    data::write_file_atomically(o->output, o->to == "conll" ? data::format_conll(corpus.sentences) : data::format_jsonl(corpus.sentences));
+    data::write_output_file(o->output, o->to == "conll" ? data::format_conll(corpus.sentences) : data::format_jsonl(corpus.sentences));
   });
 }
 

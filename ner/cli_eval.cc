@@ -3,6 +3,7 @@
 #include <memory>
 #include <set>
 
+#include "data/output_file.h"
 #include "data/error.h"
 #include "data/text_file.h"
 #include "ner/cli_common.h"
@@ -21,7 +22,7 @@ void add_eval_command(CLI::App& app) {
     std::string report;
     bool json = false;
     std::size_t batch = 64;
-    int threads = 1;
+    int threads = default_threads();
     std::string precision = "bfloat16";
     CorpusOptions corpus;
   };
@@ -78,8 +79,8 @@ void add_eval_command(CLI::App& app) {
         file += sentence.tokens[t] + " " + sentence.tags[t] + " " + in_gold_scheme[t] + "\n";
       file += "\n";
     }
-    if (!o->predictions.empty()) data::write_file_atomically(o->predictions, file);
-    if (!o->report.empty()) data::write_file_atomically(o->report, evaluation_report_html(gold.origin, o->model, evaluation, examples));
+    if (!o->predictions.empty()) data::write_output_file(o->predictions, file);
+    if (!o->report.empty()) data::write_output_file(o->report, evaluation_report_html(gold.origin, o->model, evaluation, examples));
     std::cout << (o->json ? json_report(evaluation) + "\n" : conlleval_report(evaluation)) << std::flush;
   });
 }

@@ -1,4 +1,4 @@
-// `ner info --model FILE`
+// `ner info [MODEL]` (or --model MODEL)
 #include <iostream>
 #include <memory>
 
@@ -10,7 +10,7 @@ namespace ner {
 void add_info_command(CLI::App& app) {
   auto model_path = std::make_shared<std::string>(default_model_path());
   CLI::App* command = app.add_subcommand("info", "Print what a model file holds: configuration, sizes, tags, training summary");
-  command->add_option("--model", *model_path, "model file")->capture_default_str();
+  command->add_option("MODEL,--model", *model_path, "model file")->capture_default_str();
   command->callback([model_path] {
     LoadedModel loaded = load_model(*model_path);
     Model& model = *loaded.model;

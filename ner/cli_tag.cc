@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "data/output_file.h"
 #include "data/encoding.h"
 #include "data/error.h"
 #include "data/line_reader.h"
@@ -135,7 +136,7 @@ class BratWriter {
   }
 
  private:
-  data::AtomicFile ann_, txt_;
+  data::OutputFile ann_, txt_;
   std::size_t entities_ = 0, offset_ = 0;
 };
 
@@ -193,7 +194,7 @@ void add_tag_command(CLI::App& app) {
     bool verbose = false;
     bool keep_traditional = false;
     std::size_t batch = 32;
-    int threads = 1;
+    int threads = default_threads();
     bool confidence = false;
     int nbest = 0;
     double min_confidence = 0;
@@ -253,10 +254,10 @@ void add_tag_command(CLI::App& app) {
     // Output: standard output as we go, or atomic files renamed over --output (and for brat its .txt) at the end
     // (removed on error).
     const bool to_stdout = o->output == "-";
-    std::unique_ptr<data::AtomicFile> file;
+    std::unique_ptr<data::OutputFile> file;
     std::unique_ptr<BratWriter> brat;
     if (o->format == "brat") brat = std::make_unique<BratWriter>(o->output);
-    else if (!to_stdout) file = std::make_unique<data::AtomicFile>(o->output);
+    else if (!to_stdout) file = std::make_unique<data::OutputFile>(o->output);
     std::vector<std::string> chunk;
     std::size_t chunk_bytes = 0;
     auto flush = [&] {

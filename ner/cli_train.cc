@@ -2,12 +2,16 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <tuple>
 
 #include "ner/cli_common.h"
 #include "ner/evaluate.h"
+#include "ner/model_io.h"
 #include "ner/trainer.h"
 
 namespace ner {
@@ -39,6 +43,72 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// SIGINT and SIGTERM ask training to save its state and stop; a second one ends the process at once.
+volatile std::sig_atomic_t stop_signal = 0;
+
+void on_stop_signal(int signal) {
+  if (stop_signal != 0) {
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+    return;
+  }
+  stop_signal = signal;
+  const char message[] = "\nner: stopping: saving the state after this batch (again to quit at once)\n";
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, message, sizeof message - 1);
+}
+
+// The options that set the training configuration and the model's shape, by their key in the configurations' JSON.
+const std::vector<std::pair<const char*, const char*>> kTrainOptions = {
+    {"--epochs", "/epochs"}, {"--batch", "/batch"}, {"--optimizer", "/optimizer"}, {"--lr", "/learning_rate"},
+    {"--lr-decay", "/lr_decay"}, {"--momentum", "/momentum"}, {"--weight-decay", "/weight_decay"}, {"--clip", "/clip"},
+    {"--patience", "/patience"}, {"--seed", "/seed"}, {"--threads", "/threads"}, {"--min-count", "/min_char_count"},
+    {"--feature-min-count", "/min_feature_count"}, {"--unk-rate", "/unk_rate"}, {"--average", "/average"}};
+const std::vector<std::pair<const char*, const char*>> kModelOptions = {
+    {"--cell", "/cell"}, {"--layers", "/layers"}, {"--hidden", "/hidden"}, {"--char-dim", "/char_dim"},
+    {"--bigram-dim", "/bigram_dim"}, {"--lexicon-dim", "/lexicon_dim"}, {"--lexicon-pos", "/lexicon_pos"},
+    {"--dropout", "/dropout"}, {"--peepholes", "/peepholes"}, {"--no-constraints", "/constrained"},
+    {"--scheme", "/scheme"}, {"--case-fold", "/normalize/case_fold"}, {"--digit-class", "/normalize/digit_class"}};
+
+// `--resume CHECKPOINT`: what the command line leaves out comes from the checkpoint (its files and settings);
+// what it gives must agree with the model's shape there (the trainer checks the training settings).
+void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
+  const nlohmann::json saved = read_checkpoint_state(job.resume_path);
+  if (saved.contains("job")) {
+    TrainJob stored;
+    stored.set_paths_from_json(saved["job"], job.resume_path);
+    for (auto [option, given, from] : {std::tuple<const char*, std::string*, std::string*>{"--train", &job.train_path, &stored.train_path},
+                                       {"--dev", &job.dev_path, &stored.dev_path}, {"--test", &job.test_path, &stored.test_path},
+                                       {"--model", &job.model_path, &stored.model_path}, {"--metrics", &job.metrics_path, &stored.metrics_path},
+                                       {"--checkpoint", &job.checkpoint_path, &stored.checkpoint_path},
+                                       {"--report", &job.report_path, &stored.report_path}, {"--lexicon", &job.lexicon_path, &stored.lexicon_path},
+                                       {"--char-vectors", &job.char_vectors_path, &stored.char_vectors_path},
+                                       {"--bigram-vectors", &job.bigram_vectors_path, &stored.bigram_vectors_path}})
+      if (command.count(option) == 0) *given = *from;
+    if (command.count("--format") == 0) job.read.format = stored.read.format;
+    if (command.count("--encoding") == 0) job.read.encoding = stored.read.encoding;
+    if (command.count("--json-scheme") == 0) job.read.jsonl_scheme = stored.read.jsonl_scheme;
+    if (command.count("--skip-nonfinite") == 0) job.skip_nonfinite = stored.skip_nonfinite;
+  }
+  if (saved.contains("train_config")) {
+    nlohmann::json config = job.train.to_json();
+    for (auto [option, key] : kTrainOptions)
+      if (command.count(option) == 0 && saved["train_config"].contains(nlohmann::json::json_pointer(key)))
+        config[nlohmann::json::json_pointer(key)] = saved["train_config"][nlohmann::json::json_pointer(key)];
+    job.train = TrainConfig::from_json(config, job.resume_path);
+  }
+  if (saved.contains("model_config")) {
+    const nlohmann::json given = job.model.to_json();
+    for (auto [option, key] : kModelOptions) {
+      const nlohmann::json::json_pointer pointer(key);
+      if (command.count(option) > 0 && saved["model_config"].value(pointer, nlohmann::json()) != given[pointer])
+        throw CLI::ValidationError(job.resume_path + ": the checkpoint's model has " + (key + 1) + " = " +
+                                                            saved["model_config"][pointer].dump() + ", not " + given[pointer].dump() +
+                                                            "; a resumed model keeps its shape (leave " + option + " out)",
+                                   CLI::ExitCodes::ValidationError);
+    }
+  }
+}
+
 }  // namespace
 
 void add_train_command(CLI::App& app) {
@@ -56,21 +126,23 @@ void add_train_command(CLI::App& app) {
       "50 epochs with patience 10) are a good recipe for a corpus the size of Resume NER (3,800 sentences). Keeps the "
       "model with the best dev F1, writes a checkpoint after every epoch (--resume continues it) and a JSON-lines "
       "metrics file.");
-  command->add_option("--train", o->job.train_path, "training corpus (CoNLL columns or JSONL spans)")->required();
-  command->add_option("--dev", o->job.dev_path, "development corpus: chooses the best epoch")->required();
+  command->add_option("--train", o->job.train_path, "training corpus (CoNLL columns or JSONL spans); required unless --resume");
+  command->add_option("--dev", o->job.dev_path, "development corpus: chooses the best epoch; required unless --resume");
   command->add_option("--test", o->job.test_path, "test corpus: the best model is scored on it at the end");
-  command->add_option("--model", o->job.model_path, "where to write the best model")->required();
-  command->add_option("--cell", o->cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu")->capture_default_str();
-  command->add_option("--layers", o->job.model.layers, "stacked bidirectional layers")->capture_default_str()->check(CLI::Range(1, 8));
-  command->add_option("--hidden", o->job.model.hidden, "units per direction")->capture_default_str()->check(CLI::Range(1, 4096));
-  command->add_option("--char-dim", o->job.model.char_dim, "character embedding size")->capture_default_str()->check(CLI::Range(1, 4096));
+  command->add_option("--model", o->job.model_path, "where to write the best model; required unless --resume");
+  command->add_flag("--overwrite", o->job.overwrite, "replace an existing model and checkpoint (else they are kept and training refuses to start)");
+  command->add_option("--cell", o->cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu")
+      ->capture_default_str()->check(CLI::IsMember({"lstm", "gru", "rnn", "rnn-relu"}));
+  command->add_option("--layers", o->job.model.layers, "stacked bidirectional layers")->capture_default_str()->check(in_range(1, 8));
+  command->add_option("--hidden", o->job.model.hidden, "units per direction")->capture_default_str()->check(in_range(1, 4096));
+  command->add_option("--char-dim", o->job.model.char_dim, "character embedding size")->capture_default_str()->check(in_range(1, 4096));
   command->add_option("--bigram-dim", o->job.model.bigram_dim, "character-bigram embedding size (0: no bigram features)")
-      ->capture_default_str()->check(CLI::Range(0, 4096));
+      ->capture_default_str()->check(in_range(0, 4096));
   command->add_option("--lexicon", o->job.lexicon_path,
                       "word dictionary ('word frequency' per line, e.g. jieba's dict.txt) for lexicon features: each "
                       "character gets the words it begins, is inside, ends or forms, weighted by frequency");
   command->add_option("--lexicon-dim", o->job.model.lexicon_dim, "lexicon word embedding size (default 50 with --lexicon)")
-      ->check(CLI::Range(0, 4096));
+      ->check(in_range(0, 4096));
   command->add_flag("--lexicon-pos", o->job.model.lexicon_pos,
                     "with --lexicon: each matched word also brings an embedding of its part of speech (the dictionary's "
                     "third column, e.g. jieba's nr person, ns place, nt organization), so words unseen in training "
@@ -79,19 +151,19 @@ void add_train_command(CLI::App& app) {
   command->add_option("--bigram-vectors", o->job.bigram_vectors_path, "pretrained bigram vectors (word2vec text format)");
   command->add_flag("--peepholes", o->job.model.peepholes, "LSTM peephole connections");
   command->add_option("--scheme", o->scheme, "tag scheme the model predicts: BIOES or BIO (any input scheme is converted)")
-      ->capture_default_str();
+      ->capture_default_str()->check(CLI::IsMember({"BIOES", "BIO", "BMES"}, CLI::ignore_case));
   command->add_flag("--no-constraints", o->no_constraints, "let the CRF use transitions the scheme forbids");
   command->add_flag("--case-fold", o->case_fold, "fold letter case in character keys");
   command->add_flag("--digit-class", o->digit_class, "map every digit to one character key");
-  command->add_option("--epochs", o->job.train.epochs, "most epochs")->capture_default_str()->check(CLI::Range(1, 100000));
-  command->add_option("--batch", o->job.train.batch, "sentences per minibatch")->capture_default_str()->check(CLI::Range(1, 100000));
-  command->add_option("--optimizer", o->optimizer, "adam or sgd")->capture_default_str();
+  command->add_option("--epochs", o->job.train.epochs, "most epochs")->capture_default_str()->check(in_range(1, 100000));
+  command->add_option("--batch", o->job.train.batch, "sentences per minibatch")->capture_default_str()->check(in_range(1, 100000));
+  command->add_option("--optimizer", o->optimizer, "adam or sgd")->capture_default_str()->check(CLI::IsMember({"adam", "sgd"}));
   command->add_option("--lr", o->job.train.learning_rate, "learning rate")->capture_default_str()->check(CLI::PositiveNumber);
   command->add_option("--lr-decay", o->job.train.lr_decay, "learning rate at epoch e is lr / (1 + decay * e)")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   command->add_option("--momentum", o->job.train.momentum, "SGD momentum")->capture_default_str();
   command->add_option("--weight-decay", o->job.train.weight_decay, "L2 (SGD) or decoupled (Adam) weight decay")->capture_default_str();
-  command->add_option("--dropout", o->job.model.dropout, "dropout rate")->capture_default_str()->check(CLI::Range(0.0, 0.95));
+  command->add_option("--dropout", o->job.model.dropout, "dropout rate")->capture_default_str()->check(in_range(0.0, 0.95));
   command->add_option("--clip", o->job.train.clip, "global gradient-norm limit (0: none)")->capture_default_str()->check(CLI::NonNegativeNumber);
   command->add_option("--patience", o->job.train.patience, "stop after this many epochs without a better dev F1 (0: never)")
       ->capture_default_str();
@@ -102,16 +174,19 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--unk-rate", o->job.train.unk_rate,
                       "while training, each character, bigram and lexicon word becomes <unk> with this probability")
-      ->capture_default_str()->check(CLI::Range(0.0, 0.9));
+      ->capture_default_str()->check(in_range(0.0, 0.9));
   command->add_option("--average", o->job.train.average,
                       "evaluate and save an exponential moving average of the weights with this decay per step, e.g. 0.999 "
                       "(0: the last weights)")
-      ->capture_default_str()->check(CLI::Range(0.0, 0.99999));
+      ->capture_default_str()->check(in_range(0.0, 0.99999));
   command->add_option("--seed", o->job.train.seed, "random seed (same seed and threads: same model bytes)")->capture_default_str();
-  command->add_option("--threads", o->job.train.threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
+  command->add_option("--threads", o->job.train.threads,
+                      "threads (default: the cores there are); training shares its work out on two, evaluation on all")
+      ->capture_default_str()->check(in_range(1, 256));
   command->add_option("--resume", o->job.resume_path,
-                      "continue from this checkpoint: give the same settings (only --epochs, --patience and --threads "
-                      "may change); the model's shape comes from the checkpoint");
+                      "continue from this checkpoint (written after every epoch, and on Ctrl-C or SIGTERM mid-epoch): "
+                      "its files and settings are used unless given; only --epochs, --patience and --threads may differ, "
+                      "and the model's shape comes from the checkpoint");
   command->add_flag("--skip-nonfinite", o->job.skip_nonfinite,
                     "skip a batch whose loss or gradient is NaN or infinite, with a message naming it (default: stop "
                     "with an error; the best model so far is kept either way)");
@@ -123,7 +198,7 @@ void add_train_command(CLI::App& app) {
                       "HTML report (loss and dev P/R/F1 per epoch, configuration) written after every epoch "
                       "(default: MODEL.report.html)");
   o->corpus.add_to(*command);
-  command->callback([o] {
+  command->callback([o, command] {
     TrainJob job = o->job;
     job.read = o->corpus.read_options();
     if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = 50;
@@ -134,6 +209,13 @@ void add_train_command(CLI::App& app) {
     job.model.normalize.case_fold = o->case_fold;
     job.model.normalize.digit_class = o->digit_class;
     job.train.optimizer = parse_optimizer(o->optimizer);
+    if (!job.resume_path.empty()) complete_from_checkpoint(*command, job);
+    std::string missing;
+    for (auto [option, path] : {std::pair<const char*, const std::string*>{"--train", &job.train_path}, {"--dev", &job.dev_path}, {"--model", &job.model_path}})
+      if (path->empty()) missing += std::string(missing.empty() ? "" : ", ") + option;
+    if (!missing.empty())
+      throw CLI::RequiredError(missing + (missing.find(',') == std::string::npos ? " is" : " are") + " required (or --resume CHECKPOINT)",
+                               CLI::ExitCodes::RequiredError);
     if (job.metrics_path.empty()) job.metrics_path = job.model_path + ".metrics.jsonl";
     if (job.checkpoint_path.empty()) job.checkpoint_path = job.model_path + ".ckpt";
     if (job.report_path.empty()) job.report_path = job.model_path + ".report.html";
@@ -159,7 +241,19 @@ void add_train_command(CLI::App& app) {
       }
       std::fprintf(stderr, "%s\n", line.c_str());
     };
-    TrainResult result = train(job, callbacks);
+    stop_signal = 0;
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    callbacks.should_stop = [] { return stop_signal != 0; };
+    TrainResult result;
+    try {
+      result = train(job, callbacks);
+    } catch (const Interrupted& e) {
+      std::fprintf(stderr, "ner: %s\n", e.what());
+      std::exit(128 + stop_signal);
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     std::fprintf(stderr, "best dev F1 %.2f at epoch %d of %d; model: %s\n", result.best_dev_f1, result.best_epoch,
                  result.epochs_run, job.model_path.c_str());
     if (result.test) {

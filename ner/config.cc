@@ -1,8 +1,20 @@
 #include "ner/config.h"
 
+#include <sched.h>
+
+#include <algorithm>
+
+#include <thread>
+
 #include "data/error.h"
 
 namespace ner {
+
+int default_threads() {
+  cpu_set_t cores;
+  if (::sched_getaffinity(0, sizeof cores, &cores) == 0) return std::max(1, CPU_COUNT(&cores));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 nn::CellType parse_cell(const std::string& name) {
   for (nn::CellType cell : {nn::CellType::kLstm, nn::CellType::kGru, nn::CellType::kRnnTanh, nn::CellType::kRnnRelu})

@@ -35,6 +35,9 @@ struct ModelConfig {
   static ModelConfig from_json(const nlohmann::json& json, const std::string& origin);
 };
 
+// The default of every --threads: the cores this process may run on.
+int default_threads();
+
 struct TrainConfig {
   int epochs = 50;
   int batch = 16;                    // sentences per minibatch (bucketed by length)
@@ -46,7 +49,7 @@ struct TrainConfig {
   double clip = 5.0;                 // global gradient-norm limit (0: none)
   int patience = 10;                 // stop after this many epochs without a better dev F1 (0: never)
   std::uint64_t seed = 1;
-  int threads = 1;
+  int threads = default_threads();  // training shares out its work on two; evaluation uses them all
   std::size_t min_char_count = 1;    // rarer characters become <unk>
   std::size_t min_feature_count = 1; // rarer bigrams and lexicon words become <unk> (smaller models)
   double unk_rate = 0;               // training only: each character, bigram and word id becomes <unk> with this probability

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <vector>
 
+#include "data/output_file.h"
 #include "data/binary_io.h"
 #include "data/error.h"
 #include "data/text_file.h"
@@ -188,7 +189,7 @@ LoadedModel parse_model_payload(std::string_view payload, const std::string& ori
 }
 
 void save_model(Model& model, const nlohmann::json& summary, const std::string& path) {
-  data::write_file_atomically(path, wrap(kModelKind, model_payload(model, summary)));
+  data::write_output_file(path, wrap(kModelKind, model_payload(model, summary)));
 }
 
 LoadedModel parse_model(const std::string& bytes, const std::string& origin) {
@@ -237,7 +238,24 @@ void save_checkpoint(Model& model, nn::Optimizer& optimizer, const std::vector<n
   }
   data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(averages.size()));
   for (const nn::Matrix& average : averages) write_matrix(out, average);
-  data::write_file_atomically(path, wrap(kCheckpointKind, out.str()));
+  data::write_output_file(path, wrap(kCheckpointKind, out.str()));
+}
+
+namespace {
+
+nlohmann::json read_state(data::ViewStream& in, const std::string& path) {
+  nlohmann::json state = nlohmann::json::parse(data::read_string(in, path, 1u << 30), nullptr, false);
+  if (state.is_discarded() || !state.is_object()) throw data::Error(path + ": damaged (unreadable state)");
+  return state;
+}
+
+}  // namespace
+
+nlohmann::json read_checkpoint_state(const std::string& path) {
+  const std::string bytes = data::read_file(path);
+  data::ViewStream in(unwrap(kCheckpointKind, kModelKind, bytes, path));
+  data::read_string(in, path, 1u << 31);  // the model
+  return read_state(in, path);
 }
 
 LoadedCheckpoint load_checkpoint(const std::string& path) {
@@ -245,8 +263,7 @@ LoadedCheckpoint load_checkpoint(const std::string& path) {
   data::ViewStream in(unwrap(kCheckpointKind, kModelKind, bytes, path));
   LoadedCheckpoint checkpoint;
   checkpoint.model = parse_model_payload(data::read_string(in, path, 1u << 31), path).model;
-  checkpoint.state = nlohmann::json::parse(data::read_string(in, path, 1u << 30), nullptr, false);
-  if (checkpoint.state.is_discarded() || !checkpoint.state.is_object()) throw data::Error(path + ": damaged (unreadable state)");
+  checkpoint.state = read_state(in, path);
   checkpoint.optimizer_steps = checkpoint.state.value("optimizer_steps", 0L);
   auto count = data::read_pod<std::uint32_t>(in, path);
   nn::ParamList params = checkpoint.model->params();

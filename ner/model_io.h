@@ -49,4 +49,7 @@ struct LoadedCheckpoint {
 
 LoadedCheckpoint load_checkpoint(const std::string& path);
 
+// Only the trainer's state of a checkpoint (what `ner train --resume` alone needs to know before training).
+nlohmann::json read_checkpoint_state(const std::string& path);
+
 }  // namespace ner

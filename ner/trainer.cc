@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 #include <set>
 
+#include "data/output_file.h"
 #include "data/batching.h"
 #include "data/error.h"
 #include "data/text_file.h"
@@ -135,7 +137,79 @@ nlohmann::json record_json(const EpochRecord& r) {
           {"skipped_batches", r.skipped_batches}, {"best", r.best}};
 }
 
+// Every output must be writable before any work, and none may be an input: a bad path fails now, not after hours of
+// training. An existing model or checkpoint is kept unless the run continues it or may replace it.
+void check_outputs(const TrainJob& job) {
+  const std::vector<std::string> inputs = {job.train_path, job.dev_path, job.test_path, job.lexicon_path,
+                                           job.char_vectors_path, job.bigram_vectors_path, job.resume_path};
+  for (const std::string& path : {job.model_path, job.metrics_path, job.checkpoint_path, job.report_path}) {
+    if (path.empty()) continue;
+    const data::OutputTarget target = data::classify_output(path);
+    std::vector<std::string> others = inputs;
+    if (path == job.checkpoint_path) others.pop_back();  // resuming rewrites the checkpoint it continues
+    data::check_not_an_input(path, others);
+    if (target.kind != data::OutputKind::kReplace || !job.resume_path.empty() || job.overwrite) continue;
+    if (path == job.model_path)
+      throw data::Error(path + ": a model of that name exists; give --overwrite to replace it, --resume " +
+                        job.checkpoint_path + " to continue its training, or another --model");
+    if (path == job.checkpoint_path)
+      throw data::Error(path + ": a checkpoint of an earlier run exists; give --resume " + path +
+                        " to continue it, or --overwrite to start afresh");
+  }
+}
+
+std::string list(const std::set<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text.empty() ? "none" : text;
+}
+
+// Dev entity types that training never shows cannot be found: say so before training (F1 0 on all of dev otherwise).
+void warn_about_dev_types(const data::Corpus& train, const data::Corpus& dev, const std::function<void(const std::string&)>& log) {
+  const std::vector<std::string> train_list = entity_types({&train}), dev_list = entity_types({&dev});
+  const std::set<std::string> train_types(train_list.begin(), train_list.end());
+  std::set<std::string> unseen;
+  for (const std::string& type : dev_list)
+    if (!train_types.count(type)) unseen.insert(type);
+  if (unseen.empty()) return;
+  if (unseen.size() == dev_list.size())
+    log("warning: none of " + dev.origin + "'s entity types (" + list(unseen) + ") occurs in " + train.origin + " (" +
+        list(train_types) + "): dev F1 will stay 0; are these the right files?");
+  else
+    log("warning: " + dev.origin + "'s entity types " + list(unseen) + " never occur in " + train.origin +
+        ": the model cannot learn them");
+}
+
 }  // namespace
+
+nlohmann::json TrainJob::paths_json() const {
+  auto absolute = [](const std::string& path) {
+    return path.empty() || path == "-" || path.front() == '/' ? path : std::filesystem::absolute(path).string();
+  };
+  return {{"train", absolute(train_path)},          {"dev", absolute(dev_path)},
+          {"test", absolute(test_path)},            {"model", absolute(model_path)},
+          {"metrics", absolute(metrics_path)},      {"checkpoint", absolute(checkpoint_path)},
+          {"report", absolute(report_path)},        {"lexicon", absolute(lexicon_path)},
+          {"char_vectors", absolute(char_vectors_path)}, {"bigram_vectors", absolute(bigram_vectors_path)},
+          {"format", data::format_name(read.format)}, {"encoding", read.encoding},
+          {"json_scheme", data::scheme_name(read.jsonl_scheme)}, {"skip_nonfinite", skip_nonfinite}};
+}
+
+void TrainJob::set_paths_from_json(const nlohmann::json& json, const std::string& origin) {
+  try {
+    for (auto [key, field] : {std::pair<const char*, std::string*>{"train", &train_path}, {"dev", &dev_path},
+                              {"test", &test_path}, {"model", &model_path}, {"metrics", &metrics_path},
+                              {"checkpoint", &checkpoint_path}, {"report", &report_path}, {"lexicon", &lexicon_path},
+                              {"char_vectors", &char_vectors_path}, {"bigram_vectors", &bigram_vectors_path}})
+      *field = json.at(key).get<std::string>();
+    read.format = data::parse_format(json.at("format").get<std::string>());
+    read.encoding = json.at("encoding").get<std::string>();
+    read.jsonl_scheme = data::parse_scheme(json.at("json_scheme").get<std::string>());
+    skip_nonfinite = json.at("skip_nonfinite").get<bool>();
+  } catch (const nlohmann::json::exception&) {
+    throw data::Error(origin + ": damaged (the training job's paths)");
+  }
+}
 
 std::string metrics_line(const EpochRecord& record) { return record_json(record).dump() + "\n"; }
 
@@ -143,11 +217,10 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   auto log = [&](const std::string& line) {
     if (callbacks.log) callbacks.log(line);
   };
-  // Every output must be writable before any work: a bad path fails now, not after hours of training.
-  for (const std::string& path : {job.model_path, job.metrics_path, job.checkpoint_path, job.report_path})
-    if (!path.empty()) data::AtomicFile{path};
+  check_outputs(job);
   data::Corpus train_corpus = data::read_corpus(job.train_path, job.read);
   data::Corpus dev_corpus = data::read_corpus(job.dev_path, job.read);
+  warn_about_dev_types(train_corpus, dev_corpus, log);
   std::optional<data::Corpus> test_corpus;
   if (!job.test_path.empty()) test_corpus = data::read_corpus(job.test_path, job.read);
 
@@ -169,8 +242,12 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
       if (given[key] != value)
         throw data::Error(job.resume_path + ": the checkpoint was trained with " + key + " = " + value.dump() + ", not " +
                           given[key].dump() + "; resume with the same settings");
-    rng.set_state(state.at("rng").get<std::string>());
-    log("resuming from " + job.resume_path + " after epoch " + std::to_string(state["epoch"].get<int>()));
+    // Stopped mid-epoch: the generator is put back to the epoch's start, which reshuffles the same batches.
+    rng.set_state(state.at(state.contains("in_epoch") ? "epoch_rng" : "rng").get<std::string>());
+    log("resuming from " + job.resume_path + " after epoch " + std::to_string(state["epoch"].get<int>()) +
+        (state.contains("in_epoch") ? ", batch " + std::to_string(state["in_epoch"].at("batch").get<std::size_t>()) +
+                                          " of epoch " + std::to_string(state["epoch"].get<int>() + 1)
+                                    : std::string()));
   } else {
     model = new_model(job, train_corpus, dev_corpus, config, rng);
   }
@@ -226,6 +303,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   for (int epoch = state["epoch"].get<int>(); epoch < config.epochs; ++epoch) {
     const auto started = Clock::now();
     nn::profile::reset();
+    const std::string epoch_rng = rng.state();
     optimizer.set_learning_rate(config.learning_rate / (1 + config.lr_decay * epoch));
     // Shuffle, bucket by length, shuffle the buckets.
     std::vector<std::size_t> order(train_data.size());
@@ -236,9 +314,36 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
 
     double loss_sum = 0, norm_sum = 0;
     int skipped = 0;
-    std::size_t chars_done = 0;
+    std::size_t chars_done = 0, first_batch = 0;
+    if (state.contains("in_epoch")) {
+      // The rest of an epoch that was interrupted: its sums so far, and the generator as it was then.
+      const nlohmann::json& in_epoch = state["in_epoch"];
+      first_batch = in_epoch.at("batch").get<std::size_t>();
+      loss_sum = in_epoch.at("loss_sum").get<double>();
+      norm_sum = in_epoch.at("norm_sum").get<double>();
+      skipped = in_epoch.at("skipped").get<int>();
+      chars_done = in_epoch.at("chars_done").get<std::size_t>();
+      rng.set_state(state.at("rng").get<std::string>());
+      state.erase("in_epoch");
+      state.erase("epoch_rng");
+    }
+    const std::size_t chars_before = chars_done;
     std::vector<const EncodedSentence*> members;
-    for (std::size_t b = 0; b < batches.size(); ++b) {
+    for (std::size_t b = first_batch; b < batches.size(); ++b) {
+      if (callbacks.should_stop && callbacks.should_stop()) {
+        // Everything needed to go on from batch b, in the checkpoint.
+        nlohmann::json stopped = state;
+        stopped["in_epoch"] = {{"batch", b}, {"loss_sum", loss_sum}, {"norm_sum", norm_sum}, {"skipped", skipped}, {"chars_done", chars_done}};
+        stopped["epoch_rng"] = epoch_rng;
+        stopped["rng"] = rng.state();
+        stopped["train_config"] = config.to_json();
+        stopped["job"] = job.paths_json();
+        stopped["model_config"] = model->config().to_json();
+        save_checkpoint(*model, optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, stopped, job.checkpoint_path);
+        throw Interrupted("interrupted in epoch " + std::to_string(epoch + 1) + " after batch " + std::to_string(b) + " of " +
+                          std::to_string(batches.size()) + "; the state is saved in " + job.checkpoint_path +
+                          ": continue with `ner train --resume " + job.checkpoint_path + "`");
+      }
       members.clear();
       for (std::size_t index : batches[b]) members.push_back(&train_data[index]);
       Batch batch(members);
@@ -273,7 +378,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     EpochRecord record;
     record.epoch = epoch + 1;
     record.loss = loss_sum / static_cast<double>(train_data.size());
-    record.train_chars_per_s = static_cast<double>(train_chars) / train_seconds;
+    record.train_chars_per_s = static_cast<double>(chars_done - chars_before) / train_seconds;
     record.dev_precision = dev.total().precision();
     record.dev_recall = dev.total().recall();
     record.dev_f1 = dev.total().f1();
@@ -296,10 +401,12 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     state["metrics"].push_back(record_json(record));
     state["train_config"] = config.to_json();
     state["rng"] = rng.state();
+    state["job"] = job.paths_json();
+    state["model_config"] = model->config().to_json();
     metrics += metrics_line(record);
-    if (!job.metrics_path.empty()) data::write_file_atomically(job.metrics_path, metrics);
+    if (!job.metrics_path.empty()) data::write_output_file(job.metrics_path, metrics);
     if (!job.report_path.empty())
-      data::write_file_atomically(job.report_path, training_report_html(job.model_path, state["metrics"], {
+      data::write_output_file(job.report_path, training_report_html(job.model_path, state["metrics"], {
           {"train", job.train_path}, {"dev", job.dev_path}, {"model", model->config().to_json()}, {"training", config.to_json()}}));
     if (!job.checkpoint_path.empty())
       save_checkpoint(*model, optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, state, job.checkpoint_path);

@@ -9,7 +9,10 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "data/corpus.h"
+#include "data/error.h"
 #include "ner/config.h"
 #include "ner/evaluate.h"
 #include "nn/profile.h"
@@ -30,6 +33,11 @@ struct TrainJob {
   TrainConfig train;
   bool profile = false;  // time the parts of the network (EpochRecord::profile_seconds)
   bool skip_nonfinite = false;  // skip a batch whose loss or gradient is NaN or infinite (else stop with an error)
+  bool overwrite = false;  // replace an existing model and checkpoint (else refused unless resuming)
+
+  // The paths and reading options, stored in checkpoints so that --resume alone continues.
+  nlohmann::json paths_json() const;
+  void set_paths_from_json(const nlohmann::json& json, const std::string& origin);
 };
 
 struct EpochRecord {
@@ -45,6 +53,14 @@ struct TrainCallbacks {
   std::function<void(const std::string&)> log;                                       // one line, no newline
   std::function<void(std::size_t chars_done, std::size_t chars_total, double loss)> progress;  // during an epoch
   std::function<void(const EpochRecord&)> epoch_done;
+  // Asked after every batch: true saves the state in the checkpoint mid-epoch and stops with Interrupted.
+  std::function<bool()> should_stop;
+};
+
+// Thrown when callbacks.should_stop() said so; the message names the checkpoint and how to continue.
+class Interrupted : public data::Error {
+ public:
+  using data::Error::Error;
 };
 
 struct TrainResult {

@@ -128,22 +128,5 @@ TEST_F(ModelFile, SgdCheckpointHasNoSecondMoments) {
   }
 }
 
-TEST(AtomicFile, LeavesNothingWithoutCommit) {
-  const std::string path = test_support::temp_path("out");
-  {
-    data::AtomicFile file(path);
-    file.write("partial");
-  }
-  EXPECT_TRUE(test_support::slurp(path).empty());
-  EXPECT_NE(std::system(("ls " + path + "* 2>/dev/null | grep -q .").c_str()), 0) << "no temporary left behind";
-  {
-    data::AtomicFile file(path);
-    file.write("whole");
-    file.commit();
-  }
-  EXPECT_EQ(test_support::slurp(path), "whole");
-  std::remove(path.c_str());
-}
-
 }  // namespace
 }  // namespace ner

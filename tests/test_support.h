@@ -50,6 +50,11 @@ inline std::string slurp(const std::string& path) {
   return out.str();
 }
 
+inline void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
 struct RunResult {
   int status;  // exit status, or 128 + signal
   std::string out, err;

@@ -1,0 +1,187 @@
+#include "data/output_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "data/error.h"
+
+namespace data {
+namespace {
+
+std::string folder_of(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string name_of(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The descriptor a path stands for: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N; -1 for any other path.
+int descriptor_alias(const std::string& path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (const std::string& prefix : {std::string("/dev/fd/"), std::string("/proc/self/fd/"), "/proc/" + std::to_string(::getpid()) + "/fd/"}) {
+    if (path.compare(0, prefix.size(), prefix) != 0 || path.size() == prefix.size()) continue;
+    int fd = 0;
+    for (std::size_t i = prefix.size(); i < path.size(); ++i) {
+      if (path[i] < '0' || path[i] > '9' || fd > 100000000) return -1;
+      fd = fd * 10 + (path[i] - '0');
+    }
+    return fd;
+  }
+  return -1;
+}
+
+mode_t new_file_mode() {
+  static const mode_t mode = [] {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return static_cast<mode_t>(0666 & ~mask);
+  }();
+  return mode;
+}
+
+}  // namespace
+
+OutputTarget classify_output(const std::string& path) {
+  if (path == "-") return {OutputKind::kDescriptor, path, 1};
+  if (path.empty()) throw Error("an output path is empty");
+  // Follow symlinks one at a time (a link into /proc/self/fd, as /dev/stdout is, names a descriptor).
+  std::string resolved = path;
+  struct stat info;
+  bool exists = false;
+  for (int hops = 0;; ++hops) {
+    if (const int fd = descriptor_alias(resolved); fd >= 0) {
+      if (::fcntl(fd, F_GETFD) < 0) throw Error(path + ": cannot write: descriptor " + std::to_string(fd) + " is not open");
+      return {OutputKind::kDescriptor, resolved, fd};
+    }
+    if (::lstat(resolved.c_str(), &info) != 0) {
+      if (errno != ENOENT) throw Error(path + ": cannot write: " + std::strerror(errno));
+      break;
+    }
+    if (!S_ISLNK(info.st_mode)) {
+      exists = true;
+      break;
+    }
+    if (hops == 40) throw Error(path + ": cannot write: too many levels of symbolic links");
+    std::string target(static_cast<std::size_t>(info.st_size > 0 ? info.st_size : 4096) + 1, '\0');
+    const ssize_t n = ::readlink(resolved.c_str(), target.data(), target.size());
+    if (n < 0) throw Error(path + ": cannot write: " + std::strerror(errno));
+    target.resize(static_cast<std::size_t>(n));
+    resolved = target.front() == '/' ? target : folder_of(resolved) + "/" + target;
+  }
+  if (exists) {
+    if (S_ISDIR(info.st_mode)) throw Error(path + ": is a directory, not a file");
+    if (S_ISCHR(info.st_mode) || S_ISFIFO(info.st_mode)) return {OutputKind::kStream, resolved};
+    if (!S_ISREG(info.st_mode)) throw Error(path + ": cannot write: not a regular file, character device or FIFO");
+  }
+  // Replaced or created: by a rename in the target's folder.
+  const std::string folder = folder_of(resolved);
+  struct stat folder_info;
+  if (::stat(folder.c_str(), &folder_info) != 0 || !S_ISDIR(folder_info.st_mode))
+    throw Error(path + ": cannot write: folder " + folder + " does not exist");
+  if (::access(folder.c_str(), W_OK | X_OK) != 0)
+    throw Error(path + ": cannot write: folder " + folder + " is not writable");
+  return {exists ? OutputKind::kReplace : OutputKind::kCreate, resolved};
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat x, y;
+  return ::stat(a.c_str(), &x) == 0 && ::stat(b.c_str(), &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
+  if (output == "-") return;
+  for (const std::string& input : inputs)
+    if (input != "-" && same_file(output, input))
+      throw Error(output + ": is also an input (" + input + "); write the output elsewhere");
+}
+
+OutputFile::OutputFile(const std::string& path) : path_(path), target_(classify_output(path)) {
+  switch (target_.kind) {
+    case OutputKind::kDescriptor:
+      fd_ = target_.descriptor;
+      return;
+    case OutputKind::kStream:
+      fd_ = ::open(target_.path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd_ < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
+      owns_fd_ = true;
+      return;
+    case OutputKind::kReplace:
+    case OutputKind::kCreate:
+      temporary_ = folder_of(target_.path) + "/." + name_of(target_.path) + ".XXXXXX";
+      fd_ = ::mkstemp(temporary_.data());
+      if (fd_ < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
+      owns_fd_ = true;
+      return;
+  }
+}
+
+OutputFile::~OutputFile() {
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+  if (!temporary_.empty()) ::unlink(temporary_.c_str());
+}
+
+void OutputFile::fail(const std::string& what) {
+  const int saved = errno;
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (!temporary_.empty()) ::unlink(temporary_.c_str());
+  temporary_.clear();
+  throw Error(path_ + ": " + what + ": " + std::strerror(saved));
+}
+
+void OutputFile::write(std::string_view bytes) {
+  if (fd_ == 1) std::cout.flush();  // what the program printed through std::cout comes first
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("write failed");
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void OutputFile::commit() {
+  if (target_.kind == OutputKind::kDescriptor) return;
+  if (target_.kind == OutputKind::kStream) {
+    const int closed = ::close(fd_);
+    fd_ = -1;
+    if (closed != 0) fail("write failed");
+    return;
+  }
+  // The replaced file's permissions (a new file's follow the umask), on disk, then renamed into place.
+  struct stat info;
+  const mode_t mode = target_.kind == OutputKind::kReplace && ::stat(target_.path.c_str(), &info) == 0
+                          ? static_cast<mode_t>(info.st_mode & 07777)
+                          : new_file_mode();
+  if (::fchmod(fd_, mode) != 0 || ::fsync(fd_) != 0) fail("write failed");
+  const int closed = ::close(fd_);
+  fd_ = -1;
+  if (closed != 0) fail("write failed");
+  if (std::rename(temporary_.c_str(), target_.path.c_str()) != 0) fail("cannot replace");
+  temporary_.clear();
+  // The rename itself on disk.
+  const int folder = ::open(folder_of(target_.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (folder >= 0) {
+    ::fsync(folder);
+    ::close(folder);
+  }
+}
+
+void write_output_file(const std::string& path, std::string_view contents) {
+  OutputFile file(path);
+  file.write(contents);
+  file.commit();
+}
+
+}  // namespace data

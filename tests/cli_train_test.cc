@@ -1,0 +1,169 @@
+// `ner train` as a user meets it: outputs checked before any work, existing models kept, --resume alone, Ctrl-C
+// saving the state mid-epoch, the default thread count, warnings about dev types, and the command-line messages.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include "ner/config.h"
+#include "ner/trainer.h"
+#include "tests/test_support.h"
+
+namespace {
+
+using test_support::run_ner;
+using test_support::slurp;
+
+const std::string kSample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
+
+std::string small(const std::string& extra) {
+  return "train --train " + kSample + " --dev " + kSample + " --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --seed 3 " + extra;
+}
+
+class CliTrain : public ::testing::Test {
+ protected:
+  std::string dir_ = test_support::temp_path("dir") + "/";
+  void SetUp() override { ASSERT_EQ(::mkdir(dir_.c_str(), 0700), 0); }
+  void TearDown() override { std::system(("rm -rf '" + dir_ + "'").c_str()); }
+};
+
+TEST_F(CliTrain, AnExistingModelIsKeptUnlessOverwriteOrResume) {
+  ASSERT_EQ(run_ner(small("--epochs 2 --model " + dir_ + "m.model")).status, 0);
+  const std::string first = slurp(dir_ + "m.model"), checkpoint = slurp(dir_ + "m.model.ckpt");
+  auto again = run_ner(small("--epochs 1 --model " + dir_ + "m.model"));
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.err.find("m.model: a model of that name exists; give --overwrite"), std::string::npos) << again.err;
+  EXPECT_TRUE(slurp(dir_ + "m.model") == first);
+  EXPECT_TRUE(slurp(dir_ + "m.model.ckpt") == checkpoint);
+  // A checkpoint alone (a run interrupted before its first best model) is kept too.
+  std::rename((dir_ + "m.model").c_str(), (dir_ + "kept.model").c_str());
+  auto interrupted = run_ner(small("--epochs 1 --model " + dir_ + "m.model"));
+  EXPECT_EQ(interrupted.status, 1);
+  EXPECT_NE(interrupted.err.find("m.model.ckpt: a checkpoint of an earlier run exists; give --resume"), std::string::npos)
+      << interrupted.err;
+  auto replaced = run_ner(small("--epochs 1 --overwrite --model " + dir_ + "m.model"));
+  EXPECT_EQ(replaced.status, 0) << replaced.err;
+  EXPECT_TRUE(slurp(dir_ + "m.model.ckpt") != checkpoint);
+}
+
+TEST_F(CliTrain, OutputsAreCheckedBeforeTheCorporaAreRead) {
+  ASSERT_EQ(::mkdir((dir_ + "folder").c_str(), 0700), 0);
+  // The training file does not exist: the output's error must come first.
+  for (const std::string& output : {"--model " + dir_ + "folder", "--model " + dir_ + "m.model --checkpoint " + dir_ + "folder",
+                                    "--model " + dir_ + "m.model --metrics " + dir_ + "no/such/folder/m.jsonl"}) {
+    auto result = run_ner("train --train " + dir_ + "missing.bio --dev " + dir_ + "missing.bio " + output);
+    EXPECT_EQ(result.status, 1) << output;
+    EXPECT_EQ(result.err.find("missing.bio"), std::string::npos) << result.err;
+    EXPECT_TRUE(result.err.find("is a directory") != std::string::npos || result.err.find("does not exist") != std::string::npos)
+        << result.err;
+  }
+  auto into_input = run_ner(small("--epochs 1 --model " + dir_ + "m.model --report " + kSample));
+  EXPECT_EQ(into_input.status, 1);
+  EXPECT_NE(into_input.err.find("is also an input"), std::string::npos) << into_input.err;
+}
+
+TEST_F(CliTrain, ResumeAloneTakesTheFilesAndSettingsFromTheCheckpoint) {
+  const std::string whole = dir_ + "whole.model", part = dir_ + "part.model";
+  ASSERT_EQ(run_ner(small("--epochs 6 --patience 0 --threads 2 --unk-rate 0.1 --model " + whole)).status, 0);
+  ASSERT_EQ(run_ner(small("--epochs 3 --patience 0 --threads 2 --unk-rate 0.1 --model " + part)).status, 0);
+  // Only the checkpoint and the new number of epochs.
+  auto resumed = run_ner("train --resume " + part + ".ckpt --epochs 6");
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_TRUE(slurp(whole) == slurp(part)) << resumed.err;
+  // A shape given with --resume must be the checkpoint's.
+  auto reshaped = run_ner("train --resume " + part + ".ckpt --epochs 8 --hidden 64");
+  EXPECT_EQ(reshaped.status, 2);
+  EXPECT_NE(reshaped.err.find("the checkpoint's model has hidden = 16, not 64"), std::string::npos) << reshaped.err;
+  EXPECT_EQ(run_ner("train --resume " + part + ".ckpt --epochs 8 --hidden 16").status, 0) << "the same shape is fine";
+}
+
+// Stopping mid-epoch (what SIGINT and SIGTERM ask) saves the state there; resuming ends with the uninterrupted bytes.
+TEST_F(CliTrain, StoppingMidEpochAndResumingGivesTheUninterruptedModel) {
+  ner::TrainJob job;
+  job.train_path = job.dev_path = kSample;
+  job.model.hidden = job.model.char_dim = 8;
+  job.train.batch = 1;  // 8 batches an epoch
+  job.train.epochs = 3;
+  job.train.threads = 1;
+  job.train.unk_rate = 0.1;
+  job.model_path = dir_ + "whole.model";
+  job.checkpoint_path = dir_ + "whole.ckpt";
+  ner::train(job, {});
+  job.model_path = dir_ + "part.model";
+  job.checkpoint_path = dir_ + "part.ckpt";
+  ner::TrainCallbacks stop_in_epoch_2;
+  int asked = 0;
+  stop_in_epoch_2.should_stop = [&] { return ++asked == 8 + 4; };  // before batch 4 (0-based 3) of epoch 2
+  try {
+    ner::train(job, stop_in_epoch_2);
+    FAIL() << "should have stopped";
+  } catch (const ner::Interrupted& e) {
+    EXPECT_NE(std::string(e.what()).find("interrupted in epoch 2 after batch 3 of 8"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("ner train --resume " + job.checkpoint_path), std::string::npos) << e.what();
+  }
+  job.resume_path = job.checkpoint_path;
+  std::vector<std::string> log;
+  ner::TrainCallbacks callbacks;
+  callbacks.log = [&](const std::string& line) { log.push_back(line); };
+  ner::train(job, callbacks);
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log.front().find("after epoch 1, batch 3 of epoch 2"), std::string::npos) << log.front();
+  EXPECT_TRUE(slurp(dir_ + "whole.model") == slurp(dir_ + "part.model"));
+}
+
+TEST_F(CliTrain, SigintSavesTheStateAndSaysHowToContinue) {
+  const std::string model = dir_ + "m.model";
+  // At most 30 s of waiting for the first epoch, so the test cannot hang.
+  const std::string command = std::string(NER_BINARY) + " " + small("--epochs 100000 --patience 0 --model " + model) + " 2>" +
+                              dir_ + "err & pid=$!; for i in $(seq 600); do [ -s " + model +
+                              ".metrics.jsonl ] && break; sleep 0.05; done; kill -INT $pid; wait $pid";
+  const int raw = std::system(("bash -c '" + command + "'").c_str());
+  EXPECT_EQ(WEXITSTATUS(raw), 130);
+  const std::string err = slurp(dir_ + "err");
+  EXPECT_NE(err.find("continue with `ner train --resume " + model + ".ckpt`"), std::string::npos) << err;
+  auto resumed = run_ner("train --resume " + model + ".ckpt --epochs 3");
+  EXPECT_EQ(resumed.status, 0) << resumed.err;
+}
+
+TEST_F(CliTrain, ThreadsDefaultToTheCores) {
+  ASSERT_EQ(run_ner(small("--epochs 1 --model " + dir_ + "m.model")).status, 0);
+  auto info = run_ner("info " + dir_ + "m.model");
+  EXPECT_NE(info.out.find("\"threads\":" + std::to_string(ner::default_threads())), std::string::npos) << info.out;
+  EXPECT_GE(ner::default_threads(), 1);
+}
+
+TEST_F(CliTrain, DevTypesThatTrainingNeverShowsAreWarnedAbout) {
+  const std::string dev = dir_ + "dev.bio";
+  test_support::write_file(dev, "张 B-NAME\n三 I-NAME\n来 O\n");
+  auto result = run_ner("train --train " + kSample + " --dev " + dev + " --hidden 8 --char-dim 8 --epochs 1 --model " + dir_ + "m.model");
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.err.find("warning: none of " + dev + "'s entity types (NAME) occurs in"), std::string::npos) << result.err;
+}
+
+TEST(CliMessages, NameTheCommandSuggestAndExitTwoForUsage) {
+  auto none = run_ner("");
+  EXPECT_EQ(none.status, 0);
+  EXPECT_NE(none.out.find("Usage: ner"), std::string::npos) << none.out;
+  auto typo = run_ner("tagg");
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_NE(typo.err.find("unknown command 'tagg'; did you mean 'tag'?"), std::string::npos) << typo.err;
+  auto option = run_ner("tag --formt inline </dev/null");
+  EXPECT_EQ(option.status, 2);
+  EXPECT_NE(option.err.find("did you mean --format? (see ner tag --help)"), std::string::npos) << option.err;
+  auto word = run_ner("train --epochs three");
+  EXPECT_EQ(word.status, 2);
+  EXPECT_NE(word.err.find("--epochs: 'three' is not a whole number (see ner train --help)"), std::string::npos) << word.err;
+  for (const char* bad : {"--cell lstn", "--optimizer adamw", "--scheme BIOX"}) {
+    auto result = run_ner(std::string("train ") + bad);
+    EXPECT_EQ(result.status, 2) << bad << ": " << result.err;
+  }
+  auto missing = run_ner("train --epochs 2");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.err.find("--train, --dev, --model are required"), std::string::npos) << missing.err;
+  auto info = run_ner("info " + std::string(NER_SOURCE_DIR) + "/models/msra.model");
+  EXPECT_EQ(info.status, 0) << info.err;
+  EXPECT_NE(info.out.find("tags:"), std::string::npos);
+}
+
+}  // namespace
