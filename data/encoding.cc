@@ -91,21 +91,23 @@ Utf16Evidence utf16_evidence(std::string_view sample) {
     fits[k % 2] += is_chinese_high_byte(byte);
     below_0x40[k % 2] += byte < 0x40;
   }
-  // The high bytes are where the NULs are, or without NULs where more bytes fit.
-  const int high = nuls[0] != nuls[1] ? (nuls[0] > nuls[1] ? 0 : 1) : (fits[0] >= fits[1] ? 0 : 1);
-  const int low = 1 - high;
   Utf16Evidence evidence;
   if (units == 0) return evidence;
-  evidence.encoding = {high == 0 ? "UTF-16BE" : "UTF-16LE", static_cast<int>(100 * fits[high] / units), true};
-  // A NUL high byte in at least a quarter of the pairs and a NUL low byte (U+xx00) in at most an eighth as many:
-  // text in any other encoding has no NULs, and binary data has them at both positions.
-  evidence.by_nuls = 4 * nuls[high] >= units && 8 * nuls[low] <= nuls[high];
-  // Nine high bytes in ten fit, and fewer than three low bytes in five: CJK's low bytes fit one time in three, and
-  // where ASCII (whose low bytes fit more) is a quarter of the text or more, the NULs decide. GBK and Big5 do not
-  // come near (their common characters' lead bytes do not fit), nor does UTF-8's CJK with its E4–E9 lead bytes.
-  // And one low byte in sixteen or more is below 0x40, as a quarter of CJK's are and line breaks are: GBK's and
-  // Big5's trail bytes never are, so text of only their rarer characters (lead bytes 0x81–0xA0) is not taken either.
-  evidence.by_high_bytes = 10 * fits[high] >= 9 * units && 5 * fits[low] < 3 * units && 16 * below_0x40[low] >= units;
+  // Either byte of the pairs may be the high one (UTF-16BE: the first); the signs point at one at most.
+  for (const int high : {0, 1}) {
+    const int low = 1 - high;
+    // A NUL high byte in at least a quarter of the pairs and a NUL low byte (U+xx00) in at most an eighth as many:
+    // text in any other encoding has no NULs, and binary data has them at both positions.
+    evidence.by_nuls = 4 * nuls[high] >= units && 8 * nuls[low] <= nuls[high];
+    // Nine high bytes in ten fit, and fewer than three low bytes in five: CJK's low bytes fit one time in three, and
+    // where ASCII (whose low bytes fit more) is a quarter of the text or more, the NULs decide. GBK and Big5 do not
+    // come near (their common characters' lead bytes do not fit), nor does UTF-8's CJK with its E4–E9 lead bytes.
+    // And one low byte in sixteen or more is below 0x40, as a quarter of CJK's are and line breaks are: GBK's and
+    // Big5's trail bytes never are, so text of only their rarer characters (lead bytes 0x81–0xA0) is not taken either.
+    evidence.by_high_bytes = 10 * fits[high] >= 9 * units && 5 * fits[low] < 3 * units && 16 * below_0x40[low] >= units;
+    evidence.encoding = {high == 0 ? "UTF-16BE" : "UTF-16LE", static_cast<int>(100 * fits[high] / units), true};
+    if (evidence.by_nuls || evidence.by_high_bytes) break;
+  }
   return evidence;
 }
 

@@ -100,13 +100,15 @@ TEST(Encoding, InvalidBytesNameLineAndOffset) {
 }
 
 // UTF-16 without a byte-order mark, in both byte orders, of Chinese text with a little ASCII and of a CoNLL corpus
-// (told by their high bytes), and of Latin text (told by its NULs; as UTF-16LE it is even valid UTF-8); the same
-// text in GBK, Big5 and UTF-8 is not taken for it.
+// (told by their high bytes, also where characters like U+4E00 put more NULs in the low bytes than line breaks put
+// in the high ones), and of Latin text (told by its NULs; as UTF-16LE it is even valid UTF-8); the same text in
+// GBK and UTF-8 (and traditional text in Big5) is not taken for it.
 TEST(Encoding, Utf16WithoutByteOrderMarkIsDetected) {
   const std::string chinese = "张伟在北京大学读书，后来去了上海工作。\n李娜是湖北人，2019年到深圳。\n";
   const std::string conll = "张 B-PER\n伟 I-PER\n在 O\n北 B-LOC\n京 I-LOC\n";
   const std::string latin = "zhang wei lives in beijing, li na in wuhan: the caf\u00e9 is open\n";
-  for (const std::string& text : {chinese, conll, latin}) {
+  const std::string nul_low_bytes = "一开始他一个人开车，一万一千元。\n";  // 一 is U+4E00, 开 U+5F00
+  for (const std::string& text : {chinese, conll, latin, nul_low_bytes}) {
     for (const char* name : {"UTF-16LE", "UTF-16BE"}) {
       const std::string bytes = from_utf8(text, name);
       ASSERT_NE(bytes.substr(0, 2), "\xFF\xFE");
