@@ -34,8 +34,8 @@ struct DetectedEncoding {
   bool uncertain = false;  // ICU's confidence was below kConfidentDetection on more than kJudgedCharacters
 };
 
-// UTF-16 by its byte-order mark, or without one by where its NUL bytes and the high bytes of its code units are (UTF-16LE or
-// UTF-16BE), or nothing when `sample` does not look like UTF-16 (see encoding.cc).
+// UTF-16 by its byte-order mark, or without one by where its NUL bytes and the high bytes of its code units are
+// (UTF-16LE or UTF-16BE), or nothing when `sample` does not look like UTF-16 (see encoding.cc).
 std::optional<DetectedEncoding> detect_utf16(std::string_view sample);
 
 // The encoding of text that begins with `sample` (`complete`: the sample is the whole text): a byte-order mark
@@ -49,8 +49,8 @@ std::optional<DetectedEncoding> detect_utf16(std::string_view sample);
 // None of them is a data::Error naming `origin` that asks for --encoding.
 DetectedEncoding detect_encoding(std::string_view sample, bool complete, const std::string& origin);
 
-// What `ner tag --verbose` and the corpus commands' --verbose print: "FILE: encoding NAME", and for a detected one
-// " (detected, confidence N)".
+// What the corpus commands' --verbose prints, in the words of `ner tag --verbose`: "FILE: encoding NAME", and for a
+// detected one " (detected, confidence N)".
 std::string describe_encoding(const std::string& origin, const DetectedEncoding& encoding);
 
 // Writes one warning line on stderr when `encoding` is an uncertain guess: it names `origin`, the encoding and the
