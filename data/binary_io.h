@@ -14,6 +14,11 @@
 
 namespace data {
 
+// The 8 bytes that begin the model and checkpoint files ner writes (ner/model_io.cc), by which readers of other
+// kinds of input recognise them.
+inline constexpr std::string_view kModelMagic{"NERMODEL", 8};
+inline constexpr std::string_view kCheckpointMagic{"NERCKPT1", 8};
+
 // An input stream reading bytes held elsewhere, without copying them (std::istringstream copies); tellg works.
 class ViewStream : public std::istream {
  public:

@@ -1,7 +1,9 @@
 #include "data/corpus.h"
 
+#include <iostream>
 #include <set>
 
+#include "data/binary_io.h"
 #include "data/conll.h"
 #include "data/error.h"
 #include "data/jsonl.h"
@@ -42,10 +44,44 @@ Format detect_format(const std::string& text) {
   return first != std::string::npos && text[first] == '{' ? Format::kJsonl : Format::kConll;
 }
 
+namespace {
+
+constexpr std::size_t kBinaryCheckBytes = 1024;  // where a NUL byte marks a file as binary
+
+// The encoding to read `bytes` in ("auto": detected), after refusing files that are no corpus at all: ner's own
+// models and checkpoints, gzip data, and NUL bytes near the start unless the encoding has them (UTF-16's ASCII).
+DetectedEncoding corpus_encoding(std::string_view bytes, const std::string& encoding, const std::string& origin) {
+  if (bytes.substr(0, kModelMagic.size()) == kModelMagic) throw Error(origin + ": is a ner model file, not a corpus");
+  if (bytes.substr(0, kCheckpointMagic.size()) == kCheckpointMagic) throw Error(origin + ": is a ner checkpoint file, not a corpus");
+  if (bytes.substr(0, 2) == "\x1F\x8B") throw Error(origin + ": is gzip-compressed, not a corpus (decompress it first)");
+  const bool automatic = encoding == kAutoEncoding;
+  const std::string_view sample = bytes.substr(0, kDetectionSample);
+  const std::size_t nul = bytes.substr(0, kBinaryCheckBytes).find('\0');
+  if (nul == std::string_view::npos)
+    return automatic ? detect_encoding(sample, bytes.size() <= kDetectionSample, origin) : DetectedEncoding{encoding};
+  if (!automatic && min_char_size(encoding, origin) > 1) return DetectedEncoding{encoding};
+  if (automatic)
+    if (const std::optional<DetectedEncoding> utf16 = detect_utf16(sample)) return *utf16;
+  throw Error(origin + ": is a binary file (a NUL byte at byte offset " + std::to_string(nul) + "), not a corpus");
+}
+
+}  // namespace
+
 Corpus read_corpus(const std::string& path, const ReadOptions& options) {
   Corpus corpus;
   corpus.origin = path == "-" ? "<stdin>" : path;
-  std::string text = read_text_file(path, options.encoding);
+  const std::string bytes = read_file(path);
+  const DetectedEncoding encoding = corpus_encoding(bytes, options.encoding, corpus.origin);
+  if (options.verbose) std::cerr << describe_encoding(corpus.origin, encoding) << "\n";
+  warn_if_uncertain(corpus.origin, encoding);
+  std::string text;
+  try {
+    text = to_utf8(bytes, encoding, corpus.origin);
+  } catch (const Error& error) {
+    // Invalid bytes in the UTF-8 that the options named: perhaps the corpus is in another encoding.
+    if (encoding.detected || !is_utf8_name(encoding.name)) throw;
+    throw Error(error.what() + not_utf8_hint(bytes));
+  }
   corpus.format = options.format == Format::kAuto ? detect_format(text) : options.format;
   corpus.sentences = corpus.format == Format::kJsonl ? parse_jsonl(text, corpus.origin, options.jsonl_scheme)
                                                      : parse_conll(text, corpus.origin);

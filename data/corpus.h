@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "data/encoding.h"
 #include "data/tag_scheme.h"
 
 namespace data {
@@ -35,11 +36,13 @@ struct Corpus {
 
 struct ReadOptions {
   Format format = Format::kAuto;
-  std::string encoding = "utf-8";
-  Scheme jsonl_scheme = Scheme::kBioes;  // the tags that JSON spans become
+  std::string encoding = kDefaultEncoding;  // or "auto" (detect_encoding); an uncertain guess is warned about on stderr
+  Scheme jsonl_scheme = Scheme::kBioes;     // the tags that JSON spans become
+  bool verbose = false;                     // say on stderr which encoding the corpus was read in (describe_encoding)
 };
 
-// Reads and checks a whole corpus. An empty corpus (no sentences) is an error.
+// Reads and checks a whole corpus. An empty corpus (no sentences) is an error, and so is a file that is no text: a
+// ner model or checkpoint, gzip data, or NUL bytes in the first KB (unless it is read as UTF-16 or UTF-32).
 Corpus read_corpus(const std::string& path, const ReadOptions& options = {});
 
 // The format of UTF-8 text: JSONL when the first non-blank line starts with '{', else CoNLL.

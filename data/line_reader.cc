@@ -13,7 +13,7 @@
 namespace data {
 
 LineReader::LineReader(const std::string& path, const std::string& encoding)
-    : origin_(path == "-" ? "<stdin>" : path), encoding_{encoding, 100} {
+    : origin_(path == "-" ? "<stdin>" : path), encoding_{encoding} {
   if (path == "-") {
     in_ = &std::cin;
   } else {
@@ -28,12 +28,13 @@ LineReader::LineReader(const std::string& path, const std::string& encoding)
     if (in_->bad()) throw Error(origin_ + ": read failed");
     sample_.resize(static_cast<std::size_t>(in_->gcount()));
     encoding_ = detect_encoding(sample_, in_->eof(), origin_);
+    warn_if_uncertain(origin_, encoding_);
   }
   if (!is_utf8_name(encoding_.name)) {
     // Other encodings: the whole input, converted at once.
     const std::string bytes = sample_ + std::string(std::istreambuf_iterator<char>(*in_), std::istreambuf_iterator<char>());
     if (in_->bad()) throw Error(origin_ + ": read failed");
-    converted_ = to_utf8(bytes, encoding_.name, origin_);
+    converted_ = to_utf8(bytes, encoding_, origin_);
     whole_ = true;
   }
 }

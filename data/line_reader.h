@@ -1,7 +1,8 @@
 // Reads text one line at a time from a file or standard input ("-"), so memory does not grow with the input:
 // line breaks (LF or CRLF) are removed, a UTF-8 BOM is skipped, and every line is checked to be valid UTF-8
 // (an error names the file, line and byte offset). Other encodings are converted through ICU as a whole. With
-// encoding "auto", the first kDetectionSample bytes decide (detect_encoding).
+// encoding "auto", the first kDetectionSample bytes decide (detect_encoding), and an uncertain guess is warned about
+// on stderr.
 #pragma once
 
 #include <fstream>

@@ -18,8 +18,12 @@ namespace ner {
 void CorpusOptions::add_to(CLI::App& command) {
   command.add_option("--format", format, "corpus format: auto (JSONL if the first line starts with '{'), conll, jsonl")
       ->capture_default_str();
-  command.add_option("--encoding", encoding, "input encoding: utf-8, gb18030, gbk, big5, utf-16, ... (ICU names)")
+  command.add_option("--encoding", encoding,
+                     "corpus encoding: auto (a byte-order mark; else UTF-16 by its byte pairs; else UTF-8 if the first "
+                     "64 KB are UTF-8 but for a few bad bytes; else GB18030/GBK or Big5 by ICU's charset detector), or "
+                     "a name: utf-8, gb18030, gbk, big5, utf-16le, ... (ICU names)")
       ->capture_default_str();
+  command.add_flag("--verbose,-v", verbose, "say on stderr which encoding each corpus was read in");
   command.add_option("--json-scheme", json_scheme, "tag scheme that JSONL spans become: BIO, BIOES or BMES")
       ->capture_default_str();
 }
@@ -29,6 +33,7 @@ data::ReadOptions CorpusOptions::read_options() const {
   options.format = data::parse_format(format);
   options.encoding = encoding;
   options.jsonl_scheme = data::parse_scheme(json_scheme);
+  options.verbose = verbose;
   return options;
 }
 

@@ -7,14 +7,16 @@
 #include <type_traits>
 
 #include "data/corpus.h"
+#include "data/encoding.h"
 #include "ner/config.h"
 
 namespace ner {
 
 struct CorpusOptions {
   std::string format = "auto";
-  std::string encoding = "utf-8";
+  std::string encoding = data::kDefaultEncoding;
   std::string json_scheme = "BIOES";
+  bool verbose = false;
 
   void add_to(CLI::App& command);
   data::ReadOptions read_options() const;

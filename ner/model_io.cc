@@ -17,16 +17,13 @@
 namespace ner {
 namespace {
 
-constexpr char kModelMagic[8] = {'N', 'E', 'R', 'M', 'O', 'D', 'E', 'L'};
-constexpr char kCheckpointMagic[8] = {'N', 'E', 'R', 'C', 'K', 'P', 'T', '1'};
-
 // The two kinds of container: what each is called in messages, and its magic.
 struct Kind {
   const char* magic;
   const char* name;
 };
-constexpr Kind kModelKind{kModelMagic, "model"};
-constexpr Kind kCheckpointKind{kCheckpointMagic, "checkpoint"};
+constexpr Kind kModelKind{data::kModelMagic.data(), "model"};
+constexpr Kind kCheckpointKind{data::kCheckpointMagic.data(), "checkpoint"};
 
 std::uint32_t crc32_of(std::string_view bytes) {
   return static_cast<std::uint32_t>(

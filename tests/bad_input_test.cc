@@ -115,6 +115,22 @@ TEST_F(BadInput, DamagedForeignAndNewerModels) {
   expect_error(train_with(kSample) + " --resume " + model(), model() + ": not a checkpoint file (it is a model)", "--model");
 }
 
+// A model, a checkpoint, gzip data or a binary file given as a corpus: one message naming the file, whichever
+// command and option reads it.
+TEST_F(BadInput, BinaryFilesAreNotCorpora) {
+  const std::string not_corpus = model() + ": is a ner model file, not a corpus";
+  expect_error(train_with(model()), not_corpus, "--model");
+  expect_error("train --train " + kSample + " --dev " + model() + " --epochs 1", not_corpus, "--model");
+  expect_error("eval --model " + model() + " " + model(), not_corpus, "--predictions");
+  expect_error("stats " + model(), not_corpus, "");
+  expect_error("convert " + model() + " --to jsonl", not_corpus, "--output");
+  expect_error(train_with(model() + ".ckpt"), model() + ".ckpt: is a ner checkpoint file, not a corpus", "--model");
+  ASSERT_EQ(std::system(("gzip -c " + kSample + " > " + dir_ + "sample.bio.gz").c_str()), 0);
+  expect_error(train_with(dir_ + "sample.bio.gz"), dir_ + "sample.bio.gz: is gzip-compressed, not a corpus", "--model");
+  const std::string binary = write("binary.bio", std::string("\x7F" "ELF\x02\x01\x01\0\0\0", 10));
+  expect_error("stats " + binary, binary + ": is a binary file (a NUL byte at byte offset 7), not a corpus", "");
+}
+
 TEST_F(BadInput, UnwritableOutputs) {
   const std::string nowhere = dir_ + "no/such/folder/";
   auto tagged = run_ner("tag --model " + model() + " " + kSampleText + " --output " + nowhere + "out.jsonl");

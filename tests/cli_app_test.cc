@@ -262,6 +262,84 @@ TEST_F(CliApp, EncodingIsDetected) {
   EXPECT_EQ(automatic.out, told.out);
 }
 
+// UTF-16 without a byte-order mark, either byte order, of Chinese text with some ASCII: `ner tag` (from a file, from
+// standard input and from a FIFO) and a corpus command read it like the UTF-8 text, and --verbose says so.
+TEST_F(CliApp, Utf16WithoutByteOrderMarkIsDetected) {
+  std::ofstream(dir_ + "utf8.txt") << "张伟在北京大学读书，2015年后来去了上海工作。\n李娜是湖北人。\n";
+  auto utf8 = run_ner("tag " + dir_ + "utf8.txt");
+  ASSERT_EQ(utf8.status, 0) << utf8.err;
+  auto corpus = run_ner("stats " + kSample);
+  ASSERT_EQ(corpus.status, 0) << corpus.err;
+  const std::string corpus_stats = corpus.out.substr(corpus.out.find('\n'));  // after the line with the file name
+  for (const std::string name : {"UTF-16LE", "UTF-16BE"}) {
+    const std::string text = dir_ + name + ".txt", conll = dir_ + name + ".bio";
+    ASSERT_EQ(std::system(("iconv -f UTF-8 -t " + name + " " + dir_ + "utf8.txt > " + text).c_str()), 0);
+    ASSERT_EQ(std::system(("iconv -f UTF-8 -t " + name + " " + kSample + " > " + conll).c_str()), 0);
+    auto tagged = run_ner("tag --verbose " + text);
+    ASSERT_EQ(tagged.status, 0) << tagged.err;
+    EXPECT_EQ(tagged.out, utf8.out) << name;
+    EXPECT_NE(tagged.err.find(text + ": encoding " + name + " (detected, confidence "), std::string::npos) << tagged.err;
+    auto piped = run_ner("tag --verbose < " + text);
+    EXPECT_EQ(piped.out, utf8.out) << name;
+    EXPECT_NE(piped.err.find("<stdin>: encoding " + name + " (detected"), std::string::npos) << piped.err;
+    const std::string fifo = dir_ + name + ".fifo";
+    ASSERT_EQ(std::system(("mkfifo " + fifo + " && (timeout 60 cat " + text + " > " + fifo + " &)").c_str()), 0);
+    EXPECT_EQ(run_ner("tag " + fifo).out, utf8.out) << name;
+    auto stats = run_ner("stats --verbose " + conll);
+    ASSERT_EQ(stats.status, 0) << stats.err;
+    EXPECT_EQ(stats.out.substr(stats.out.find('\n')), corpus_stats);
+    EXPECT_EQ(stats.err.rfind(conll + ": encoding " + name + " (detected, confidence ", 0), 0u) << stats.err;
+    EXPECT_EQ(stats.err.find('\n'), stats.err.size() - 1) << stats.err;
+  }
+}
+
+// The corpus commands detect the encoding by default like `ner tag`, and --verbose says what was found; a name
+// still overrides, and invalid bytes in named UTF-8 get a hint. Ordinary GBK gives no warning; text of rare
+// characters, where ICU is unsure, gives one (and `ner tag` the same).
+TEST_F(CliApp, CorpusCommandsDetectTheEncoding) {
+  const std::string gbk = dir_ + "gbk.bio";
+  ASSERT_EQ(std::system(("iconv -f UTF-8 -t GBK " + kSample + " > " + gbk).c_str()), 0);
+  auto utf8 = run_ner("convert " + kSample + " --to jsonl");
+  ASSERT_EQ(utf8.status, 0) << utf8.err;
+  auto converted = run_ner("convert " + gbk + " --to jsonl --verbose");
+  ASSERT_EQ(converted.status, 0) << converted.err;
+  EXPECT_EQ(converted.out, utf8.out);
+  EXPECT_EQ(converted.err.rfind(gbk + ": encoding GB18030 (detected, confidence ", 0), 0u) << converted.err;
+  EXPECT_EQ(converted.err.find('\n'), converted.err.size() - 1) << "one line, no warning: " << converted.err;
+  auto stats = run_ner("stats " + gbk);
+  EXPECT_EQ(stats.status, 0) << stats.err;
+  EXPECT_EQ(stats.err, "");
+  auto named = run_ner("stats --verbose --encoding gbk " + gbk);
+  EXPECT_EQ(named.status, 0) << named.err;
+  EXPECT_EQ(named.err, gbk + ": encoding gbk\n");
+  auto wrong = run_ner("stats --encoding utf-8 " + gbk);
+  EXPECT_EQ(wrong.status, 1);
+  EXPECT_EQ(wrong.err.rfind("ner: error: " + gbk + ":1: invalid UTF-8 (byte 0xD5) at byte offset 0 (not UTF-8? try --encoding auto or --encoding gb18030)\n", 0), 0u) << wrong.err;
+
+  auto trained = run_ner("train --train " + gbk + " --dev " + gbk + " --test " + gbk + " --model " + dir_ +
+                         "m.model --epochs 1 --hidden 8 --char-dim 8 --verbose");
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  std::size_t mentions = 0;
+  for (std::size_t at = trained.err.find(gbk + ": encoding GB18030 (detected"); at != std::string::npos;
+       at = trained.err.find(gbk + ": encoding GB18030 (detected", at + 1))
+    ++mentions;
+  EXPECT_EQ(mentions, 3u) << "train, dev and test: " << trained.err;
+  auto evaluated = run_ner("eval --model " + dir_ + "m.model " + gbk + " --verbose");
+  EXPECT_EQ(evaluated.status, 0) << evaluated.err;
+  EXPECT_NE(evaluated.err.find(gbk + ": encoding GB18030 (detected"), std::string::npos) << evaluated.err;
+
+  std::string rare;  // GBK/3 characters (lead 0x81–0xA0), in no list of common characters
+  for (int k = 0; k < 40; ++k) rare += std::string{static_cast<char>(0x81 + k % 32), static_cast<char>(0xA1 + k % 14)} + " O\n";
+  std::ofstream(dir_ + "rare.bio", std::ios::binary) << rare;
+  const std::string warning = "ner: warning: " + dir_ + "rare.bio: encoding GB18030 guessed with low confidence (";
+  auto unsure = run_ner("stats " + dir_ + "rare.bio");
+  EXPECT_EQ(unsure.status, 0) << unsure.err;
+  EXPECT_EQ(unsure.err.rfind(warning, 0), 0u) << unsure.err;
+  EXPECT_NE(unsure.err.find("give --encoding NAME (e.g. --encoding big5)\n"), std::string::npos) << unsure.err;
+  EXPECT_EQ(unsure.err.find('\n'), unsure.err.size() - 1) << unsure.err;
+  EXPECT_EQ(run_ner("tag " + dir_ + "rare.bio").err.rfind(warning, 0), 0u);
+}
+
 // Traditional text (here in Big5) is tagged like its simplified twin: the model looks characters it lacks up by
 // their simplified form, offsets stay, and the output shows the original characters. --no-t2s turns it off.
 TEST_F(CliApp, TraditionalTextIsTaggedLikeSimplified) {

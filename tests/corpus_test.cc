@@ -137,6 +137,38 @@ TEST_F(CorpusFile, LegacyEncodingByName) {
   EXPECT_EQ(read_corpus(path_, options).sentences[0].tokens[0], "张");
 }
 
+// The default encoding is detected: GBK, and UTF-16 without a byte-order mark (NULs and all); UTF-8 named for
+// GBK bytes is an error that suggests the encoding.
+TEST_F(CorpusFile, EncodingIsDetectedByDefault) {
+  write("\xD5\xC5 B-PER\n\xCE\xB0 I-PER\n");  // 张伟 in GBK
+  EXPECT_EQ(read_corpus(path_).sentences[0].tokens[1], "伟");
+  write(std::string("\x20\x5F\x20\x00\x42\x00\x2D\x00\x50\x00\x45\x00\x52\x00\x0A\x00", 16));  // "张 B-PER\n" in UTF-16LE
+  EXPECT_EQ(read_corpus(path_).sentences[0].tokens[0], "张");
+  ReadOptions named;
+  named.encoding = "utf-16le";
+  EXPECT_EQ(read_corpus(path_, named).sentences[0].tags[0], "B-PER");
+  write("\xD5\xC5\xCE\xB0\xD4\xDA\xB1\xB1\xBE\xA9 O\n");  // 张伟在北京 in GBK
+  named.encoding = "utf-8";
+  EXPECT_EQ(error_of([&] { read_corpus(path_, named); }),
+            path_ + ":1: invalid UTF-8 (byte 0xD5) at byte offset 0 (not UTF-8? try --encoding auto or --encoding gb18030)");
+}
+
+// Files that are no text are refused with one message naming the file: a model or checkpoint (by their magic),
+// gzip data, NUL bytes in text of a one-byte encoding.
+TEST_F(CorpusFile, BinaryFilesAreRefused) {
+  write(std::string("NERMODEL\x01\0\0\0", 12) + "payload");
+  EXPECT_EQ(error_of([&] { read_corpus(path_); }), path_ + ": is a ner model file, not a corpus");
+  write(std::string("NERCKPT1\x01\0\0\0", 12) + "payload");
+  EXPECT_EQ(error_of([&] { read_corpus(path_); }), path_ + ": is a ner checkpoint file, not a corpus");
+  write(std::string("\x1F\x8B\x08\0\0\0\0\0", 8));
+  EXPECT_EQ(error_of([&] { read_corpus(path_); }), path_ + ": is gzip-compressed, not a corpus (decompress it first)");
+  write(std::string("\xE5\xBC\xA0 B-PER\n\x01\0\x02\x03 O\n", 17));
+  EXPECT_EQ(error_of([&] { read_corpus(path_); }), path_ + ": is a binary file (a NUL byte at byte offset 11), not a corpus");
+  ReadOptions named;
+  named.encoding = "utf-8";
+  EXPECT_EQ(error_of([&] { read_corpus(path_, named); }), path_ + ": is a binary file (a NUL byte at byte offset 11), not a corpus");
+}
+
 TEST(CorpusErrors, MissingFileAndDirectory) {
   EXPECT_NE(error_of([] { read_corpus("/nonexistent/x.bio"); }).find("/nonexistent/x.bio: cannot open"), std::string::npos);
   EXPECT_EQ(error_of([] { read_corpus("/"); }), "/: is a directory, not a file");
