@@ -100,13 +100,27 @@ std::string suggestions(const CLI::App& command, const std::vector<std::string>&
 
 }  // namespace
 
+std::string shell_command_line(int argc, char** argv) {
+  std::string line;
+  // Each argument as the shell would need it: as it is when it holds only safe characters, else in single quotes.
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool safe = !arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                            "0123456789_-+=.,/:@%") == std::string::npos;
+    std::string quoted = "'";
+    for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    line += (i ? " " : "") + (safe ? arg : quoted + "'");
+  }
+  return line;
+}
+
 int run_cli(int argc, char** argv) {
   CLI::App app("ner: Chinese named-entity recognition with a character BiLSTM/GRU-CRF.\n"
                "Errors go to stderr as one line starting with 'ner: error:'; the exit status is 1 (2 for usage).",
                "ner");
   app.require_subcommand(1);
   app.set_version_flag("--version", "ner 0.1");
-  add_train_command(app);
+  add_train_command(app, shell_command_line(argc, argv));
   add_tag_command(app);
   add_eval_command(app);
   add_score_command(app);

@@ -49,9 +49,13 @@ bool apply_precision(Model& model, const std::string& precision);
 // $NER_MODEL, else the model shipped in the repository's models/ folder.
 std::string default_model_path();
 
-// Registers each command on the app; each keeps its options alive in its callback.
+// The arguments joined into one line that a POSIX shell reads back as the same arguments.
+std::string shell_command_line(int argc, char** argv);
+
+// Registers each command on the app; each keeps its options alive in its callback. Training records the command
+// line that started it.
 void add_stats_command(CLI::App& app);
-void add_train_command(CLI::App& app);
+void add_train_command(CLI::App& app, const std::string& command_line);
 void add_tag_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_score_command(CLI::App& app);

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <utility>
 
 #include "data/output_file.h"
 #include "data/error.h"
@@ -35,7 +36,9 @@ void add_eval_command(CLI::App& app) {
   command->add_flag("--json", o->json, "print the numbers as JSON instead");
   command->add_option("--report", o->report,
                       "also write an HTML report: P/R/F1 bars per type, error kinds (missed, spurious, wrong type, wrong "
-                      "boundary) per type, and example sentences with gold and predicted entities highlighted");
+                      "boundary) per type, a confusion table of types, and the sentences with errors (with their line "
+                      "numbers, gold and predicted entities highlighted, up to " +
+                          std::to_string(kExamplesPerKind) + " per kind)");
   command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
   command->add_option("--threads", o->threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
   add_precision_option(*command, o->precision);
@@ -71,9 +74,10 @@ void add_eval_command(CLI::App& app) {
       const data::Sentence& sentence = gold.sentences[s];
       std::vector<std::string> in_gold_scheme = data::convert_tags(predicted[s], gold_scheme);
       evaluation.add(sentence.tags, in_gold_scheme);
-      if (!o->report.empty())
-        for (const EntityError& error : entity_errors(sentence.tags, in_gold_scheme))
-          examples.push_back({sentence.tokens, sentence.tags, in_gold_scheme, error});
+      if (!o->report.empty()) {
+        std::vector<EntityError> errors = entity_errors(sentence.tags, in_gold_scheme);
+        if (!errors.empty()) examples.push_back({sentence.line, sentence.tokens, sentence.tags, in_gold_scheme, std::move(errors)});
+      }
       if (o->predictions.empty()) continue;
       for (std::size_t t = 0; t < sentence.tokens.size(); ++t)
         file += sentence.tokens[t] + " " + sentence.tags[t] + " " + in_gold_scheme[t] + "\n";

@@ -111,7 +111,7 @@ void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
 
 }  // namespace
 
-void add_train_command(CLI::App& app) {
+void add_train_command(CLI::App& app, const std::string& command_line) {
   struct Options {
     TrainJob job;
     std::string cell = "lstm", optimizer = "adam", scheme = "BIOES";
@@ -128,7 +128,8 @@ void add_train_command(CLI::App& app) {
       "metrics file.");
   command->add_option("--train", o->job.train_path, "training corpus (CoNLL columns or JSONL spans); required unless --resume");
   command->add_option("--dev", o->job.dev_path, "development corpus: chooses the best epoch; required unless --resume");
-  command->add_option("--test", o->job.test_path, "test corpus: the best model is scored on it at the end");
+  command->add_option("--test", o->job.test_path, "test corpus: the best model is scored on it at the end (printed, and kept in the model's summary, "
+                      "the metrics file's last line and the report)");
   command->add_option("--model", o->job.model_path, "where to write the best model; required unless --resume");
   command->add_flag("--overwrite", o->job.overwrite, "replace an existing model and checkpoint (else they are kept and training refuses to start)");
   command->add_option("--cell", o->cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu")
@@ -192,14 +193,17 @@ void add_train_command(CLI::App& app) {
                     "with an error; the best model so far is kept either way)");
   command->add_flag("--profile", o->job.profile,
                     "after each epoch, print the CPU seconds (summed over threads) spent in each part of the network");
-  command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: MODEL.metrics.jsonl)");
+  command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch, then {\"test\": ...} with --test (default: "
+                      "MODEL.metrics.jsonl)");
   command->add_option("--checkpoint", o->job.checkpoint_path, "checkpoint written after every epoch (default: MODEL.ckpt)");
   command->add_option("--report", o->job.report_path,
-                      "HTML report (loss and dev P/R/F1 per epoch, configuration) written after every epoch "
-                      "(default: MODEL.report.html)");
+                      "HTML report written after every epoch (default: MODEL.report.html): the best epoch and why "
+                      "training stopped, its dev P/R/F1 per type, the corpora, loss and dev P/R/F1 per epoch, the "
+                      "command line and configuration, and at the end the test score");
   o->corpus.add_to(*command);
-  command->callback([o, command] {
+  command->callback([o, command, command_line] {
     TrainJob job = o->job;
+    job.command_line = command_line;
     job.read = o->corpus.read_options();
     if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = 50;
     job.model.cell = parse_cell(o->cell);

@@ -16,6 +16,7 @@
 #include "data/vectors.h"
 #include "ner/model_io.h"
 #include "ner/report.h"
+#include "ner/stats.h"
 #include "ner/tagger.h"
 #include "nn/optimizer.h"
 #include "nn/weight_average.h"
@@ -131,10 +132,12 @@ void replace_with_unknown(Batch& batch, double rate, int no_word, nn::Rng& rng) 
 }
 
 nlohmann::json record_json(const EpochRecord& r) {
+  nlohmann::json types = nlohmann::json::object();
+  for (const auto& [type, c] : r.dev_per_type) types[type] = {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}};
   return {{"epoch", r.epoch},           {"loss", r.loss},       {"train_chars_per_s", r.train_chars_per_s},
           {"dev_precision", r.dev_precision}, {"dev_recall", r.dev_recall}, {"dev_f1", r.dev_f1},
           {"seconds", r.seconds},       {"learning_rate", r.learning_rate}, {"gradient_norm", r.gradient_norm},
-          {"skipped_batches", r.skipped_batches}, {"best", r.best}};
+          {"skipped_batches", r.skipped_batches}, {"best", r.best}, {"dev_types", types}};
 }
 
 // Every output must be writable before any work, and none may be an input: a bad path fails now, not after hours of
@@ -295,6 +298,17 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
                           {"best_epoch", epoch},               {"dev_f1", dev_f1},
                           {"train_config", config.to_json()}};
   };
+  // The training report, rewritten after every epoch and, with the test score, at the end.
+  TrainingReport report;
+  report.model_path = job.model_path;
+  report.command_line = job.command_line;
+  report.configuration = {{"train", job.train_path}, {"dev", job.dev_path}, {"model", model->config().to_json()}, {"training", config.to_json()}};
+  report.corpora = {{"train", corpus_stats(train_corpus)}, {"dev", corpus_stats(dev_corpus)}};
+  if (test_corpus) report.corpora.emplace_back("test", corpus_stats(*test_corpus));
+  auto write_report = [&] {
+    report.metrics = state["metrics"];
+    if (!job.report_path.empty()) data::write_output_file(job.report_path, training_report_html(report));
+  };
   std::string metrics;
   for (const auto& line : state["metrics"]) metrics += line.dump() + "\n";
 
@@ -382,6 +396,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     record.dev_precision = dev.total().precision();
     record.dev_recall = dev.total().recall();
     record.dev_f1 = dev.total().f1();
+    record.dev_per_type = dev.per_type();
     record.learning_rate = optimizer.learning_rate();
     record.gradient_norm = norm_sum / std::max(1.0, static_cast<double>(batches.size()) - skipped);
     record.skipped_batches = skipped;
@@ -405,9 +420,7 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
     state["model_config"] = model->config().to_json();
     metrics += metrics_line(record);
     if (!job.metrics_path.empty()) data::write_output_file(job.metrics_path, metrics);
-    if (!job.report_path.empty())
-      data::write_output_file(job.report_path, training_report_html(job.model_path, state["metrics"], {
-          {"train", job.train_path}, {"dev", job.dev_path}, {"model", model->config().to_json()}, {"training", config.to_json()}}));
+    write_report();
     if (!job.checkpoint_path.empty())
       save_checkpoint(*model, optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, state, job.checkpoint_path);
     if (callbacks.epoch_done) callbacks.epoch_done(record);
@@ -422,6 +435,13 @@ TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   if (test_corpus && result.best_epoch > 0) {
     LoadedModel best = load_model(job.model_path);
     result.test = evaluate(*best.model, *test_corpus, config.threads);
+    // The test score is kept in the best model's summary, the metrics file and the report.
+    best.summary["test"] = nlohmann::json::parse(json_report(*result.test));
+    save_model(*best.model, best.summary, job.model_path);
+    if (!job.metrics_path.empty())
+      data::write_output_file(job.metrics_path, metrics + nlohmann::json{{"test", best.summary["test"]}}.dump() + "\n");
+    report.test = result.test;
+    write_report();
   }
   return result;
 }

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,7 @@ struct TrainJob {
   std::string checkpoint_path;  // written after every epoch
   std::string report_path;      // HTML training report, written after every epoch ("" for none)
   std::string resume_path;      // a checkpoint to continue from ("" to start afresh)
+  std::string command_line;     // the command that started the run, for the report
   std::string lexicon_path;     // word dictionary for lexicon features (with model.lexicon_dim > 0)
   std::string char_vectors_path, bigram_vectors_path;  // pretrained embeddings in word2vec text format (optional)
   data::ReadOptions read;
@@ -44,6 +46,7 @@ struct EpochRecord {
   int epoch = 0;  // 1-based
   double loss = 0, train_chars_per_s = 0, dev_precision = 0, dev_recall = 0, dev_f1 = 0, seconds = 0;
   double learning_rate = 0, gradient_norm = 0;
+  std::map<std::string, ChunkCounts> dev_per_type;  // the dev scores of each entity type
   int skipped_batches = 0;  // batches skipped for a non-finite loss or gradient (with job.skip_nonfinite)
   bool best = false;
   std::array<double, nn::profile::kParts> profile_seconds{};  // CPU seconds per part while training (with job.profile)
@@ -71,7 +74,8 @@ struct TrainResult {
 
 TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks);
 
-// The JSON line of one epoch in the metrics file.
+// The JSON line of one epoch in the metrics file (after the epochs, a run with a test corpus adds one line
+// {"test": ...} with the best model's test scores).
 std::string metrics_line(const EpochRecord& record);
 
 }  // namespace ner

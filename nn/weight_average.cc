@@ -15,8 +15,9 @@ WeightAverage::WeightAverage(ParamList params, double decay) : params_(std::move
 void WeightAverage::catch_up(std::size_t p, Index col) {
   long& at = updated_at_[p][static_cast<std::size_t>(col)];
   if (at == steps_) return;
-  // n steps with a constant w: a ← dⁿ a + (1 − dⁿ) w
-  const Real kept = static_cast<Real>(std::pow(decay_, static_cast<double>(steps_ - at)));
+  // steps at+1 … steps_ with a constant w: â ← κ â + (1 − κ) w, κ = dⁿ (1 − d^at) / (1 − d^steps_)
+  const Real kept = static_cast<Real>(std::pow(decay_, static_cast<double>(steps_ - at)) * (1 - std::pow(decay_, static_cast<double>(at))) /
+                                      (1 - std::pow(decay_, static_cast<double>(steps_))));
   averages_[p].col(col) = kept * averages_[p].col(col) + (1 - kept) * params_[p]->value.col(col);
   at = steps_;
 }
@@ -35,16 +36,17 @@ void WeightAverage::before_step() {
 
 void WeightAverage::after_step() {
   ++steps_;
-  const Real d = static_cast<Real>(decay_);
+  // The weight of the new values: β = (1 − d) / (1 − d^t), 1 at the first step.
+  const Real new_weight = static_cast<Real>((1 - decay_) / (1 - std::pow(decay_, static_cast<double>(steps_))));
   for (std::size_t p = 0; p < params_.size(); ++p) {
     const Param& param = *params_[p];
-    // a ← d a + (1 − d) w, for every column a dense parameter has and the columns a sparse one had touched
+    // â ← (1 − β) â + β w, for every column a dense parameter has and the columns a sparse one had touched
     if (!param.sparse) {
-      averages_[p] = d * averages_[p] + (1 - d) * param.value;
+      averages_[p] = (1 - new_weight) * averages_[p] + new_weight * param.value;
       continue;
     }
     for (Index col : param.touched) {
-      averages_[p].col(col) = d * averages_[p].col(col) + (1 - d) * param.value.col(col);
+      averages_[p].col(col) = (1 - new_weight) * averages_[p].col(col) + new_weight * param.value.col(col);
       updated_at_[p][static_cast<std::size_t>(col)] = steps_;
     }
   }

@@ -1,8 +1,13 @@
-// An exponential moving average of a model's parameters (Polyak averaging), kept beside the optimizer:
-//   a ← d a + (1 − d) w   after every optimizer step.
+// A bias-corrected exponential moving average of a model's parameters (Polyak averaging), kept beside the
+// optimizer. After t steps with weights w₁ … w_t it is the average weighted like Adam's moments:
+//   â_t = Σₖ (1 − d) d^(t−k) wₖ / (1 − d^t),
+// i.e. a ← d a + (1 − d) w from a = 0, divided by 1 − d^t; it starts at the first step's weights and, unlike an
+// average started at the random initial weights, is not dragged towards them for the first ~1/(1 − d) steps.
+// It is kept corrected at every step: â_t = â_{t−1} + β_t (w_t − â_{t−1}) with β_t = (1 − d) / (1 − d^t).
 // Evaluating and saving the averaged weights instead of the last ones smooths out the noise of the last steps.
 // A sparse parameter's columns that no step touched keep a constant w, so their average is brought up to date only
-// when they are next touched or read: n steps of a ← d a + (1 − d) w with constant w give a ← dⁿ a + (1 − dⁿ) w.
+// when they are next touched or read: steps s+1 … t with constant w give â_t = κ â_s + (1 − κ) w with
+// κ = Π(1 − βₖ) = dⁿ (1 − d^s) / (1 − d^t), n = t − s (the uncorrected a ← dⁿ a + (1 − dⁿ) w, corrected).
 #pragma once
 
 #include <vector>
@@ -13,7 +18,7 @@ namespace nn {
 
 class WeightAverage {
  public:
-  // Starts every average at the parameter's current value.
+  // Before any step the average is the parameters' current value.
   WeightAverage(ParamList params, double decay);
 
   // Around each optimizer step: before_step() brings the columns the step will change up to date with their
@@ -24,7 +29,7 @@ class WeightAverage {
   // Exchanges the parameters' values with their averages (call again to exchange back).
   void swap_with_params();
 
-  // The averages, in parameter order, for checkpoints (brought up to date), and the step count.
+  // The (corrected) averages, in parameter order, for checkpoints (brought up to date), and the step count.
   std::vector<Matrix>& averages();
   long steps() const { return steps_; }
   void set_state(long steps, std::vector<Matrix> averages);

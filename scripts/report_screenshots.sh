@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates docs/training-report.png and docs/evaluation-report.png: trains the default model on Resume NER for
-# 15 epochs (its MODEL.report.html), evaluates it on Resume's test set with --report, and screenshots both pages
+# 15 epochs with --test (its MODEL.report.html), evaluates it on Resume's test set with --report, and screenshots both pages
 # in headless Chromium (with a CJK font). Corpora from $NER_DATA (default ../shared/data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 set -x
 build/release/ner train --train "$data/resume/train.char.bmes" --dev "$data/resume/dev.char.bmes" --model "$work/resume.model" \
-  --epochs 15 --threads "$(nproc)" --seed 1 2>/dev/null
+  --test "$data/resume/test.char.bmes" \
+  --epochs 15 --threads "$(nproc)" --seed 1 >/dev/null 2>&1
 build/release/ner eval --model "$work/resume.model" "$data/resume/test.char.bmes" --report "$work/evaluation.html" >/dev/null
 mkdir -p docs
 for page in training:resume.model.report.html evaluation:evaluation.html; do

@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "data/utf8.h"
+#include "ner/model.h"
+#include "ner/model_io.h"
 #include "nn/bf16_matrix.h"
 #include "tests/test_support.h"
 
@@ -25,6 +27,14 @@ const std::string kSampleText = std::string(NER_SOURCE_DIR) + "/examples/sample.
 std::string train_args(const std::string& model, int epochs, const std::string& extra = "") {
   return "train --train " + kSample + " --dev " + kSample + " --model " + model + " --epochs " + std::to_string(epochs) +
          " --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --seed 3 " + extra;
+}
+
+// The metrics file's records, one JSON object a line.
+std::vector<nlohmann::json> metrics_records(const std::string& path) {
+  std::vector<nlohmann::json> records;
+  std::istringstream metrics(slurp(path));
+  for (std::string line; std::getline(metrics, line);) records.push_back(nlohmann::json::parse(line));
+  return records;
 }
 
 class CliApp : public ::testing::Test {
@@ -56,7 +66,8 @@ TEST_F(CliApp, TrainWritesModelMetricsAndCheckpoint) {
 TEST_F(CliApp, SameSeedSameBytesAndResumeMatchesUninterrupted) {
   ASSERT_EQ(run_ner(train_args(dir_ + "a.model", 8)).status, 0);
   ASSERT_EQ(run_ner(train_args(dir_ + "b.model", 8)).status, 0);
-  EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "b.model")) << "same seed and threads must give the same bytes";
+  EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "b.model"))
+      << "same seed and threads must give the same bytes";
   // The best epoch must come after the interruption, or the comparison below would only see the first run's file
   // (whose summary records --epochs 4).
   auto info = run_ner("info --model " + dir_ + "a.model");
@@ -67,7 +78,8 @@ TEST_F(CliApp, SameSeedSameBytesAndResumeMatchesUninterrupted) {
   auto resumed = run_ner(train_args(dir_ + "c.model", 8, "--resume " + dir_ + "c.model.ckpt"));
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming"), std::string::npos);
-  EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "c.model")) << "resume must end with the uninterrupted run's bytes";
+  EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "c.model"))
+      << "resume must end with the uninterrupted run's bytes";
 }
 
 // Training killed with SIGKILL at any moment (here with weight averaging, whose state the checkpoint also holds)
@@ -79,7 +91,8 @@ TEST_F(CliApp, KilledTrainingResumesToTheUninterruptedBytes) {
   ASSERT_EQ(run_ner(train_args(dir_ + "whole.model", 30, args)).status, 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ASSERT_EQ(run_ner(train_args(dir_ + "again.model", 30, args)).status, 0);
-  EXPECT_TRUE(slurp(dir_ + "whole.model") == slurp(dir_ + "again.model")) << "same seed and 2 threads: same bytes";
+  const std::string whole = slurp(dir_ + "whole.model");
+  EXPECT_TRUE(whole == slurp(dir_ + "again.model")) << "same seed and 2 threads: same bytes";
   int resumed_runs = 0;
   for (int eighth = 1; eighth <= 7; ++eighth) {
     const std::string model = dir_ + "killed" + std::to_string(eighth) + ".model";
@@ -98,9 +111,54 @@ TEST_F(CliApp, KilledTrainingResumesToTheUninterruptedBytes) {
     }
     auto finished = run_ner(train_args(model, 30, args + resume));
     ASSERT_EQ(finished.status, 0) << "killed after " << delay << " s: " << finished.err;
-    EXPECT_TRUE(slurp(model) == slurp(dir_ + "whole.model")) << "killed after " << delay << " s, then" << resume;
+    EXPECT_TRUE(slurp(model) == whole) << "killed after " << delay << " s, then" << resume;
   }
   EXPECT_GT(resumed_runs, 0) << "no kill landed after the first checkpoint";
+}
+
+// The weight average is bias-corrected (the average of the weights the steps gave, not pulled towards the random
+// initial ones): with a decay of 0.999 over 80 steps (2 a epoch), the averaged model learns the sample too, where
+// an average started at the initial weights would still hold 92% of them.
+TEST_F(CliApp, AveragedWeightsScoreCloseToTheLastWeights) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "last.model", 40, "--patience 0")).status, 0);
+  auto averaged = run_ner(train_args(dir_ + "averaged.model", 40, "--patience 0 --average 0.999"));
+  ASSERT_EQ(averaged.status, 0) << averaged.err;
+  const std::vector<nlohmann::json> last = metrics_records(dir_ + "last.model.metrics.jsonl");
+  const std::vector<nlohmann::json> average = metrics_records(dir_ + "averaged.model.metrics.jsonl");
+  ASSERT_EQ(last.size(), 40u);
+  ASSERT_EQ(average.size(), 40u);
+  const double last_f1 = last.back()["dev_f1"].get<double>(), average_f1 = average.back()["dev_f1"].get<double>();
+  EXPECT_GT(last_f1, 90) << "the sample is learnt";
+  EXPECT_GT(average_f1, last_f1 - 10) << "averaged " << average_f1 << ", last weights " << last_f1;
+}
+
+// --test's score is printed and kept: the metrics file's last line, the model's summary (ner info) and the report;
+// the command line is kept in the summary and the report.
+TEST_F(CliApp, TestScoreAndCommandLineAreKept) {
+  auto trained = run_ner(train_args(dir_ + "m.model", 3, "--test " + kSample));
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  ASSERT_NE(trained.out.find("test ("), std::string::npos) << trained.out;
+  const std::vector<nlohmann::json> records = metrics_records(dir_ + "m.model.metrics.jsonl");
+  ASSERT_EQ(records.size(), 4u) << "three epochs and the test score";
+  const nlohmann::json& test = records.back().at("test");
+  for (const char* key : {"precision", "recall", "f1", "types"}) EXPECT_TRUE(test.contains(key)) << key;
+  EXPECT_EQ(test["types"].size(), 3u) << test.dump();
+  EXPECT_TRUE(records[0].at("dev_types").contains("PER")) << records[0].dump();
+  // The printed F1 is the stored one.
+  char f1[32];
+  std::snprintf(f1, sizeof f1, "FB1: %6.2f", test["f1"].get<double>());
+  EXPECT_NE(trained.out.find(f1), std::string::npos) << f1 << "\n" << trained.out;
+  auto info = run_ner("info --model " + dir_ + "m.model");
+  ASSERT_EQ(info.status, 0) << info.err;
+  const nlohmann::json summary = nlohmann::json::parse(info.out.substr(info.out.find("training:") + 9));
+  EXPECT_EQ(summary.at("test"), test);
+  const std::string report = slurp(dir_ + "m.model.report.html");
+  EXPECT_NE(report.find("id=\"test-scores\""), std::string::npos);
+  char two_decimals[32];
+  std::snprintf(two_decimals, sizeof two_decimals, "%.2f", test["f1"].get<double>());
+  EXPECT_NE(report.find("test F1 (best model)</th><td class=\"text\">" + std::string(two_decimals)), std::string::npos);
+  EXPECT_NE(report.find("id=\"command-line\""), std::string::npos);
+  EXPECT_NE(report.find(" train --train " + kSample), std::string::npos) << "the command line is in the report";
 }
 
 // A learning rate of 1e30 makes the second batch's loss NaN: the run stops naming the epoch and batch, without
