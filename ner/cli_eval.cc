@@ -8,6 +8,7 @@
 #include "ner/cli_common.h"
 #include "ner/evaluate.h"
 #include "ner/model_io.h"
+#include "ner/progress.h"
 #include "ner/report.h"
 #include "ner/tagger.h"
 
@@ -60,7 +61,11 @@ void add_eval_command(CLI::App& app) {
 
     std::vector<std::vector<std::string>> tokens;
     for (const data::Sentence& sentence : gold.sentences) tokens.push_back(sentence.tokens);
-    std::vector<std::vector<std::string>> predicted = predict_tags(ModelReplicas(model, o->threads).models(), tokens, o->batch);
+    Progress progress(/*lines_off_terminal=*/false);
+    const std::string of_total = "/" + std::to_string(tokens.size()) + " sentences";
+    std::vector<std::vector<std::string>> predicted =
+        predict_tags(ModelReplicas(model, o->threads).models(), tokens, o->batch,
+                     [&](std::size_t done) { progress.update(done, tokens.size(), std::to_string(done) + of_total); });
     // Predictions are written in the gold file's scheme.
     const data::Scheme gold_scheme = data::detect_scheme(gold.distinct_tags());
     Evaluation evaluation;
