@@ -141,7 +141,8 @@ void add_tag_command(CLI::App& app) {
   command->add_option("--output,-o", o->output, "output file (- for stdout); written atomically")->capture_default_str();
   command->add_option("--format", o->format,
                       "jsonl, conll, inline, or brat (standoff for annotation tools: --output NAME.ann, and the text "
-                      "the offsets refer to in NAME.txt)")
+                      "the offsets refer to in NAME.txt; an existing NAME.txt, such as the input, is left as it is and "
+                      "must already be that text)")
       ->capture_default_str()->check(CLI::IsMember({"jsonl", "conll", "inline", "brat"}));
   command->add_option("--input-format", o->input_format,
                       "auto (CoNLL columns and JSON lines with a \"text\" are recognised, with a note on stderr, "
