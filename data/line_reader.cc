@@ -1,9 +1,13 @@
 #include "data/line_reader.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <iostream>
-#include <iterator>
 
 #include "data/encoding.h"
 #include "data/error.h"
@@ -11,55 +15,92 @@
 #include "data/utf8.h"
 
 namespace data {
+namespace {
+
+constexpr std::size_t kReadSize = 1 << 16;  // bytes asked of one read(2)
+
+}  // namespace
 
 LineReader::LineReader(const std::string& path, const std::string& encoding)
     : origin_(path == "-" ? "<stdin>" : path), encoding_{encoding} {
-  if (path == "-") {
-    in_ = &std::cin;
-  } else {
+  if (path != "-") {
     check_input_file(path);
-    file_ = std::make_unique<std::ifstream>(path, std::ios::binary);
-    if (!*file_) throw Error(path + ": cannot open: " + std::strerror(errno));
-    in_ = file_.get();
+    fd_ = ::open(path.c_str(), O_RDONLY);
+    if (fd_ < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
+    owned_ = true;
   }
+  struct stat info;
+  if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode)) size_ = static_cast<std::uint64_t>(info.st_size);
   if (encoding == kAutoEncoding) {
-    sample_.resize(kDetectionSample);
-    in_->read(sample_.data(), static_cast<std::streamsize>(sample_.size()));
-    if (in_->bad()) throw Error(origin_ + ": read failed");
-    sample_.resize(static_cast<std::size_t>(in_->gcount()));
-    encoding_ = detect_encoding(sample_, in_->eof(), origin_);
+    // The sample: up to kDetectionSample bytes of a file; of anything else, the first line and what is already there.
+    while (buffer_.size() < kDetectionSample && !end_ &&
+           (size_ || buffer_.find('\n') == std::string::npos || input_waiting()))
+      fill();
+    encoding_ = detect_encoding(std::string_view(buffer_).substr(0, kDetectionSample), end_, origin_);
     warn_if_uncertain(origin_, encoding_);
   }
   if (!is_utf8_name(encoding_.name)) {
     // Other encodings: the whole input, converted at once.
-    const std::string bytes = sample_ + std::string(std::istreambuf_iterator<char>(*in_), std::istreambuf_iterator<char>());
-    if (in_->bad()) throw Error(origin_ + ": read failed");
-    converted_ = to_utf8(bytes, encoding_, origin_);
+    while (fill()) {}
+    buffer_ = to_utf8(buffer_, encoding_, origin_);
     whole_ = true;
   }
 }
 
-bool LineReader::next(std::string& line) {
-  if (whole_) {
-    if (converted_pos_ >= converted_.size()) return false;
-    std::size_t newline = converted_.find('\n', converted_pos_);
-    if (newline == std::string::npos) newline = converted_.size();
-    line.assign(converted_, converted_pos_, newline - converted_pos_);
-    converted_pos_ = newline + 1;
-  } else if (sample_pos_ < sample_.size()) {
-    // A line from the detection sample, completed from the stream if it runs past the sample's end.
-    std::size_t newline = sample_.find('\n', sample_pos_);
-    line.assign(sample_, sample_pos_, newline == std::string::npos ? std::string::npos : newline - sample_pos_);
-    sample_pos_ = newline == std::string::npos ? sample_.size() : newline + 1;
-    std::string rest;
-    if (newline == std::string::npos && std::getline(*in_, rest)) line += rest;
-    if (in_->bad()) throw Error(origin_ + ": read failed");
-  } else if (!std::getline(*in_, line)) {
-    if (in_->bad()) throw Error(origin_ + ": read failed");
-    return false;
+LineReader::~LineReader() {
+  if (owned_) ::close(fd_);
+}
+
+bool LineReader::fill() {
+  if (end_) return false;
+  const std::size_t old_size = buffer_.size();
+  buffer_.resize(old_size + kReadSize);
+  ssize_t n;
+  do n = ::read(fd_, buffer_.data() + old_size, kReadSize);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) throw Error(origin_ + ": read failed: " + std::strerror(errno));
+  buffer_.resize(old_size + static_cast<std::size_t>(n));
+  end_ = n == 0;
+  return !end_;
+}
+
+bool LineReader::input_waiting() const {
+  struct pollfd input = {fd_, POLLIN, 0};
+  return ::poll(&input, 1, 0) > 0;
+}
+
+bool LineReader::ready() {
+  // Reads what is waiting until a whole line is in the buffer or nothing more is there.
+  for (;;) {
+    if (end_ || whole_ || buffer_.find('\n', buffer_pos_) != std::string::npos) return true;
+    if (!input_waiting()) return false;
+    fill();
   }
+}
+
+double LineReader::fraction_read() const {
+  const double total = whole_ ? static_cast<double>(buffer_.size()) : size_ ? static_cast<double>(*size_) : 0;
+  const double done = whole_ ? static_cast<double>(buffer_pos_) : static_cast<double>(offset_);
+  return total > 0 ? std::min(1.0, done / total) : 1.0;
+}
+
+bool LineReader::next(std::string& line) {
+  std::size_t newline, searched = buffer_pos_;
+  // Reads until the buffer holds a whole line or the input ends; the bytes already returned are dropped first.
+  while ((newline = buffer_.find('\n', searched)) == std::string::npos) {
+    if (!whole_ && buffer_pos_ > 0) {
+      buffer_.erase(0, buffer_pos_);
+      buffer_pos_ = 0;
+    }
+    searched = buffer_.size();
+    if (whole_ || !fill()) break;
+  }
+  if (newline == std::string::npos && buffer_pos_ >= buffer_.size()) return false;
+  const std::size_t end = newline == std::string::npos ? buffer_.size() : newline;
+  line.assign(buffer_, buffer_pos_, end - buffer_pos_);
+  buffer_pos_ = newline == std::string::npos ? buffer_.size() : newline + 1;
   ++line_number_;
-  const std::size_t line_offset = offset_;
+  const std::uint64_t line_offset = offset_;
   offset_ += line.size() + 1;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (whole_) return true;  // already converted and checked

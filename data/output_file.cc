@@ -94,16 +94,23 @@ OutputTarget classify_output(const std::string& path) {
   return {exists ? OutputKind::kReplace : OutputKind::kCreate, resolved};
 }
 
-bool same_file(const std::string& a, const std::string& b) {
-  struct stat x, y;
-  return ::stat(a.c_str(), &x) == 0 && ::stat(b.c_str(), &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+bool is_an_input(const std::string& path, const std::vector<std::string>& inputs) {
+  // The device and inode of a path (following links; "-": standard input), if it exists.
+  auto identity = [](const std::string& name, struct stat& info) {
+    return name == "-" ? ::fstat(STDIN_FILENO, &info) == 0 : !name.empty() && ::stat(name.c_str(), &info) == 0;
+  };
+  struct stat output;
+  if (!identity(path, output) || !S_ISREG(output.st_mode)) return false;
+  for (const std::string& input : inputs) {
+    struct stat info;
+    if (identity(input, info) && info.st_dev == output.st_dev && info.st_ino == output.st_ino) return true;
+  }
+  return false;
 }
 
 void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
-  if (output == "-") return;
-  for (const std::string& input : inputs)
-    if (input != "-" && same_file(output, input))
-      throw Error(output + ": is also an input (" + input + "); write the output elsewhere");
+  if (output != "-" && is_an_input(output, inputs))
+    throw Error(output + ": is an input of this command; write the output elsewhere");
 }
 
 OutputFile::OutputFile(const std::string& path) : path_(path), target_(classify_output(path)) {

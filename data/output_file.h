@@ -31,10 +31,11 @@ struct OutputTarget {
 // missing or unwritable folder, a symlink loop or an unsupported kind of file.
 OutputTarget classify_output(const std::string& path);
 
-// Whether `a` and `b` name the same existing file (device and inode, symlinks followed).
-bool same_file(const std::string& a, const std::string& b);
+// Whether `path` names the same existing file (device and inode, symlinks followed) as one of `inputs` ("-":
+// whatever standard input is).
+bool is_an_input(const std::string& path, const std::vector<std::string>& inputs);
 
-// Throws data::Error when `output` is one of `inputs` ("-" for standard input never matches a named output).
+// Throws data::Error when `output` is one of `inputs`, which writing it would destroy ("-" is never refused).
 void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs);
 
 // A file being written, as classify_output says. Destroyed without commit() (an error on the way), a replaced or

@@ -31,6 +31,8 @@ void add_convert_command(CLI::App& app) {
   o->corpus.add_to(*command);
   command->callback([o] {
     const data::Scheme scheme = data::parse_scheme(o->scheme);
+    data::classify_output(o->output);
+    data::check_not_an_input(o->output, {o->input});
     data::Corpus corpus = data::read_corpus(o->input, o->corpus.read_options());
     for (data::Sentence& sentence : corpus.sentences) sentence.tags = data::convert_tags(sentence.tags, scheme);
     data::write_output_file(o->output, o->to == "conll" ? data::format_conll(corpus.sentences) : data::format_jsonl(corpus.sentences));

@@ -10,6 +10,7 @@
 #include "ner/cli_common.h"
 #include "ner/evaluate.h"
 #include "ner/model_io.h"
+#include "ner/progress.h"
 #include "ner/report.h"
 #include "ner/tagger.h"
 
@@ -39,11 +40,17 @@ void add_eval_command(CLI::App& app) {
                       "boundary) per type, a confusion table of types, and the sentences with errors (with their line "
                       "numbers, gold and predicted entities highlighted, up to " +
                           std::to_string(kExamplesPerKind) + " per kind)");
-  command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(CLI::Range(1, 4096));
-  command->add_option("--threads", o->threads, "threads")->capture_default_str()->check(CLI::Range(1, 256));
+  command->add_option("--batch", o->batch, "sentences per batch")->capture_default_str()->check(in_range(1, 4096));
+  command->add_option("--threads", o->threads, "threads")->capture_default_str()->check(in_range(1, 256));
   add_precision_option(*command, o->precision);
   o->corpus.add_to(*command);
   command->callback([o] {
+    // The outputs are checked before any work, and none may be an input.
+    for (const std::string& output : {o->predictions, o->report})
+      if (!output.empty()) {
+        data::classify_output(output);
+        data::check_not_an_input(output, {o->gold, o->model});
+      }
     LoadedModel loaded = load_model(o->model);
     Model& model = *loaded.model;
     apply_precision(model, o->precision);
@@ -64,7 +71,11 @@ void add_eval_command(CLI::App& app) {
 
     std::vector<std::vector<std::string>> tokens;
     for (const data::Sentence& sentence : gold.sentences) tokens.push_back(sentence.tokens);
-    std::vector<std::vector<std::string>> predicted = predict_tags(ModelReplicas(model, o->threads).models(), tokens, o->batch);
+    Progress progress(/*lines_off_terminal=*/false);
+    const std::string of_total = "/" + std::to_string(tokens.size()) + " sentences";
+    std::vector<std::vector<std::string>> predicted =
+        predict_tags(ModelReplicas(model, o->threads).models(), tokens, o->batch,
+                     [&](std::size_t done) { progress.update(done, tokens.size(), std::to_string(done) + of_total); });
     // Predictions are written in the gold file's scheme.
     const data::Scheme gold_scheme = data::detect_scheme(gold.distinct_tags());
     Evaluation evaluation;

@@ -1,7 +1,6 @@
 // `ner train --train FILE --dev FILE --model OUT ...`
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -12,36 +11,11 @@
 #include "ner/cli_common.h"
 #include "ner/evaluate.h"
 #include "ner/model_io.h"
+#include "ner/progress.h"
 #include "ner/trainer.h"
 
 namespace ner {
 namespace {
-
-// A progress bar on a terminal, a plain line at most every 10 seconds otherwise.
-class Progress {
- public:
-  Progress() : terminal_(::isatty(STDERR_FILENO) != 0) {}
-
-  void update(std::size_t done, std::size_t total, double loss) {
-    auto now = std::chrono::steady_clock::now();
-    if (done < total && now - last_ < std::chrono::milliseconds(terminal_ ? 200 : 10000)) return;
-    last_ = now;
-    const double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
-    if (terminal_) {
-      const int width = 30, filled = static_cast<int>(fraction * width);
-      std::fprintf(stderr, "\r  [%s%s] %3.0f%%  loss/char %.4f", std::string(static_cast<std::size_t>(filled), '=').c_str(),
-                   std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), 100 * fraction, loss);
-      if (done >= total) std::fprintf(stderr, "\r%*s\r", 60, "");
-    } else if (done < total) {
-      std::fprintf(stderr, "  %3.0f%% of the epoch, loss/char %.4f\n", 100 * fraction, loss);
-    }
-    std::fflush(stderr);
-  }
-
- private:
-  bool terminal_;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 // SIGINT and SIGTERM ask training to save its state and stop; a second one ends the process at once.
 volatile std::sig_atomic_t stop_signal = 0;
@@ -224,10 +198,14 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     if (job.checkpoint_path.empty()) job.checkpoint_path = job.model_path + ".ckpt";
     if (job.report_path.empty()) job.report_path = job.model_path + ".report.html";
 
-    auto progress = std::make_shared<Progress>();
+    auto progress = std::make_shared<Progress>(/*lines_off_terminal=*/true);
     TrainCallbacks callbacks;
     callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
-    callbacks.progress = [progress](std::size_t done, std::size_t total, double loss) { progress->update(done, total, loss); };
+    callbacks.progress = [progress](std::size_t done, std::size_t total, double loss) {
+      char detail[32];
+      std::snprintf(detail, sizeof detail, "loss/char %.4f", loss);
+      progress->update(done, total, detail);
+    };
     const int epochs = job.train.epochs;
     const bool profile = job.profile;
     callbacks.epoch_done = [epochs, profile](const EpochRecord& r) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <numeric>
 #include <thread>
 
@@ -17,7 +18,7 @@ ModelReplicas::ModelReplicas(Model& model, int threads) : models_{&model} {
 }
 
 std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
-                             std::size_t batch_size, const DecodeOptions& options) {
+                             std::size_t batch_size, const DecodeOptions& options, const DecodeProgress& progress) {
   std::vector<std::size_t> order(sentences.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -26,6 +27,7 @@ std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vecto
   std::vector<std::vector<std::size_t>> batches;
   std::size_t next = 0;
   while (next < order.size() && sentences[order[next]].chars.empty()) ++next;  // empty sentences: empty paths
+  const std::size_t empty_sentences = next;
   while (next < order.size()) {
     std::vector<std::size_t>& batch = batches.emplace_back();
     while (next < order.size() && batch.size() < batch_size &&
@@ -34,6 +36,8 @@ std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vecto
   }
   std::vector<Decoding> decoded(sentences.size());
   std::atomic<std::size_t> next_batch{0};
+  std::mutex progress_mutex;
+  std::size_t sentences_done = empty_sentences;  // they need no decoding
   auto work = [&](Model& model) {
     std::vector<const EncodedSentence*> members;
     for (std::size_t b; (b = next_batch++) < batches.size();) {
@@ -41,6 +45,9 @@ std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vecto
       for (std::size_t index : batches[b]) members.push_back(&sentences[index]);
       std::vector<Decoding> batch_decoded = model.predict(Batch(members), options);
       for (std::size_t k = 0; k < batches[b].size(); ++k) decoded[batches[b][k]] = std::move(batch_decoded[k]);
+      if (!progress) continue;
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(sentences_done += batches[b].size());
     }
   };
   std::vector<std::thread> helpers;
@@ -51,12 +58,13 @@ std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vecto
 }
 
 std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& models,
-                                                    const std::vector<std::vector<std::string>>& sentences, std::size_t batch_size) {
+                                                    const std::vector<std::vector<std::string>>& sentences, std::size_t batch_size,
+                                                    const DecodeProgress& progress) {
   const Model& model = *models.front();
   std::vector<EncodedSentence> encoded(sentences.size());
   for (std::size_t s = 0; s < sentences.size(); ++s) encoded[s] = model.encode(sentences[s]);
   std::vector<std::vector<std::string>> tags(sentences.size());
-  std::vector<Decoding> decoded = decode(models, encoded, batch_size);
+  std::vector<Decoding> decoded = decode(models, encoded, batch_size, {}, progress);
   for (std::size_t s = 0; s < sentences.size(); ++s)
     for (int id : decoded[s].tags) tags[s].push_back(model.tags().key(id));
   return tags;
@@ -64,9 +72,11 @@ std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& mo
 
 namespace {
 
-// The entities of a sentence's tag ids (tokens [first, first + n) of the line), with their confidences if known.
+// The entities of a sentence's tag ids (tokens [first, first + n) of the line), with their confidences if known;
+// those are also given to the entity's tokens in `token_confidence` if that is not null.
 std::vector<Entity> entities_of(const TaggedLine& line, std::size_t first, const std::vector<int>& tags,
-                                const std::vector<double>& confidences, const data::Vocab& tag_names) {
+                                const std::vector<double>& confidences, const data::Vocab& tag_names,
+                                std::vector<std::optional<double>>* token_confidence = nullptr) {
   std::vector<std::string> names;
   for (int id : tags) names.push_back(tag_names.key(id));
   std::vector<Entity> entities;
@@ -76,7 +86,11 @@ std::vector<Entity> entities_of(const TaggedLine& line, std::size_t first, const
     const data::Token& last = line.tokens[first + spans[k].end - 1];
     Entity& e = entities.emplace_back(Entity{begin.cp_begin, last.cp_end, begin.byte_begin, last.byte_end, spans[k].type,
                                              line.text.substr(begin.byte_begin, last.byte_end - begin.byte_begin), std::nullopt});
-    if (!confidences.empty()) e.confidence = confidences[k];
+    if (confidences.empty()) continue;
+    e.confidence = confidences[k];
+    if (token_confidence)
+      std::fill(token_confidence->begin() + static_cast<std::ptrdiff_t>(first + spans[k].begin),
+                token_confidence->begin() + static_cast<std::ptrdiff_t>(first + spans[k].end), e.confidence);
   }
   return entities;
 }
@@ -113,6 +127,7 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
     out.text = lines[l];
     out.tokens = tokenizer_.tokenize(out.text);
     out.tags.assign(out.tokens.size(), "O");
+    if (options_.decode.confidence) out.entity_confidence.assign(out.tokens.size(), std::nullopt);
     if (options_.decode.nbest > 0) out.nbest.push_back({1.0, {}});
     for (data::TokenRange range : segmenter_.split(out.text, out.tokens)) {
       pieces.push_back({l, range});
@@ -128,7 +143,7 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
     const std::size_t first = pieces[p].range.begin;
     const Decoding& d = decoded[p];
     for (std::size_t t = 0; t < d.tags.size(); ++t) out.tags[first + t] = tag_names.key(d.tags[t]);
-    for (Entity& e : entities_of(out, first, d.tags, d.confidences, tag_names))
+    for (Entity& e : entities_of(out, first, d.tags, d.confidences, tag_names, &out.entity_confidence))
       if (!e.confidence || *e.confidence >= options_.min_confidence) out.entities.push_back(std::move(e));
     if (options_.decode.nbest == 0) continue;
     std::vector<TaggedLine::Alternative> alternatives;

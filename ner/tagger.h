@@ -2,6 +2,7 @@
 // with entities reported as code-point offsets into the original line.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,13 +34,16 @@ class ModelReplicas {
 // Every sentence decoded (see Model::predict), in the given order; sentences are batched by length (at most
 // `batch_size` sentences and kMaxBatchPositions padded positions per batch). The batches are shared out among
 // `models` (replicas of one model: Model::replica), one thread each; the result does not depend on their number.
-// Empty sentences get empty paths.
+// Empty sentences get empty paths. `progress`, if given, is called (from one thread at a time) with the number of
+// sentences decoded so far after each batch.
+using DecodeProgress = std::function<void(std::size_t sentences_done)>;
 std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
-                             std::size_t batch_size, const DecodeOptions& options = {});
+                             std::size_t batch_size, const DecodeOptions& options = {}, const DecodeProgress& progress = {});
 
 // The model's tags for tokenized sentences.
 std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& models,
-                                                    const std::vector<std::vector<std::string>>& sentences, std::size_t batch_size);
+                                                    const std::vector<std::vector<std::string>>& sentences, std::size_t batch_size,
+                                                    const DecodeProgress& progress = {});
 
 struct Entity {
   std::size_t start, end;            // code points of the line, end exclusive
@@ -53,6 +57,9 @@ struct TaggedLine {
   std::string text;                 // the line as given (without its line break)
   std::vector<data::Token> tokens;  // every non-whitespace grapheme, with offsets into text
   std::vector<std::string_view> tags;  // one per token, in the model's scheme (views of the model's tag names)
+  // With confidences asked for, one per token: the confidence of the best path's entity it is in (kept below the
+  // minimum confidence too), none for O.
+  std::vector<std::optional<double>> entity_confidence;
   std::vector<Entity> entities;     // of the best path (without those below the minimum confidence)
   struct Alternative {
     double probability;

@@ -10,8 +10,6 @@
 #include <sstream>
 
 #include "data/utf8.h"
-#include "ner/model.h"
-#include "ner/model_io.h"
 #include "nn/bf16_matrix.h"
 #include "tests/test_support.h"
 

@@ -1,0 +1,193 @@
+#include "ner/output_writers.h"
+
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "data/error.h"
+#include "data/utf8.h"
+
+namespace ner {
+namespace {
+
+// Appends `text` (valid UTF-8) as a JSON string with the escapes nlohmann::json writes: \" \\ \b \f \n \r \t, other
+// control characters as \u00xx, everything else as it is.
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+// A probability rounded to six decimals, as nlohmann::json prints a double.
+std::string rounded(double p) { return nlohmann::json(std::round(p * 1e6) / 1e6).dump(); }
+
+// [{"start":s,"end":e,"type":t,"text":x[,"confidence":c]},...]
+void append_entities(std::string& out, const std::vector<Entity>& entities) {
+  out += '[';
+  for (const Entity& e : entities) {
+    if (out.back() != '[') out += ',';
+    out += "{\"start\":" + std::to_string(e.start) + ",\"end\":" + std::to_string(e.end) + ",\"type\":";
+    append_json_string(out, e.type);
+    out += ",\"text\":";
+    append_json_string(out, e.text);
+    if (e.confidence) out += ",\"confidence\":" + rounded(*e.confidence);
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
+
+OutputFormat parse_output_format(const std::string& name) {
+  if (name == "jsonl") return OutputFormat::kJsonl;
+  if (name == "conll") return OutputFormat::kConll;
+  if (name == "inline") return OutputFormat::kInline;
+  if (name == "brat") return OutputFormat::kBrat;
+  throw data::Error("unknown output format '" + name + "' (expected jsonl, conll, inline or brat)");
+}
+
+// JSONL is written directly (a line of a million characters would otherwise become a tree of JSON objects many
+// times its size).
+std::string format_line(const TaggedLine& line, OutputFormat format, bool confidence) {
+  if (format == OutputFormat::kConll) {
+    // One `token tag [confidence]` line per token.
+    std::string out;
+    for (std::size_t t = 0; t < line.tokens.size(); ++t) {
+      out += line.tokens[t].text(line.text);
+      out += ' ';
+      out += line.tags[t];
+      if (confidence) out += line.entity_confidence[t] ? " " + rounded(*line.entity_confidence[t]) : std::string(" -");
+      out += '\n';
+    }
+    return out + "\n";
+  }
+  if (format == OutputFormat::kInline) {
+    // The original text with each entity wrapped as [text]TYPE or [text]TYPE|confidence.
+    std::string out;
+    std::size_t byte = 0;
+    for (const Entity& entity : line.entities) {
+      out.append(line.text, byte, entity.byte_begin - byte);
+      out += "[" + entity.text + "]" + entity.type;
+      if (confidence && entity.confidence) out += "|" + rounded(*entity.confidence);
+      byte = entity.byte_end;
+    }
+    out.append(line.text, byte, std::string::npos);
+    return out + "\n";
+  }
+  std::string out = "{\"text\":";
+  append_json_string(out, line.text);
+  out += ",\"entities\":";
+  append_entities(out, line.entities);
+  if (!line.nbest.empty()) {
+    out += ",\"nbest\":[";
+    for (const TaggedLine::Alternative& a : line.nbest) {
+      if (out.back() != '[') out += ',';
+      out += "{\"probability\":" + rounded(a.probability) + ",\"entities\":";
+      append_entities(out, a.entities);
+      out += '}';
+    }
+    out += ']';
+  }
+  return out + "}\n";
+}
+
+BratWriter::BratWriter(const std::string& ann_path, bool confidence, const std::vector<std::string>& inputs)
+    : txt_path_(ann_path.substr(0, ann_path.size() - 4) + ".txt"), confidence_(confidence), ann_(ann_path) {
+  struct stat info;
+  if (::stat(txt_path_.c_str(), &info) != 0) {
+    txt_ = std::make_unique<data::OutputFile>(txt_path_);
+    return;
+  }
+  existing_is_input_ = data::is_an_input(txt_path_, inputs);
+  existing_.open(txt_path_, std::ios::binary);
+  if (!existing_) throw data::Error(txt_path_ + ": exists and cannot be read, so it cannot be checked to be the text the offsets refer to; give another --output");
+}
+
+void BratWriter::compare_with_existing(const std::string& txt) {
+  // The existing file's next bytes against `txt`: the first that differs is remembered.
+  std::string bytes(txt.size(), '\0');
+  existing_.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(existing_.gcount()));
+  std::size_t same = 0;
+  while (same < bytes.size() && bytes[same] == txt[same]) ++same;
+  if (same < txt.size()) differs_ = true;
+  txt_bytes_ += same;
+}
+
+void BratWriter::write(const std::vector<TaggedLine>& lines) {
+  std::string ann, txt;
+  // Each document's entities, its text a line of the .txt.
+  for (const TaggedLine& line : lines) {
+    for (const Entity& e : line.entities) {
+      const std::string id = std::to_string(++entities_);
+      ann += "T" + id + "\t" + e.type + " " + std::to_string(offset_ + e.start) + " " + std::to_string(offset_ + e.end) +
+             "\t" + e.text + "\n";
+      if (confidence_ && e.confidence) ann += "#" + id + "\tAnnotatorNotes T" + id + "\tconfidence " + rounded(*e.confidence) + "\n";
+    }
+    txt += line.text + "\n";
+    offset_ += data::count_code_points(line.text) + 1;
+  }
+  ann_.write(ann);
+  if (txt_) txt_->write(txt);
+  else if (!differs_) compare_with_existing(txt);
+}
+
+void BratWriter::commit() {
+  if (!txt_ && !differs_ && existing_.peek() != std::char_traits<char>::eof()) differs_ = true;  // it is longer
+  if (differs_) {
+    const std::string where = " (from byte " + std::to_string(txt_bytes_) + ")";
+    if (existing_is_input_)
+      throw data::Error(txt_path_ + ": is an input and not the text the offsets refer to" + where +
+                        " (UTF-8, a line per document, LF line breaks); give another --output");
+    throw data::Error(txt_path_ + ": exists and is not the text the offsets refer to" + where +
+                      "; give another --output, or remove it");
+  }
+  if (txt_) txt_->commit();
+  ann_.commit();
+}
+
+TagOutput::TagOutput(const std::string& path, OutputFormat format, bool confidence, const std::vector<std::string>& inputs) {
+  data::check_not_an_input(path, inputs);
+  if (format == OutputFormat::kBrat) brat_ = std::make_unique<BratWriter>(path, confidence, inputs);
+  else if (path != "-") file_ = std::make_unique<data::OutputFile>(path);
+}
+
+void TagOutput::write(const std::string& formatted, const std::vector<TaggedLine>& lines) {
+  if (brat_) brat_->write(lines);
+  else if (file_) file_->write(formatted);
+  else if (!(std::cout << formatted)) throw data::Error("<stdout>: write failed");
+}
+
+void TagOutput::flush() {
+  if (!file_ && !brat_ && !std::cout.flush()) throw data::Error("<stdout>: write failed");
+}
+
+void TagOutput::commit() {
+  if (brat_) brat_->commit();
+  else if (file_) file_->commit();
+  else flush();
+}
+
+}  // namespace ner

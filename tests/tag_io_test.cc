@@ -1,0 +1,308 @@
+// `ner tag`'s inputs and outputs end to end through the binary: which input files it never overwrites, confidences
+// in every output format, CoNLL and JSONL inputs, answers to piped lines before the input ends, and progress only
+// on a terminal.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "tests/test_support.h"
+
+namespace {
+
+using test_support::run_ner;
+using test_support::slurp;
+
+const std::string kSampleBio = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
+const std::string kSampleText = std::string(NER_SOURCE_DIR) + "/examples/sample.txt";
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+ino_t inode_of(const std::string& path) {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0 ? info.st_ino : 0;
+}
+
+class TagIo : public ::testing::Test {
+ protected:
+  std::string dir_ = test_support::temp_path("dir") + "/";
+  void SetUp() override { ASSERT_EQ(std::system(("mkdir -p " + dir_).c_str()), 0); }
+  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+  void write(const std::string& name, const std::string& bytes) { std::ofstream(dir_ + name, std::ios::binary) << bytes; }
+};
+
+// BRAT writes NAME.txt beside NAME.ann: never over an input (however it is named), never over a different file;
+// a NAME.txt that already holds exactly the text is kept.
+TEST_F(TagIo, BratNeverOverwritesAnInputOrADifferentText) {
+  // 张伟在北京大学读书。 in GB18030 with CRLF, tagged from its own name and through a link.
+  const std::string gb18030 = "\xD5\xC5\xCE\xB0\xD4\xDA\xB1\xB1\xBE\xA9\xB4\xF3\xD1\xA7\xB6\xC1\xCA\xE9\xA1\xA3\r\n";
+  write("doc.txt", gb18030);
+  ASSERT_EQ(::symlink((dir_ + "doc.txt").c_str(), (dir_ + "link.txt").c_str()), 0);
+  for (const std::string input : {"doc.txt", "link.txt"}) {
+    auto result = run_ner("tag " + dir_ + input + " --format brat --output " + dir_ + "doc.ann");
+    EXPECT_EQ(result.status, 1) << input;
+    EXPECT_EQ(result.err, "ner: error: " + dir_ + "doc.txt: is an input and not the text the offsets refer to (from byte 0) "
+                          "(UTF-8, a line per document, LF line breaks); give another --output\n") << input;
+    EXPECT_EQ(slurp(dir_ + "doc.txt"), gb18030);
+    EXPECT_NE(::access((dir_ + "doc.ann").c_str(), F_OK), 0) << "no .ann without its text";
+  }
+  // Another file in the way: left as it is.
+  write("in.txt", "张伟在北京大学读书。\n");
+  write("out.txt", "张伟在北京大学读书。\r\n");
+  auto in_the_way = run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "out.ann");
+  EXPECT_EQ(in_the_way.status, 1);
+  EXPECT_EQ(in_the_way.err, "ner: error: " + dir_ + "out.txt: exists and is not the text the offsets refer to (from byte 30); "
+                            "give another --output, or remove it\n");
+  EXPECT_EQ(slurp(dir_ + "out.txt"), "张伟在北京大学读书。\r\n");
+  EXPECT_NE(::access((dir_ + "out.ann").c_str(), F_OK), 0);
+  write("out.txt", "张伟在北京大学读书。\n多一行\n");
+  EXPECT_EQ(run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "out.ann").status, 1) << "a longer file differs";
+  // Exactly the text: the input itself, or a copy.
+  const ino_t inode = inode_of(dir_ + "in.txt");
+  auto beside_input = run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "in.ann");
+  EXPECT_EQ(beside_input.status, 0) << beside_input.err;
+  EXPECT_EQ(inode_of(dir_ + "in.txt"), inode) << "the input is left alone";
+  EXPECT_EQ(slurp(dir_ + "in.txt"), "张伟在北京大学读书。\n");
+  EXPECT_NE(slurp(dir_ + "in.ann").find("\tPER 0 2\t张伟\n"), std::string::npos) << slurp(dir_ + "in.ann");
+  write("out.txt", "张伟在北京大学读书。\n");
+  auto same_text = run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "out.ann");
+  EXPECT_EQ(same_text.status, 0) << same_text.err;
+  EXPECT_EQ(slurp(dir_ + "out.ann"), slurp(dir_ + "in.ann"));
+  // Other formats: --output is never an input either.
+  auto over_input = run_ner("tag " + dir_ + "link.txt --output " + dir_ + "doc.txt");
+  EXPECT_EQ(over_input.status, 1);
+  EXPECT_EQ(over_input.err, "ner: error: " + dir_ + "doc.txt: is an input of this command; write the output elsewhere\n");
+  EXPECT_EQ(slurp(dir_ + "doc.txt"), gb18030);
+  auto ann_over_input = run_ner("tag --format brat " + dir_ + "in.ann --output " + dir_ + "in.ann");
+  EXPECT_EQ(ann_over_input.status, 1);
+}
+
+// --confidence in every format: the same numbers as JSONL's, per token in CoNLL ("-" for O), after the type inline,
+// as AnnotatorNotes in BRAT; without it the formats are as before.
+TEST_F(TagIo, ConfidenceIsCarriedByEveryFormat) {
+  auto jsonl = run_ner("tag --confidence " + kSampleText);
+  ASSERT_EQ(jsonl.status, 0) << jsonl.err;
+  auto conll = run_ner("tag --confidence --format conll " + kSampleText);
+  auto inline_marks = run_ner("tag --confidence --format inline " + kSampleText);
+  auto brat = run_ner("tag --confidence --format brat " + kSampleText + " --output " + dir_ + "out.ann");
+  ASSERT_EQ(conll.status, 0) << conll.err;
+  ASSERT_EQ(inline_marks.status, 0) << inline_marks.err;
+  ASSERT_EQ(brat.status, 0) << brat.err;
+  std::vector<std::string> conll_lines = lines_of(conll.out), inline_lines = lines_of(inline_marks.out);
+  std::vector<std::string> ann_lines = lines_of(slurp(dir_ + "out.ann"));
+  std::size_t conll_line = 0, ann_line = 0, entity_id = 0;
+  std::vector<std::string> records = lines_of(jsonl.out);
+  ASSERT_EQ(inline_lines.size(), records.size());
+  // Each document's entities against the other formats' lines.
+  for (std::size_t r = 0; r < records.size(); ++r) {
+    const auto record = nlohmann::json::parse(records[r]);
+    std::string expected_inline, text = record["text"];
+    std::size_t byte = 0;
+    std::vector<std::string> token_confidence;  // per character (the sample has no spaces)
+    std::vector<std::size_t> byte_of_cp;
+    for (std::size_t b = 0; b < text.size(); ++b)
+      if ((static_cast<unsigned char>(text[b]) & 0xC0) != 0x80) byte_of_cp.push_back(b);
+    byte_of_cp.push_back(text.size());
+    token_confidence.assign(byte_of_cp.size() - 1, "-");
+    for (const auto& entity : record["entities"]) {
+      const std::string confidence = entity["confidence"].dump();
+      const std::size_t start = entity["start"], end = entity["end"];
+      for (std::size_t t = start; t < end; ++t) token_confidence[t] = confidence;
+      expected_inline += text.substr(byte, byte_of_cp[start] - byte) + "[" + entity["text"].get<std::string>() + "]" +
+                         entity["type"].get<std::string>() + "|" + confidence;
+      byte = byte_of_cp[end];
+      ++entity_id;
+      ASSERT_LT(ann_line + 1, ann_lines.size());
+      EXPECT_EQ(ann_lines[ann_line++].substr(0, 1 + std::to_string(entity_id).size() + 1), "T" + std::to_string(entity_id) + "\t");
+      EXPECT_EQ(ann_lines[ann_line++], "#" + std::to_string(entity_id) + "\tAnnotatorNotes T" + std::to_string(entity_id) +
+                                           "\tconfidence " + confidence);
+    }
+    EXPECT_EQ(inline_lines[r], expected_inline + text.substr(byte));
+    for (const std::string& confidence : token_confidence) {
+      ASSERT_LT(conll_line, conll_lines.size());
+      std::istringstream columns(conll_lines[conll_line++]);
+      std::string token, tag, third, more;
+      columns >> token >> tag >> third;
+      EXPECT_EQ(third, confidence) << conll_lines[conll_line - 1];
+      EXPECT_FALSE(columns >> more);
+    }
+    ASSERT_LT(conll_line, conll_lines.size());
+    EXPECT_EQ(conll_lines[conll_line++], "");
+  }
+  EXPECT_GE(entity_id, 10u);
+  EXPECT_EQ(ann_line, ann_lines.size());
+  auto plain = run_ner("tag --format conll " + kSampleText);
+  EXPECT_EQ(lines_of(plain.out)[0], "张 B-PER");
+}
+
+// A CoNLL or JSONL file is tagged by its tokens or its "text", with a note on stderr; ordinary text (even lines that
+// look a little like either) is text, silently; --input-format says which.
+TEST_F(TagIo, ConllAndJsonlInputsAreTaggedByTheirText) {
+  auto text = run_ner("tag --format inline " + kSampleText);
+  ASSERT_EQ(text.status, 0) << text.err;
+  EXPECT_EQ(text.err, "");
+  auto conll = run_ner("tag --format inline " + kSampleBio);
+  ASSERT_EQ(conll.status, 0) << conll.err;
+  EXPECT_EQ(conll.out, text.out);
+  EXPECT_EQ(conll.err, kSampleBio + ": read as CoNLL columns (the first column is tagged); --input-format text to tag the "
+                                    "lines as they are\n");
+  auto from_stdin = run_ner("tag --format inline < " + kSampleBio);
+  EXPECT_EQ(from_stdin.out, text.out);
+  auto as_lines = run_ner("tag --format inline --input-format text " + kSampleBio);
+  EXPECT_EQ(as_lines.err, "");
+  EXPECT_EQ(lines_of(as_lines.out).size(), lines_of(slurp(kSampleBio)).size());
+
+  std::string jsonl;
+  for (const std::string& line : lines_of(slurp(kSampleText))) jsonl += "{\"text\": " + nlohmann::json(line).dump() + ", \"id\": 1}\n\n";
+  write("in.jsonl", jsonl);
+  auto from_json = run_ner("tag --format inline " + dir_ + "in.jsonl");
+  ASSERT_EQ(from_json.status, 0) << from_json.err;
+  EXPECT_EQ(from_json.out, text.out);
+  EXPECT_EQ(from_json.err, dir_ + "in.jsonl: read as JSON lines (their \"text\" is tagged); --input-format text to tag the "
+                                  "lines as they are\n");
+  write("bad.jsonl", "{\"text\": \"张伟\"}\n[1]\n");
+  auto bad = run_ner("tag --input-format jsonl " + dir_ + "bad.jsonl");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(bad.err, "ner: error: " + dir_ + "bad.jsonl:2: expected a JSON object with a string \"text\" (--input-format "
+                     "text tags the lines as they are)\n");
+  EXPECT_EQ(bad.out, "");
+
+  // Text that starts like JSON or has a tag-like last word stays text.
+  write("braces.txt", "{张伟在北京}\n{\"name\": \"张伟\"}\n");
+  write("one_pair.txt", "张伟 O\n");
+  write("mixed.txt", "张 B-PER\n张伟在北京大学读书。\n");
+  for (const std::string name : {"braces.txt", "one_pair.txt", "mixed.txt"}) {
+    auto result = run_ner("tag " + dir_ + name);
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_EQ(result.err, "") << name;
+    EXPECT_EQ(lines_of(result.out).size(), lines_of(slurp(dir_ + name)).size()) << name;
+  }
+  write("joined.txt", "张伟\n");
+  auto told = run_ner("tag --format inline --input-format conll " + dir_ + "one_pair.txt");
+  EXPECT_EQ(told.out, run_ner("tag --format inline " + dir_ + "joined.txt").out);
+}
+
+// A child process with its standard input and output on pipes.
+struct Child {
+  pid_t pid = -1;
+  int in = -1, out = -1;
+};
+
+Child spawn(const std::vector<std::string>& args) {
+  int to_child[2], from_child[2];
+  if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) return {};
+  Child child;
+  child.pid = ::fork();
+  if (child.pid == 0) {
+    ::dup2(to_child[0], STDIN_FILENO);
+    ::dup2(from_child[1], STDOUT_FILENO);
+    for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) ::close(fd);
+    std::vector<char*> argv;
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  child.in = to_child[1];
+  child.out = from_child[0];
+  return child;
+}
+
+// Bytes from `fd` up to and including the first newline, waiting at most `seconds`; "" on timeout.
+std::string read_line(int fd, int seconds) {
+  std::string line;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  // One byte at a time until the newline or the deadline.
+  while (line.empty() || line.back() != '\n') {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    struct pollfd ready = {fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&ready, 1, static_cast<int>(left.count())) <= 0) return "";
+    char c;
+    if (::read(fd, &c, 1) != 1) return "";
+    line += c;
+  }
+  return line;
+}
+
+// A line written to a pipe is tagged and its output flushed while the input is still open.
+TEST_F(TagIo, APipedLineIsAnsweredBeforeTheInputEnds) {
+  for (const std::string format : {"jsonl", "inline"}) {
+    Child child = spawn({NER_BINARY, "tag", "--format", format});
+    ASSERT_GT(child.pid, 0);
+    const std::string first = "张伟在北京大学读书。\n", second = "李娜是湖北人。\n";
+    ASSERT_EQ(::write(child.in, first.data(), first.size()), static_cast<ssize_t>(first.size()));
+    const std::string answer = read_line(child.out, 20);
+    if (answer.empty()) {
+      ::kill(child.pid, SIGKILL);
+      ::waitpid(child.pid, nullptr, 0);
+      ::close(child.in);
+      ::close(child.out);
+      FAIL() << format << ": no output before the input ended";
+    }
+    ASSERT_EQ(::write(child.in, second.data(), second.size()), static_cast<ssize_t>(second.size()));
+    const std::string answer2 = read_line(child.out, 20);
+    ::close(child.in);
+    const std::string rest = read_line(child.out, 20);
+    ::close(child.out);
+    int status = 0;
+    ::waitpid(child.pid, &status, 0);
+    if (format == "inline") {
+      EXPECT_EQ(answer, "[张伟]PER在[北京大学]ORG读书。\n");
+      EXPECT_NE(answer2.find("李娜"), std::string::npos) << answer2;
+    } else {
+      EXPECT_EQ(nlohmann::json::parse(answer)["text"], "张伟在北京大学读书。");
+    }
+    EXPECT_EQ(rest, "");
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+}
+
+// What `ner ARGS` writes to stderr when stderr is a terminal (a pseudo-terminal; stdout to /dev/null).
+std::string stderr_on_a_terminal(const std::string& args) {
+  int terminal = -1;
+  const pid_t pid = ::forkpty(&terminal, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", (std::string(NER_BINARY) + " " + args + " >/dev/null").c_str(), nullptr);
+    ::_exit(127);
+  }
+  std::string err;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(terminal, buffer, sizeof buffer)) > 0;) err.append(buffer, static_cast<std::size_t>(n));
+  ::close(terminal);
+  ::waitpid(pid, nullptr, 0);
+  return err;
+}
+
+// A bar on a terminal for `ner eval` and a large file to `ner tag`; never when stderr is not a terminal.
+TEST_F(TagIo, ProgressOnlyOnATerminal) {
+  std::string big;
+  const std::string sample = slurp(kSampleText);
+  while (big.size() < (1u << 20) + 1) big += sample;
+  write("big.txt", big);
+  const std::string tag = "tag --format inline " + dir_ + "big.txt";
+  EXPECT_NE(stderr_on_a_terminal(tag).find("\r  [="), std::string::npos);
+  EXPECT_NE(stderr_on_a_terminal("eval " + kSampleBio).find("\r  ["), std::string::npos);
+  EXPECT_EQ(stderr_on_a_terminal("tag " + kSampleText), "") << "a small file is quick";
+  auto redirected = run_ner(tag);
+  EXPECT_EQ(redirected.status, 0);
+  EXPECT_EQ(redirected.err, "");
+  EXPECT_EQ(run_ner("eval " + kSampleBio).err, "");
+}
+
+}  // namespace
