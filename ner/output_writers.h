@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "data/text_file.h"
+#include "data/output_file.h"
 #include "ner/tagger.h"
 
 namespace ner {

@@ -135,14 +135,14 @@ TEST_F(BadInput, UnwritableOutputs) {
   const std::string nowhere = dir_ + "no/such/folder/";
   auto tagged = run_ner("tag --model " + model() + " " + kSampleText + " --output " + nowhere + "out.jsonl");
   EXPECT_EQ(tagged.status, 1);
-  EXPECT_EQ(tagged.err, "ner: error: " + nowhere + "out.jsonl: cannot write: No such file or directory\n");
+  EXPECT_EQ(tagged.err, "ner: error: " + nowhere + "out.jsonl: cannot write: folder " + nowhere.substr(0, nowhere.size() - 1) + " does not exist\n");
   // Training checks its outputs before any work, so the error comes at once and alone.
   auto trained = run_ner(train_with(kSample) + " --model " + nowhere + "m.model");
   EXPECT_EQ(trained.status, 1);
-  EXPECT_EQ(trained.err, "ner: error: " + nowhere + "m.model: cannot write: No such file or directory\n");
+  EXPECT_EQ(trained.err, "ner: error: " + nowhere + "m.model: cannot write: folder " + nowhere.substr(0, nowhere.size() - 1) + " does not exist\n");
   auto metrics = run_ner(train_with(kSample) + " --model " + dir_ + "ok.model --metrics " + nowhere + "m.jsonl");
   EXPECT_EQ(metrics.status, 1);
-  EXPECT_EQ(metrics.err, "ner: error: " + nowhere + "m.jsonl: cannot write: No such file or directory\n");
+  EXPECT_EQ(metrics.err, "ner: error: " + nowhere + "m.jsonl: cannot write: folder " + nowhere.substr(0, nowhere.size() - 1) + " does not exist\n");
   EXPECT_TRUE(slurp(dir_ + "ok.model").empty());
 }
 
