@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 
 #include "ner/config.h"
+#include "ner/model.h"
+#include "ner/model_io.h"
 #include "ner/trainer.h"
 #include "tests/test_support.h"
 
@@ -110,6 +112,14 @@ TEST_F(CliTrain, StoppingMidEpochAndResumingGivesTheUninterruptedModel) {
   ASSERT_FALSE(log.empty());
   EXPECT_NE(log.front().find("after epoch 1, batch 3 of epoch 2"), std::string::npos) << log.front();
   EXPECT_TRUE(slurp(dir_ + "whole.model") == slurp(dir_ + "part.model"));
+  // The best model may come from before the stop: the last weights and moments must be the same too.
+  const ner::LoadedCheckpoint whole = ner::load_checkpoint(dir_ + "whole.ckpt"), part = ner::load_checkpoint(dir_ + "part.ckpt");
+  const nn::ParamList whole_params = whole.model->params(), part_params = part.model->params();
+  ASSERT_EQ(whole_params.size(), part_params.size());
+  for (std::size_t p = 0; p < whole_params.size(); ++p) {
+    EXPECT_TRUE(whole_params[p]->value == part_params[p]->value) << whole_params[p]->name;
+    EXPECT_TRUE(whole.first_moments[p] == part.first_moments[p]) << whole_params[p]->name;
+  }
 }
 
 TEST_F(CliTrain, SigintSavesTheStateAndSaysHowToContinue) {
