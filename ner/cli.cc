@@ -18,10 +18,7 @@ namespace ner {
 void CorpusOptions::add_to(CLI::App& command) {
   command.add_option("--format", format, "corpus format: auto (JSONL if the first line starts with '{'), conll, jsonl")
       ->capture_default_str();
-  command.add_option("--encoding", encoding,
-                     "corpus encoding: auto (a byte-order mark; else UTF-16 by its byte pairs; else UTF-8 if the first "
-                     "64 KB are UTF-8 but for a few bad bytes; else GB18030/GBK or Big5 by ICU's charset detector), or "
-                     "a name: utf-8, gb18030, gbk, big5, utf-16le, ... (ICU names)")
+  command.add_option("--encoding", encoding, kEncodingHelp)
       ->capture_default_str();
   command.add_flag("--verbose,-v", verbose, "say on stderr which encoding each corpus was read in");
   command.add_option("--json-scheme", json_scheme, "tag scheme that JSONL spans become: BIO, BIOES or BMES")

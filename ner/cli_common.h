@@ -12,6 +12,12 @@
 
 namespace ner {
 
+// What --encoding means, for every command that reads text.
+inline constexpr const char* kEncodingHelp =
+    "input encoding: auto (a byte-order mark; else UTF-16 by its byte pairs; else UTF-8 if the first 64 KB are UTF-8 "
+    "but for a few bad bytes; else GB18030/GBK or Big5 by ICU's charset detector), or a name: utf-8, gb18030, gbk, "
+    "big5, utf-16le, ... (ICU names)";
+
 struct CorpusOptions {
   std::string format = "auto";
   std::string encoding = data::kDefaultEncoding;

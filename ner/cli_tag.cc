@@ -149,10 +149,7 @@ void add_tag_command(CLI::App& app) {
                       "else text), text (a document per line), conll (a document per sentence: its first column, "
                       "joined), or jsonl (each object's \"text\")")
       ->capture_default_str()->check(CLI::IsMember({"auto", "text", "conll", "jsonl"}));
-  command->add_option("--encoding", o->encoding,
-                      "input encoding: auto (a byte-order mark for UTF-8 or UTF-16, else UTF-8 if the first 64 KB are "
-                      "UTF-8 but for a few bad bytes, else GB18030/GBK or Big5 by ICU's charset detector), or a name: "
-                      "utf-8, gb18030, gbk, big5, utf-16, ...")
+  command->add_option("--encoding", o->encoding, kEncodingHelp)
       ->capture_default_str();
   command->add_flag("--no-t2s", o->keep_traditional,
                     "do not look up characters the model lacks by their simplified form (OpenCC t2s, one character to "
