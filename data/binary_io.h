@@ -19,6 +19,15 @@ namespace data {
 inline constexpr std::string_view kModelMagic{"NERMODEL", 8};
 inline constexpr std::string_view kCheckpointMagic{"NERCKPT1", 8};
 
+// Refuses input that is certainly not text, by its first bytes: ner's own models and checkpoints, and gzip data.
+// `expected` says what it should have been ("a corpus", "text").
+inline void refuse_known_binary(std::string_view head, const std::string& origin, const std::string& expected) {
+  if (head.substr(0, kModelMagic.size()) == kModelMagic) throw Error(origin + ": is a ner model file, not " + expected);
+  if (head.substr(0, kCheckpointMagic.size()) == kCheckpointMagic)
+    throw Error(origin + ": is a ner checkpoint file, not " + expected);
+  if (head.substr(0, 2) == "\x1F\x8B") throw Error(origin + ": is gzip-compressed, not " + expected + " (decompress it first)");
+}
+
 // An input stream reading bytes held elsewhere, without copying them (std::istringstream copies); tellg works.
 class ViewStream : public std::istream {
  public:

@@ -51,9 +51,7 @@ constexpr std::size_t kBinaryCheckBytes = 1024;  // where a NUL byte marks a fil
 // The encoding to read `bytes` in ("auto": detected), after refusing files that are no corpus at all: ner's own
 // models and checkpoints, gzip data, and NUL bytes near the start unless the encoding has them (UTF-16's ASCII).
 DetectedEncoding corpus_encoding(std::string_view bytes, const std::string& encoding, const std::string& origin) {
-  if (bytes.substr(0, kModelMagic.size()) == kModelMagic) throw Error(origin + ": is a ner model file, not a corpus");
-  if (bytes.substr(0, kCheckpointMagic.size()) == kCheckpointMagic) throw Error(origin + ": is a ner checkpoint file, not a corpus");
-  if (bytes.substr(0, 2) == "\x1F\x8B") throw Error(origin + ": is gzip-compressed, not a corpus (decompress it first)");
+  refuse_known_binary(bytes, origin, "a corpus");
   const bool automatic = encoding == kAutoEncoding;
   const std::string_view sample = bytes.substr(0, kDetectionSample);
   const std::size_t nul = bytes.substr(0, kBinaryCheckBytes).find('\0');

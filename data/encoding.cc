@@ -96,9 +96,10 @@ Utf16Evidence utf16_evidence(std::string_view sample) {
   // Either byte of the pairs may be the high one (UTF-16BE: the first); the signs point at one at most.
   for (const int high : {0, 1}) {
     const int low = 1 - high;
-    // A NUL high byte in at least a quarter of the pairs and a NUL low byte (U+xx00) in at most an eighth as many:
-    // text in any other encoding has no NULs, and binary data has them at both positions.
-    evidence.by_nuls = 4 * nuls[high] >= units && 8 * nuls[low] <= nuls[high];
+    // A NUL high byte in at least a quarter of the pairs (half of them in a sample under 32 pairs, where one stray
+    // NUL would be a quarter) and a NUL low byte (U+xx00) in at most an eighth as many: text in any other encoding
+    // has no NULs, and binary data has them at both positions.
+    evidence.by_nuls = (units < 32 ? 2 : 4) * nuls[high] >= units && 8 * nuls[low] <= nuls[high];
     // Nine high bytes in ten fit, and fewer than three low bytes in five: CJK's low bytes fit one time in three, and
     // where ASCII (whose low bytes fit more) is a quarter of the text or more, the NULs decide. GBK and Big5 do not
     // come near (their common characters' lead bytes do not fit), nor does UTF-8's CJK with its E4–E9 lead bytes.

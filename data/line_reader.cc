@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "data/binary_io.h"
 #include "data/encoding.h"
 #include "data/error.h"
 #include "data/text_file.h"
@@ -31,6 +32,9 @@ LineReader::LineReader(const std::string& path, const std::string& encoding)
   }
   struct stat info;
   if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode)) size_ = static_cast<std::uint64_t>(info.st_size);
+  // A model or gzip file given as text says so (their first 8 bytes decide).
+  while (buffer_.size() < kModelMagic.size() && !end_ && (size_ || input_waiting())) fill();
+  refuse_known_binary(buffer_, origin_, "text");
   if (encoding == kAutoEncoding) {
     // The sample: up to kDetectionSample bytes of a file; of anything else, the first line and what is already there.
     while (buffer_.size() < kDetectionSample && !end_ &&

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -39,6 +41,39 @@ int descriptor_alias(const std::string& path) {
     return fd;
   }
   return -1;
+}
+
+// Temporaries being written, which SIGINT, SIGTERM and SIGHUP remove before the process ends (unless the program
+// handles those signals itself). Fixed storage, so that the handler only reads memory and calls unlink.
+constexpr int kTrackedTemporaries = 16;
+char tracked_paths[kTrackedTemporaries][PATH_MAX];
+volatile std::sig_atomic_t tracked[kTrackedTemporaries];
+
+void remove_temporaries_and_end(int signal) {
+  for (int slot = 0; slot < kTrackedTemporaries; ++slot)
+    if (tracked[slot]) ::unlink(tracked_paths[slot]);
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
+// The slot `path` is tracked in, or -1 when none is free (or the path is too long): then it is not removed.
+int track_temporary(const std::string& path) {
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction current;
+    if (::sigaction(signal, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(signal, remove_temporaries_and_end);
+  }
+  if (path.size() >= PATH_MAX) return -1;
+  for (int slot = 0; slot < kTrackedTemporaries; ++slot)
+    if (!tracked[slot]) {
+      std::memcpy(tracked_paths[slot], path.c_str(), path.size() + 1);
+      tracked[slot] = 1;
+      return slot;
+    }
+  return -1;
+}
+
+void untrack_temporary(int slot) {
+  if (slot >= 0) tracked[slot] = 0;
 }
 
 mode_t new_file_mode() {
@@ -113,6 +148,21 @@ void check_not_an_input(const std::string& output, const std::vector<std::string
     throw Error(output + ": is an input of this command; write the output elsewhere");
 }
 
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs, const std::vector<std::string>& inputs) {
+  std::vector<std::pair<std::string, OutputTarget>> seen;
+  for (const auto& [option, path] : outputs) {
+    if (path.empty()) continue;
+    const OutputTarget target = classify_output(path);
+    check_not_an_input(path, inputs);
+    for (const auto& [other_option, other] : seen)
+      if (target.kind == OutputKind::kDescriptor ? other.kind == OutputKind::kDescriptor && target.descriptor == other.descriptor
+                                                 : target.kind != OutputKind::kStream && other.kind != OutputKind::kDescriptor &&
+                                                       (target.path == other.path || is_an_input(target.path, {other.path})))
+        throw Error(path + ": given as both " + other_option + " and " + option + "; give each its own file");
+    seen.emplace_back(option, target);
+  }
+}
+
 OutputFile::OutputFile(const std::string& path) : path_(path), target_(classify_output(path)) {
   switch (target_.kind) {
     case OutputKind::kDescriptor:
@@ -129,6 +179,7 @@ OutputFile::OutputFile(const std::string& path) : path_(path), target_(classify_
       fd_ = ::mkstemp(temporary_.data());
       if (fd_ < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
       owns_fd_ = true;
+      tracked_slot_ = track_temporary(temporary_);
       return;
   }
 }
@@ -136,6 +187,7 @@ OutputFile::OutputFile(const std::string& path) : path_(path), target_(classify_
 OutputFile::~OutputFile() {
   if (owns_fd_ && fd_ >= 0) ::close(fd_);
   if (!temporary_.empty()) ::unlink(temporary_.c_str());
+  untrack_temporary(tracked_slot_);
 }
 
 void OutputFile::fail(const std::string& what) {
@@ -144,6 +196,8 @@ void OutputFile::fail(const std::string& what) {
   fd_ = -1;
   if (!temporary_.empty()) ::unlink(temporary_.c_str());
   temporary_.clear();
+  untrack_temporary(tracked_slot_);
+  tracked_slot_ = -1;
   throw Error(path_ + ": " + what + ": " + std::strerror(saved));
 }
 
@@ -177,6 +231,8 @@ void OutputFile::commit() {
   if (closed != 0) fail("write failed");
   if (std::rename(temporary_.c_str(), target_.path.c_str()) != 0) fail("cannot replace");
   temporary_.clear();
+  untrack_temporary(tracked_slot_);
+  tracked_slot_ = -1;
   // The rename itself on disk.
   const int folder = ::open(folder_of(target_.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (folder >= 0) {

@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace data {
@@ -38,6 +39,10 @@ bool is_an_input(const std::string& path, const std::vector<std::string>& inputs
 // Throws data::Error when `output` is one of `inputs`, which writing it would destroy ("-" is never refused).
 void check_not_an_input(const std::string& output, const std::vector<std::string>& inputs);
 
+// Checks a command's outputs (option name and path; "" for none) before any work: each is classified, none is one
+// of `inputs`, and no two name the same file (after following links).
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs, const std::vector<std::string>& inputs);
+
 // A file being written, as classify_output says. Destroyed without commit() (an error on the way), a replaced or
 // created file is left as it was (the temporary is removed); a stream keeps what was written.
 class OutputFile {
@@ -59,6 +64,7 @@ class OutputFile {
   std::string temporary_;  // kReplace, kCreate
   int fd_ = -1;
   bool owns_fd_ = false;
+  int tracked_slot_ = -1;  // where a signal handler finds the temporary to remove it
 };
 
 // Writes `contents` to `path` through an OutputFile.

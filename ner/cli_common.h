@@ -40,7 +40,7 @@ CLI::Validator in_range(T min, T max) {
         T value{};
         if (!CLI::detail::lexical_cast(text, value))
           return "'" + text + "' is not " + (std::is_integral<T>::value ? "a whole number" : "a number");
-        if (value < min || value > max) return text + " is not in the range " + range;
+        if (!(value >= min && value <= max)) return text + " is not in the range " + range;  // NaN is not either
         return "";
       },
       "in " + range);

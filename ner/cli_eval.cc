@@ -46,11 +46,7 @@ void add_eval_command(CLI::App& app) {
   o->corpus.add_to(*command);
   command->callback([o] {
     // The outputs are checked before any work, and none may be an input.
-    for (const std::string& output : {o->predictions, o->report})
-      if (!output.empty()) {
-        data::classify_output(output);
-        data::check_not_an_input(output, {o->gold, o->model});
-      }
+    data::check_outputs({{"--predictions", o->predictions}, {"--report", o->report}}, {o->gold, o->model});
     LoadedModel loaded = load_model(o->model);
     Model& model = *loaded.model;
     apply_precision(model, o->precision);

@@ -166,9 +166,9 @@ void add_tag_command(CLI::App& app) {
       ->check(in_range(0.0, 1.0));
   add_precision_option(*command, o->precision);
   command->callback([o] {
-    if (o->nbest > 0 && o->format != "jsonl") throw data::Error("--nbest needs --format jsonl");
+    if (o->nbest > 0 && o->format != "jsonl") throw CLI::ValidationError("--nbest needs --format jsonl", CLI::ExitCodes::ValidationError);
     if (o->format == "brat" && (o->output.size() <= 4 || o->output.compare(o->output.size() - 4, 4, ".ann") != 0))
-      throw data::Error("--format brat needs --output NAME.ann (NAME.txt is written beside it)");
+      throw CLI::ValidationError("--format brat needs --output NAME.ann (NAME.txt is written beside it)", CLI::ExitCodes::ValidationError);
     TagOptions tag_options;
     tag_options.decode.confidence = o->confidence || o->min_confidence > 0;
     tag_options.decode.nbest = o->nbest;
@@ -185,7 +185,9 @@ void add_tag_command(CLI::App& app) {
     const OutputFormat format = parse_output_format(o->format);
     const data::InputFormat input_format = data::parse_input_format(o->input_format);
     // Standard output as we go, or atomic files renamed over --output (and for brat its .txt) at the end.
-    TagOutput output(o->output, format, tag_options.decode.confidence, inputs);
+    std::vector<std::string> read_files = inputs;
+    read_files.push_back(o->model);
+    TagOutput output(o->output, format, tag_options.decode.confidence, read_files);
     for (const std::string& input : inputs) {
       data::DocumentReader reader(input, o->encoding, input_format);
       if (o->verbose)

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <tuple>
@@ -57,7 +58,12 @@ void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
                                        {"--report", &job.report_path, &stored.report_path}, {"--lexicon", &job.lexicon_path, &stored.lexicon_path},
                                        {"--char-vectors", &job.char_vectors_path, &stored.char_vectors_path},
                                        {"--bigram-vectors", &job.bigram_vectors_path, &stored.bigram_vectors_path}})
-      if (command.count(option) == 0) *given = *from;
+      if (command.count(option) == 0)
+        *given = *from;
+      else if (std::filesystem::absolute(*given) != std::filesystem::absolute(*from))
+        throw CLI::ValidationError(job.resume_path + ": the checkpoint's run has " + option + " " + *from + ", not " + *given +
+                                       "; resume with the same files (leave " + option + " out)",
+                                   CLI::ExitCodes::ValidationError);
     if (command.count("--format") == 0) job.read.format = stored.read.format;
     if (command.count("--encoding") == 0) job.read.encoding = stored.read.encoding;
     if (command.count("--json-scheme") == 0) job.read.jsonl_scheme = stored.read.jsonl_scheme;
@@ -133,13 +139,14 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--epochs", o->job.train.epochs, "most epochs")->capture_default_str()->check(in_range(1, 100000));
   command->add_option("--batch", o->job.train.batch, "sentences per minibatch")->capture_default_str()->check(in_range(1, 100000));
   command->add_option("--optimizer", o->optimizer, "adam or sgd")->capture_default_str()->check(CLI::IsMember({"adam", "sgd"}));
-  command->add_option("--lr", o->job.train.learning_rate, "learning rate")->capture_default_str()->check(CLI::PositiveNumber);
+  command->add_option("--lr", o->job.train.learning_rate, "learning rate")->capture_default_str()->check(in_range(1e-9, 1e3));
   command->add_option("--lr-decay", o->job.train.lr_decay, "learning rate at epoch e is lr / (1 + decay * e)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
-  command->add_option("--momentum", o->job.train.momentum, "SGD momentum")->capture_default_str();
-  command->add_option("--weight-decay", o->job.train.weight_decay, "L2 (SGD) or decoupled (Adam) weight decay")->capture_default_str();
+      ->capture_default_str()->check(in_range(0.0, 1e6));
+  command->add_option("--momentum", o->job.train.momentum, "SGD momentum")->capture_default_str()->check(in_range(0.0, 0.999));
+  command->add_option("--weight-decay", o->job.train.weight_decay, "L2 (SGD) or decoupled (Adam) weight decay")
+      ->capture_default_str()->check(in_range(0.0, 1.0));
   command->add_option("--dropout", o->job.model.dropout, "dropout rate")->capture_default_str()->check(in_range(0.0, 0.95));
-  command->add_option("--clip", o->job.train.clip, "global gradient-norm limit (0: none)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  command->add_option("--clip", o->job.train.clip, "global gradient-norm limit (0: none)")->capture_default_str()->check(in_range(0.0, 1e9));
   command->add_option("--patience", o->job.train.patience, "stop after this many epochs without a better dev F1 (0: never)")
       ->capture_default_str();
   command->add_option("--min-count", o->job.train.min_char_count, "characters seen fewer times become <unk>")->capture_default_str();

@@ -143,14 +143,15 @@ nlohmann::json record_json(const EpochRecord& r) {
 // Every output must be writable before any work, and none may be an input: a bad path fails now, not after hours of
 // training. An existing model or checkpoint is kept unless the run continues it or may replace it.
 void check_outputs(const TrainJob& job) {
-  const std::vector<std::string> inputs = {job.train_path, job.dev_path, job.test_path, job.lexicon_path,
-                                           job.char_vectors_path, job.bigram_vectors_path, job.resume_path};
-  for (const std::string& path : {job.model_path, job.metrics_path, job.checkpoint_path, job.report_path}) {
-    if (path.empty()) continue;
+  data::check_outputs({{"--model", job.model_path}, {"--metrics", job.metrics_path}, {"--checkpoint", job.checkpoint_path},
+                       {"--report", job.report_path}},
+                      {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path});
+  for (const std::string& path : {job.model_path, job.checkpoint_path}) {
     const data::OutputTarget target = data::classify_output(path);
-    std::vector<std::string> others = inputs;
-    if (path == job.checkpoint_path) others.pop_back();  // resuming rewrites the checkpoint it continues
-    data::check_not_an_input(path, others);
+    if (target.kind != data::OutputKind::kReplace && target.kind != data::OutputKind::kCreate)
+      throw data::Error(path + ": a model or checkpoint must be a file (a regular file or a new path), not a device or FIFO");
+    if (path != job.checkpoint_path && data::is_an_input(path, {job.resume_path}))
+      throw data::Error(path + ": is the checkpoint being resumed; give another --model");
     if (target.kind != data::OutputKind::kReplace || !job.resume_path.empty() || job.overwrite) continue;
     if (path == job.model_path)
       throw data::Error(path + ": a model of that name exists; give --overwrite to replace it, --resume " +
