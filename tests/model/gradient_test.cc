@@ -89,7 +89,6 @@ TEST_P(ModelGradient, EveryParameterMatchesFiniteDifferences) {
   for (const EncodedSentence& sentence : encoded) pointers.push_back(&sentence);
   const Batch batch(pointers);
   ASSERT_FALSE(batch.left_bigrams.empty());
-
   ASSERT_GT(batch.lexicon.groups, 0);
 
   const nn::ParamList params = model.params();
