@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "data/utf8.h"
@@ -481,10 +482,13 @@ TEST_F(CliApp, TaggingWithThreadsGivesTheSameOutput) {
 }
 
 TEST_F(CliApp, LongLinesAndBlankLinesKeepTheirOffsets) {
-  ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 2)).status, 0);
-  // 600 characters in one line with no punctuation is split internally; blank lines stay blank records.
+  ASSERT_EQ(run_ner(train_args(dir_ + "m.model", 20)).status, 0);  // enough epochs to find names on every sentence
+  // 600 code points in one line with no punctuation is split internally into sentences of at most 250 tokens; the
+  // spaces (not tokens) set code points apart from tokens, the characters (3 bytes each) set them apart from bytes.
+  // Names recur to the end, so entities come in every sentence; each one's start and end (code points) must pick
+  // its text out of the line. Blank lines stay blank records.
   std::string long_line;
-  for (int i = 0; i < 300; ++i) long_line += "张伟";
+  for (int i = 0; i < 60; ++i) long_line += "张伟在北京大学读书 ";
   std::ofstream(dir_ + "in.txt") << long_line << "\n\n  \n";
   auto result = run_ner("tag --model " + dir_ + "m.model " + dir_ + "in.txt");
   ASSERT_EQ(result.status, 0) << result.err;
@@ -494,7 +498,22 @@ TEST_F(CliApp, LongLinesAndBlankLinesKeepTheirOffsets) {
   while (std::getline(lines, line)) records.push_back(nlohmann::json::parse(line));
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[0]["text"], long_line);
-  for (const auto& entity : records[0]["entities"]) EXPECT_LE(entity["end"].get<std::size_t>(), 600u);
+  const std::vector<char32_t> code_points = data::decode_utf8(long_line);
+  ASSERT_EQ(code_points.size(), 600u);
+  std::set<std::size_t> sentences_with_entities;
+  for (const auto& entity : records[0]["entities"]) {
+    const auto start = entity["start"].get<std::size_t>(), end = entity["end"].get<std::size_t>();
+    ASSERT_LT(start, end);
+    ASSERT_LE(end, code_points.size());
+    std::string text;
+    for (std::size_t k = start; k < end; ++k) data::append_utf8(code_points[k], text);
+    EXPECT_EQ(entity["text"], text) << entity;
+    // The sentence an entity starts in: its tokens before it (the non-space code points), 250 a sentence.
+    const auto tokens_before = static_cast<std::size_t>(
+        std::count_if(code_points.begin(), code_points.begin() + static_cast<std::ptrdiff_t>(start), [](char32_t c) { return c != U' '; }));
+    sentences_with_entities.insert(tokens_before / 250);
+  }
+  EXPECT_EQ(sentences_with_entities, (std::set<std::size_t>{0, 1, 2}));
   EXPECT_EQ(records[1]["text"], "");
   EXPECT_EQ(records[2]["entities"].size(), 0u);
 }
