@@ -12,6 +12,7 @@
 #include "data/output_file.h"
 #include "data/binary_io.h"
 #include "data/error.h"
+#include "data/json_field.h"
 #include "data/text_file.h"
 
 namespace ner {
@@ -243,7 +244,7 @@ LoadedCheckpoint load_checkpoint(const std::string& path) {
   LoadedCheckpoint checkpoint;
   checkpoint.model = parse_model_payload(data::read_string(in, path, 1u << 31), path).model;
   checkpoint.state = read_state(in, path);
-  checkpoint.optimizer_steps = checkpoint.state.value("optimizer_steps", 0L);
+  checkpoint.optimizer_steps = data::optional_json_field<long>(checkpoint.state, "optimizer_steps", 0L, path, "checkpoint state");
   auto count = data::read_pod<std::uint32_t>(in, path);
   nn::ParamList params = checkpoint.model->params();
   if (count != params.size()) throw data::Error(path + ": damaged (optimizer state does not match the model)");
