@@ -216,7 +216,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     const int epochs = job.train.epochs;
     const bool profile = job.profile;
     callbacks.epoch_done = [epochs, profile](const EpochRecord& r) {
-      std::fprintf(stderr, "epoch %d/%d  loss %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, epochs,
+      std::fprintf(stderr, "epoch %d/%d  loss/char %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, epochs,
                    r.loss, r.train_chars_per_s, r.dev_precision, r.dev_recall, r.dev_f1, r.seconds, r.best ? "  *best" : "");
       if (!profile) return;
       double total = 0;

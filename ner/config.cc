@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "data/error.h"
+#include "data/json_field.h"
 
 namespace ner {
 
@@ -48,20 +49,16 @@ nlohmann::json ModelConfig::to_json() const {
 
 namespace {
 
-// json.at(key) as T, or a data::Error naming the field.
+// json.at(key) as T, or a data::Error naming `origin` and the field.
 template <typename T>
 T field(const nlohmann::json& json, const char* key, const std::string& origin) {
-  try {
-    return json.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw data::Error(origin + ": damaged configuration (field '" + key + "')");
-  }
+  return data::json_field<T>(json, key, origin, "configuration");
 }
 
 // json[key] as T, `fallback` when absent, a data::Error when present but invalid.
 template <typename T>
 T optional_field(const nlohmann::json& json, const char* key, T fallback, const std::string& origin) {
-  return json.contains(key) ? field<T>(json, key, origin) : fallback;
+  return data::optional_json_field<T>(json, key, fallback, origin, "configuration");
 }
 
 }  // namespace

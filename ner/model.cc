@@ -5,7 +5,6 @@
 #include <optional>
 
 #include "data/error.h"
-#include "data/traditional.h"
 #include "nn/profile.h"
 
 namespace ner {
@@ -50,18 +49,6 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
   }
 }
 
-std::vector<std::string> left_bigram_keys(const std::vector<std::string>& keys) {
-  std::vector<std::string> bigrams;
-  for (std::size_t i = 0; i < keys.size(); ++i) bigrams.push_back((i == 0 ? std::string("<s>") : keys[i - 1]) + keys[i]);
-  return bigrams;
-}
-
-std::vector<std::string> right_bigram_keys(const std::vector<std::string>& keys) {
-  std::vector<std::string> bigrams;
-  for (std::size_t i = 0; i < keys.size(); ++i) bigrams.push_back(keys[i] + (i + 1 == keys.size() ? std::string("</s>") : keys[i + 1]));
-  return bigrams;
-}
-
 Model::Model(const ModelConfig& config, Vocabularies vocabularies)
     : Model(config, std::make_shared<const Vocabularies>(std::move(vocabularies))) {}
 
@@ -72,7 +59,7 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
       bigram_embedding_("bigram_embedding", tables_of ? 0 : static_cast<nn::Index>(vocab_->bigrams.size()), config.bigram_dim),
       word_embedding_("word_embedding", tables_of ? 0 : static_cast<nn::Index>(vocab_->words.size()), config.lexicon_dim),
       embedding_dropout_(static_cast<nn::Real>(config.dropout)),
-      rnn_(config.cell, "rnn", input_dim(), config.hidden, config.layers, static_cast<nn::Real>(config.dropout), config.peepholes),
+      rnn_(config.cell, "rnn", static_cast<nn::Index>(input_width(config_)), config.hidden, config.layers, static_cast<nn::Real>(config.dropout), config.peepholes),
       output_dropout_(static_cast<nn::Real>(config.dropout)),
       output_("output", 2 * config.hidden, static_cast<nn::Index>(vocab_->tags.size())),
       crf_("crf", static_cast<nn::Index>(vocab_->tags.size())) {
@@ -86,11 +73,8 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
   if (config.bigram_dim > 0 && !vocab_->bigrams.with_specials()) throw data::Error("bigram features need a bigram vocabulary");
   if (config.lexicon_dim > 0 && (vocab_->lexicon.size() == 0 || !vocab_->words.with_specials() || !vocab_->words.contains(kNoWord)))
     throw data::Error("lexicon features need a dictionary");
-  if (config.lexicon_pos) {
-    if (config.lexicon_dim == 0) throw data::Error("part-of-speech features need lexicon features");
-    for (const std::string& part_of_speech : vocab_->lexicon.parts_of_speech())
-      part_of_speech_ids_.push_back(part_of_speech.empty() ? -1 : vocab_->words.id(part_of_speech_key(part_of_speech)));
-  }
+  if (config.lexicon_pos && config.lexicon_dim == 0) throw data::Error("part-of-speech features need lexicon features");
+  part_of_speech_ids_ = vocab_->part_of_speech_ids(config);
   for (const std::string& tag : vocab_->tags.keys())
     if (!data::is_valid_tag(tag)) throw data::Error("'" + tag + "' is not a tag (O, or B-, I-, M-, E-, S- and a type)");
   if (config.constrained) {
@@ -115,10 +99,6 @@ std::unique_ptr<Model> Model::replica() {
     if (!to[k]->shared) to[k]->value = from[k]->value;
   copy->set_bfloat16(bfloat16_);
   return copy;
-}
-
-nn::Index Model::input_dim() const {
-  return config_.char_dim + 2 * config_.bigram_dim + kLexiconGroups * config_.lexicon_dim;
 }
 
 void Model::init(nn::Rng& rng) {
@@ -152,63 +132,7 @@ bool Model::set_bfloat16(bool on) {
 }
 
 EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
-  EncodedSentence e;
-  std::vector<std::string> keys = data::normalize_keys(tokens, config_.normalize);
-  if (simplify_traditional_)
-    for (std::string& key : keys)
-      if (!vocab_->chars.contains(key)) {
-        std::string simplified = data::simplified_character(key);
-        if (vocab_->chars.contains(simplified)) key = std::move(simplified);
-      }
-  for (const std::string& key : keys) e.chars.push_back(vocab_->chars.id(key));
-  if (config_.bigram_dim > 0) {
-    for (const std::string& key : left_bigram_keys(keys)) e.left_bigrams.push_back(vocab_->bigrams.id(key));
-    for (const std::string& key : right_bigram_keys(keys)) e.right_bigrams.push_back(vocab_->bigrams.id(key));
-  }
-  if (config_.lexicon_dim > 0) {
-    // Each matched word joins the groups of its characters (B: first, M: inside, E: last, S: a one-character word)
-    // with weight z = 1 + ln(1 + frequency), and with lexicon_pos its part of speech joins them too, with the same
-    // weight; each character's weights are then scaled by 4 / Σz over its groups. A bag without words holds the
-    // no-word entry with weight 1. Built in two passes over the matches: bag sizes and Σz, then the members.
-    const std::vector<data::Lexicon::Match> matches = vocab_->lexicon.match(keys);
-    auto for_each_member = [&](auto&& visit) {  // visit(position, group, id, z)
-      auto join_groups = [&](const data::Lexicon::Match& m, int id, double z) {
-        if (m.end - m.begin == 1) {
-          visit(m.begin, 3, id, z);
-          return;
-        }
-        visit(m.begin, 0, id, z);
-        for (std::size_t p = m.begin + 1; p + 1 < m.end; ++p) visit(p, 1, id, z);
-        visit(m.end - 1, 2, id, z);
-      };
-      for (const data::Lexicon::Match& m : matches) {
-        const double z = 1 + std::log1p(vocab_->lexicon.frequency(m.word));
-        join_groups(m, vocab_->words.id(vocab_->lexicon.word(m.word)), z);
-        if (config_.lexicon_pos && vocab_->lexicon.part_of_speech(m.word) > 0)
-          join_groups(m, part_of_speech_ids_[vocab_->lexicon.part_of_speech(m.word)], z);
-      }
-    };
-    const std::size_t bags = keys.size() * kLexiconGroups;
-    std::vector<int> sizes(bags, 0);
-    std::vector<double> total(keys.size(), 0.0);
-    for_each_member([&](std::size_t p, int g, int, double z) {
-      ++sizes[p * kLexiconGroups + static_cast<std::size_t>(g)];
-      total[p] += z;
-    });
-    nn::Bags& lexicon = e.lexicon;
-    lexicon.groups = kLexiconGroups;
-    lexicon.offsets.resize(bags + 1);
-    for (std::size_t k = 0; k < bags; ++k) lexicon.offsets[k + 1] = lexicon.offsets[k] + std::max(sizes[k], 1);
-    lexicon.ids.assign(static_cast<std::size_t>(lexicon.offsets.back()), vocab_->words.id(kNoWord));
-    lexicon.weights.assign(lexicon.ids.size(), nn::Real(1));
-    std::vector<int> next(lexicon.offsets.begin(), lexicon.offsets.end() - 1);
-    for_each_member([&](std::size_t p, int g, int id, double z) {
-      const auto slot = static_cast<std::size_t>(next[p * kLexiconGroups + static_cast<std::size_t>(g)]++);
-      lexicon.ids[slot] = id;
-      lexicon.weights[slot] = static_cast<nn::Real>(kLexiconGroups * static_cast<nn::Real>(z) / total[p]);
-    });
-  }
-  return e;
+  return encode_keys(sentence_keys(tokens, config_, *vocab_, simplify_traditional_), config_, *vocab_, part_of_speech_ids_);
 }
 
 std::vector<int> Model::encode_tags(const std::vector<std::string>& tags, const std::string& where) const {
@@ -227,7 +151,7 @@ void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
   // embedded = [E_char(c); E_bigram(left); E_bigram(right); lexicon bags]
   const nn::Index N = batch.shape.columns(), E = config_.char_dim, Db = config_.bigram_dim;
   std::optional<nn::profile::Scope> scope(Part::kEmbedding);
-  embedded_.resize(input_dim(), N);
+  embedded_.resize(static_cast<nn::Index>(input_width(config_)), N);
   embedding_.forward(batch.chars, embedded_.topRows(E));
   if (Db > 0) {
     bigram_embedding_.forward(batch.left_bigrams, embedded_.middleRows(E, Db));

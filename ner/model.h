@@ -1,15 +1,15 @@
 // The tagger network: [character embedding; left and right character-bigram embeddings; lexicon word bags] →
 // Dropout → N × BiRNN (LSTM|GRU|RNN) → Dropout → Linear → CRF, with the vocabularies and dictionary that turn
-// text into ids. Bigram and lexicon features are optional (their sizes in the configuration are 0 when off).
+// text into ids (ner/features.h). Bigram and lexicon features are optional (their sizes in the configuration are 0
+// when off).
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "data/lexicon.h"
-#include "data/vocab.h"
 #include "ner/config.h"
+#include "ner/features.h"
 #include "nn/bag_embedding.h"
 #include "nn/crf.h"
 #include "nn/dropout.h"
@@ -19,31 +19,6 @@
 #include "nn/stacked.h"
 
 namespace ner {
-
-// Everything that maps text to ids.
-struct Vocabularies {
-  data::Vocab chars;
-  data::Vocab tags{/*with_specials=*/false};
-  data::Vocab bigrams;   // empty unless bigram features are on
-  data::Lexicon lexicon;  // empty unless lexicon features are on
-  data::Vocab words;     // lexicon words with embeddings (others are <unk>); "<none>" marks an empty group; with
-                         // lexicon_pos, also the parts of speech (part_of_speech_key)
-};
-
-inline const std::string kNoWord = "<none>";
-// A part of speech's entry in the word vocabulary, e.g. "<pos:nr>" (with lexicon_pos).
-inline std::string part_of_speech_key(const std::string& part_of_speech) { return "<pos:" + part_of_speech + ">"; }
-inline constexpr int kLexiconGroups = 4;  // the words a character begins, is inside, ends, is alone
-
-// A sentence as ids; `tags` is empty when the gold tags are unknown.
-struct EncodedSentence {
-  std::vector<int> chars;
-  std::vector<int> tags;
-  std::vector<int> left_bigrams, right_bigrams;  // (c_{i−1} c_i) and (c_i c_{i+1}); empty without bigram features
-  // Per character and group (bag t * kLexiconGroups + g), the matched words and their weights; no groups without
-  // lexicon features. (One flat list: a vector per bag cost about 220 bytes a character.)
-  nn::Bags lexicon;
-};
 
 // Sentences padded into one time-major batch (column t*B + b; padding is id 0).
 struct Batch {
@@ -55,11 +30,6 @@ struct Batch {
   std::vector<int> left_bigrams, right_bigrams;  // (T*B), empty without bigram features
   nn::Bags lexicon;        // T*B positions × kLexiconGroups, empty without lexicon features
 };
-
-// Bigram keys of a sentence's character keys: left (c_{i−1} c_i, "<s>" before the first) and right (c_i c_{i+1},
-// "</s>" after the last).
-std::vector<std::string> left_bigram_keys(const std::vector<std::string>& keys);
-std::vector<std::string> right_bigram_keys(const std::vector<std::string>& keys);
 
 // What decoding can say about a sentence beyond its best path.
 struct DecodeOptions {
@@ -125,7 +95,6 @@ class Model {
   Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies, const Model* tables_of = nullptr);
   // emissions_ = Linear(drop(RNN(drop([embeddings]))))
   void forward(const Batch& batch, bool training, nn::Rng& rng);
-  nn::Index input_dim() const;
   // P(entity) for each entity of sentence b's `tags` (length n): the probability of the entity's own tags there
   // (S-/B-, I-, E- in BIOES; B-, I- in BIO, where the next tag must not be I- of the same type).
   std::vector<double> entity_confidences(const nn::Crf::Posterior& posterior, nn::Index b, const std::vector<int>& tags) const;

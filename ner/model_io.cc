@@ -12,6 +12,7 @@
 #include "data/output_file.h"
 #include "data/binary_io.h"
 #include "data/error.h"
+#include "data/json_field.h"
 #include "data/text_file.h"
 
 namespace ner {
@@ -110,14 +111,7 @@ std::string model_payload(Model& model, const nlohmann::json& summary) {
   std::ostringstream out;
   nlohmann::json header = {{"config", model.config().to_json()}, {"summary", summary}};
   data::write_string(out, header.dump());
-  const Vocabularies& vocab = model.vocabularies();
-  vocab.chars.save(out);
-  vocab.tags.save(out);
-  if (model.config().bigram_dim > 0) vocab.bigrams.save(out);
-  if (model.config().lexicon_dim > 0) {
-    vocab.lexicon.save(out, model.config().lexicon_pos);
-    vocab.words.save(out);
-  }
+  model.vocabularies().save(out, model.config());
   nn::ParamList params = model.params();
   data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(params.size()));
   for (const nn::Param* param : params) {
@@ -130,11 +124,8 @@ std::string model_payload(Model& model, const nlohmann::json& summary) {
 // A lower bound of the parameter values that `config` and `vocab` need (the embedding tables and one layer of the
 // smallest cell), so that a damaged configuration cannot ask for gigabytes before the parameters are read.
 std::uint64_t least_values(const ModelConfig& config, const Vocabularies& vocab) {
-  const std::uint64_t input = static_cast<std::uint64_t>(config.char_dim) + 2ull * config.bigram_dim + 4ull * config.lexicon_dim;
-  return vocab.chars.size() * static_cast<std::uint64_t>(config.char_dim) +
-         vocab.bigrams.size() * static_cast<std::uint64_t>(config.bigram_dim) +
-         vocab.words.size() * static_cast<std::uint64_t>(config.lexicon_dim) +
-         2ull * static_cast<std::uint64_t>(config.hidden) * (input + static_cast<std::uint64_t>(config.hidden));
+  const auto input = static_cast<std::uint64_t>(input_width(config));
+  return vocab.embedding_values(config) + 2ull * static_cast<std::uint64_t>(config.hidden) * (input + static_cast<std::uint64_t>(config.hidden));
 }
 
 // A model payload of `size` bytes from `in`'s current position (which it leaves at the payload's end).
@@ -145,15 +136,7 @@ LoadedModel parse_payload(std::istream& in, std::uint64_t size, const std::strin
   if (header.is_discarded() || !header.is_object() || !header.contains("config"))
     throw data::Error(origin + ": damaged (unreadable header)");
   ModelConfig config = ModelConfig::from_json(header["config"], origin);
-  Vocabularies vocab;
-  vocab.chars = data::Vocab::load(in, origin);
-  vocab.tags = data::Vocab::load(in, origin);
-  if (vocab.chars.size() < 2 || vocab.tags.size() < 1) throw data::Error(origin + ": damaged (empty vocabulary)");
-  if (config.bigram_dim > 0) vocab.bigrams = data::Vocab::load(in, origin);
-  if (config.lexicon_dim > 0) {
-    vocab.lexicon = data::Lexicon::load(in, origin, config.lexicon_pos);
-    vocab.words = data::Vocab::load(in, origin);
-  }
+  Vocabularies vocab = Vocabularies::load(in, config, origin);
   const std::uint64_t remaining = size - consumed();
   if (least_values(config, vocab) > remaining / sizeof(float))
     throw data::Error(origin + ": damaged (the configuration needs more parameters than the file holds)");
@@ -261,7 +244,7 @@ LoadedCheckpoint load_checkpoint(const std::string& path) {
   LoadedCheckpoint checkpoint;
   checkpoint.model = parse_model_payload(data::read_string(in, path, 1u << 31), path).model;
   checkpoint.state = read_state(in, path);
-  checkpoint.optimizer_steps = checkpoint.state.value("optimizer_steps", 0L);
+  checkpoint.optimizer_steps = data::optional_json_field<long>(checkpoint.state, "optimizer_steps", 0L, path, "checkpoint state");
   auto count = data::read_pod<std::uint32_t>(in, path);
   nn::ParamList params = checkpoint.model->params();
   if (count != params.size()) throw data::Error(path + ": damaged (optimizer state does not match the model)");

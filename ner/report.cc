@@ -224,7 +224,7 @@ std::string page(const std::string& title, const std::string& body) {
 }  // namespace
 
 std::string training_report_html(const TrainingReport& report) {
-  Series loss{"loss per sentence", "#c00000", {}};
+  Series loss{"loss per character", "#c00000", {}};
   Series precision{"precision", "#4472c4", {}}, recall{"recall", "#ed7d31", {}}, f1{"F1", "#2a7d2a", {}};
   std::string rows;
   const nlohmann::json* best = nullptr;
@@ -264,7 +264,7 @@ std::string training_report_html(const TrainingReport& report) {
   }
   if (report.test) body += "<h2>Test set (best model)</h2>" + score_table("test-scores", score_rows(*report.test));
   if (!report.corpora.empty()) body += "<h2>Corpora</h2>" + corpora_table(report.corpora);
-  body += "<h2>Training loss</h2>" + line_chart("loss-chart", "training loss (per sentence)", {loss});
+  body += "<h2>Training loss</h2>" + line_chart("loss-chart", "training loss (per character)", {loss});
   body += "<h2>Development set</h2>" + line_chart("dev-chart", "dev precision, recall and F1 (%)", {precision, recall, f1});
   body += "<h2>Epochs</h2><table id=\"epochs\"><tr><th>epoch</th><th>loss</th><th>dev P</th><th>dev R</th><th>dev F1</th>"
           "<th>chars/s</th><th>seconds</th><th class=\"text\"></th></tr>" + rows + "</table>";

@@ -12,6 +12,7 @@
 #include "data/output_file.h"
 #include "data/batching.h"
 #include "data/error.h"
+#include "data/json_field.h"
 #include "data/text_file.h"
 #include "data/vectors.h"
 #include "ner/model_io.h"
@@ -54,8 +55,9 @@ void copy_vectors(const data::Vectors& vectors, const data::Vocab& vocab, nn::Pa
     table.value.col(vocab.id(vectors.keys[k])) = Eigen::Map<const Eigen::VectorXf>(vectors.values[k].data(), table.value.rows()).cast<nn::Real>();
 }
 
-std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev,
-                                 const TrainConfig& train_config, nn::Rng& rng) {
+// The vocabularies of a new model: the tags of the entity types of train and dev, and every feature's keys counted
+// in the training text.
+Vocabularies build_vocabularies(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev) {
   const ModelConfig& config = job.model;
   Vocabularies vocab;
   vocab.tags = data::Vocab::from_keys(data::tag_set(entity_types({&train, &dev}), config.scheme), /*with_specials=*/false);
@@ -66,27 +68,16 @@ std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train,
     if (config.lexicon_pos && vocab.lexicon.parts_of_speech().size() == 1)
       throw data::Error(job.lexicon_path + ": no line gives a part of speech (a third column), which --lexicon-pos needs");
   }
-  // Characters, bigrams and the dictionary words found in the training text.
-  for (const data::Sentence& sentence : train.sentences) {
-    const std::vector<std::string> keys = data::normalize_keys(sentence.tokens, config.normalize);
-    for (const std::string& key : keys) vocab.chars.count(key);
-    if (config.bigram_dim > 0) {
-      for (const std::string& key : left_bigram_keys(keys)) vocab.bigrams.count(key);
-      vocab.bigrams.count(right_bigram_keys(keys).back());
-    }
-    if (config.lexicon_dim > 0)
-      for (const data::Lexicon::Match& m : vocab.lexicon.match(keys)) {
-        vocab.words.count(vocab.lexicon.word(m.word));
-        const std::size_t part_of_speech = vocab.lexicon.part_of_speech(m.word);
-        if (config.lexicon_pos && part_of_speech > 0) vocab.words.count(part_of_speech_key(vocab.lexicon.parts_of_speech()[part_of_speech]));
-      }
-  }
-  vocab.chars.freeze(train_config.min_char_count);
-  if (config.bigram_dim > 0) vocab.bigrams.freeze(train_config.min_feature_count);
-  if (config.lexicon_dim > 0) {
-    vocab.words.freeze(train_config.min_feature_count);
-    vocab.words.add(kNoWord);
-  }
+  for (const data::Sentence& sentence : train.sentences)
+    vocab.count(sentence_keys(sentence.tokens, config, vocab, /*simplify_traditional=*/false), config);
+  vocab.freeze(config, job.train);
+  return vocab;
+}
+
+// A new model of the job's configuration, initialised from `rng`, with the pretrained vectors in its tables.
+std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev, nn::Rng& rng) {
+  const ModelConfig& config = job.model;
+  Vocabularies vocab = build_vocabularies(job, train, dev);
   data::Vectors char_vectors = extend_with_vectors(job.char_vectors_path, vocab.chars, config.char_dim, "--char-dim");
   data::Vectors bigram_vectors;
   if (!job.bigram_vectors_path.empty()) {
@@ -184,6 +175,294 @@ void warn_about_dev_types(const data::Corpus& train, const data::Corpus& dev, co
         ": the model cannot learn them");
 }
 
+// A run's fixed parts: the job, its corpora, the model with its optimizer and weight average, the training data as
+// ids, and the report and metrics written after every epoch.
+struct Run {
+  Run(const TrainJob& job, const TrainCallbacks& callbacks) : job(job), callbacks(callbacks), config(job.train) {}
+
+  void log(const std::string& line) const {
+    if (callbacks.log) callbacks.log(line);
+  }
+
+  const TrainJob& job;
+  const TrainCallbacks& callbacks;
+  TrainConfig config;
+  data::Corpus train_corpus, dev_corpus;
+  std::optional<data::Corpus> test_corpus;
+  std::unique_ptr<Model> model;
+  nn::ParamList params;
+  bool parallel = false;  // training on two threads
+  std::optional<nn::Optimizer> optimizer;
+  std::optional<nn::WeightAverage> average;  // with --average, the weights evaluated and saved
+  std::vector<EncodedSentence> train_data;
+  std::vector<std::size_t> lengths;  // of train_data's sentences
+  std::size_t train_chars = 0;
+  int no_word = -1;  // the lexicon's no-word id, which word dropout leaves alone
+  TrainingReport report;
+  std::string metrics;  // the metrics file's lines so far
+};
+
+// Reads the corpora, after checking the outputs, and warns about dev entity types that training never shows.
+void read_corpora(Run& run) {
+  check_outputs(run.job);
+  run.train_corpus = data::read_corpus(run.job.train_path, run.job.read);
+  run.dev_corpus = data::read_corpus(run.job.dev_path, run.job.read);
+  warn_about_dev_types(run.train_corpus, run.dev_corpus, [&](const std::string& line) { run.log(line); });
+  if (!run.job.test_path.empty()) run.test_corpus = data::read_corpus(run.job.test_path, run.job.read);
+}
+
+// The state a checkpoint holds, if the run continues with the settings that shaped it (epochs, patience and
+// threads may change).
+TrainState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
+  const std::string& origin = run.job.resume_path;
+  TrainState state = TrainState::from_json(checkpoint.state, origin);
+  nlohmann::json saved =
+      TrainConfig::from_json(data::json_field<nlohmann::json>(checkpoint.state, "train_config", origin, "checkpoint state"), origin).to_json();
+  nlohmann::json given = run.config.to_json();
+  for (const char* free : {"epochs", "patience", "threads"}) saved.erase(free), given.erase(free);
+  for (auto& [key, value] : saved.items())
+    if (given[key] != value)
+      throw data::Error(origin + ": the checkpoint was trained with " + key + " = " + value.dump() + ", not " +
+                        given[key].dump() + "; resume with the same settings");
+  run.log("resuming from " + origin + " after epoch " + std::to_string(state.epoch) +
+          (state.in_epoch ? ", batch " + std::to_string(state.in_epoch->batch) + " of epoch " + std::to_string(state.epoch + 1)
+                          : std::string()));
+  return state;
+}
+
+// A new model and state, or everything the checkpoint holds; then the optimizer and the weight average.
+TrainState setup_model(Run& run) {
+  const TrainConfig& config = run.config;
+  TrainState state;
+  state.rng = nn::Rng(config.seed);
+  std::optional<LoadedCheckpoint> checkpoint;
+  if (!run.job.resume_path.empty()) {
+    checkpoint = load_checkpoint(run.job.resume_path);
+    run.model = std::move(checkpoint->model);
+    state = resumed_state(run, *checkpoint);
+  } else {
+    run.model = new_model(run.job, run.train_corpus, run.dev_corpus, state.rng);
+  }
+  run.model->set_threads(config.threads);
+  nn::profile::set_enabled(run.job.profile);
+  run.params = run.model->params();
+  nn::OptimizerConfig optimizer_config;
+  optimizer_config.kind = config.optimizer;
+  optimizer_config.learning_rate = config.learning_rate;
+  optimizer_config.momentum = config.momentum;
+  optimizer_config.weight_decay = config.weight_decay;
+  run.optimizer.emplace(run.params, optimizer_config);
+  run.parallel = config.threads >= 2;
+  run.optimizer->set_parallel(run.parallel);
+  if (checkpoint) {
+    run.optimizer->set_steps(checkpoint->optimizer_steps);
+    run.optimizer->first_moments() = checkpoint->first_moments;
+    run.optimizer->second_moments() = checkpoint->second_moments;
+  }
+  if (config.average > 0) {
+    run.average.emplace(run.params, config.average);
+    if (checkpoint) {
+      if (checkpoint->averages.size() != run.params.size())
+        throw data::Error(run.job.resume_path + ": damaged (the checkpoint holds no weight averages)");
+      run.average->set_state(checkpoint->optimizer_steps, checkpoint->averages);
+    }
+  }
+  return state;
+}
+
+// The training data as ids, and the report's and the metrics file's parts so far.
+void setup_data(Run& run, const TrainState& state) {
+  run.train_data = encode_corpus(*run.model, run.train_corpus);
+  for (const EncodedSentence& s : run.train_data) {
+    run.lengths.push_back(s.chars.size());
+    run.train_chars += s.chars.size();
+  }
+  run.log("train: " + std::to_string(run.train_data.size()) + " sentences, " + std::to_string(run.train_chars) + " characters; " +
+          std::to_string(run.model->chars().size()) + " character keys, " + std::to_string(run.model->tags().size()) + " tags (" +
+          data::scheme_name(run.model->config().scheme) + "), " + std::to_string(nn::count_values(run.params)) + " parameters");
+  TrainingReport& report = run.report;
+  report.model_path = run.job.model_path;
+  report.command_line = run.job.command_line;
+  report.configuration = {{"train", run.job.train_path}, {"dev", run.job.dev_path}, {"model", run.model->config().to_json()},
+                          {"training", run.config.to_json()}};
+  report.corpora = {{"train", corpus_stats(run.train_corpus)}, {"dev", corpus_stats(run.dev_corpus)}};
+  if (run.test_corpus) report.corpora.emplace_back("test", corpus_stats(*run.test_corpus));
+  for (const auto& line : state.metrics) run.metrics += line.dump() + "\n";
+  run.no_word = run.model->config().lexicon_dim > 0 ? run.model->vocabularies().words.id(kNoWord) : -1;
+}
+
+// The training report, rewritten after every epoch and, with the test score, at the end.
+void write_report(Run& run, const TrainState& state) {
+  run.report.metrics = state.metrics;
+  if (!run.job.report_path.empty()) data::write_output_file(run.job.report_path, training_report_html(run.report));
+}
+
+// The checkpoint of `state`, with the settings and files that --resume alone continues from.
+void write_checkpoint(Run& run, const TrainState& state) {
+  nlohmann::json json = state.to_json();
+  json["train_config"] = run.config.to_json();
+  json["job"] = run.job.paths_json();
+  json["model_config"] = run.model->config().to_json();
+  save_checkpoint(*run.model, *run.optimizer, run.average ? run.average->averages() : std::vector<nn::Matrix>{}, json,
+                  run.job.checkpoint_path);
+}
+
+// The gradient of one batch's summed loss in the parameters' (zeroed) gradients: word dropout, forward, backward.
+// Returns the summed loss. Every gradient of a step comes from here.
+double batch_gradient(Run& run, const std::vector<const EncodedSentence*>& members, nn::Rng& rng) {
+  Batch batch(members);
+  replace_with_unknown(batch, run.config.unk_rate, run.no_word, rng);
+  nn::zero_grads(run.params, run.parallel);
+  return run.model->train_step(batch, rng);
+}
+
+// One optimizer step on a batch, added to the epoch's sums. The step follows the gradient of the mean loss over the
+// batch's sentences, clipped to norm config.clip; a non-finite loss or gradient stops the run, or with
+// job.skip_nonfinite skips the batch.
+void train_batch(Run& run, const std::vector<std::size_t>& indices, int epoch, nn::Rng& rng, EpochProgress& progress) {
+  std::vector<const EncodedSentence*> members;
+  for (std::size_t index : indices) members.push_back(&run.train_data[index]);
+  const double loss = batch_gradient(run, members, rng);
+  const double norm = nn::grad_norm(run.params, run.parallel) / static_cast<double>(members.size());
+  if (!std::isfinite(loss) || !std::isfinite(norm)) {
+    const std::string what = std::string(std::isfinite(loss) ? "gradient norm" : "loss") + " is " +
+                             std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " + std::to_string(epoch + 1) +
+                             ", batch " + std::to_string(progress.batch + 1);
+    if (!run.job.skip_nonfinite)
+      throw data::Error("training diverged: " + what + " (try a lower --lr or --clip, or --skip-nonfinite); the best model so far is kept");
+    run.log(what + ": batch skipped");
+    ++progress.skipped;
+    return;
+  }
+  if (run.average) run.average->before_step();
+  run.optimizer->step(static_cast<nn::Real>(nn::clip_scale(norm, run.config.clip) / static_cast<double>(members.size())));
+  if (run.average) run.average->after_step();
+  progress.loss_sum += loss;
+  progress.norm_sum += norm;
+  for (const EncodedSentence* s : members) progress.chars_done += s->chars.size();
+  if (run.callbacks.progress)
+    run.callbacks.progress(progress.chars_done, run.train_chars, progress.loss_sum / static_cast<double>(progress.chars_done));
+}
+
+// The epoch's batches from `rng`: the sentences shuffled, bucketed by length, the buckets shuffled.
+std::vector<std::vector<std::size_t>> shuffled_batches(const Run& run, nn::Rng& rng) {
+  std::vector<std::size_t> order(run.train_data.size());
+  std::iota(order.begin(), order.end(), 0);
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+  std::vector<std::vector<std::size_t>> batches = data::length_buckets(order, run.lengths, static_cast<std::size_t>(run.config.batch));
+  for (std::size_t i = batches.size(); i > 1; --i) std::swap(batches[i - 1], batches[rng.below(i)]);
+  return batches;
+}
+
+// One epoch (or the rest of an interrupted one): its sums, with `batch` the number of batches. When
+// callbacks.should_stop says so, saves the state in the checkpoint and throws Interrupted.
+EpochProgress train_epoch(Run& run, TrainState& state) {
+  const int epoch = state.epoch;
+  run.optimizer->set_learning_rate(run.config.learning_rate / (1 + run.config.lr_decay * epoch));
+  EpochProgress progress;
+  progress.start_rng = state.rng.state();
+  std::vector<std::vector<std::size_t>> batches;
+  if (state.in_epoch) {
+    // An interrupted epoch: the same batches from the generator at its start, then the generator as it was.
+    progress = *state.in_epoch;
+    state.in_epoch.reset();
+    const std::string stopped_rng = state.rng.state();
+    state.rng.set_state(progress.start_rng);
+    batches = shuffled_batches(run, state.rng);
+    state.rng.set_state(stopped_rng);
+  } else {
+    batches = shuffled_batches(run, state.rng);
+  }
+  for (; progress.batch < batches.size(); ++progress.batch) {
+    if (run.callbacks.should_stop && run.callbacks.should_stop()) {
+      TrainState stopped = state;
+      stopped.in_epoch = progress;
+      write_checkpoint(run, stopped);
+      throw Interrupted("interrupted in epoch " + std::to_string(epoch + 1) + " after batch " + std::to_string(progress.batch) +
+                        " of " + std::to_string(batches.size()) + "; the state is saved in " + run.job.checkpoint_path +
+                        ": continue with `ner train --resume " + run.job.checkpoint_path + "`");
+    }
+    train_batch(run, batches[progress.batch], epoch, state.rng, progress);
+  }
+  return progress;
+}
+
+// What the model file keeps of the run.
+nlohmann::json model_summary(const Run& run, int epoch, double dev_f1) {
+  return {{"train", run.job.train_path},           {"dev", run.job.dev_path},
+          {"train_sentences", run.train_data.size()}, {"train_chars", run.train_chars},
+          {"best_epoch", epoch},                    {"dev_f1", dev_f1},
+          {"train_config", run.config.to_json()}};
+}
+
+// The record of a trained epoch: the dev scores of the (averaged) weights, which are saved as the model when they
+// are the best so far.
+EpochRecord score_epoch(Run& run, TrainState& state, const EpochProgress& done, std::size_t chars_resumed, double train_seconds) {
+  EpochRecord record;
+  record.profile_seconds = nn::profile::seconds();
+  if (run.average) run.average->swap_with_params();
+  const Evaluation dev = evaluate(*run.model, run.dev_corpus, run.config.threads);
+  record.epoch = state.epoch + 1;
+  record.loss = done.chars_done > 0 ? done.loss_sum / static_cast<double>(done.chars_done) : 0.0;
+  record.train_chars_per_s = static_cast<double>(done.chars_done - chars_resumed) / train_seconds;
+  record.dev_precision = dev.total().precision();
+  record.dev_recall = dev.total().recall();
+  record.dev_f1 = dev.total().f1();
+  record.dev_per_type = dev.per_type();
+  record.learning_rate = run.optimizer->learning_rate();
+  record.gradient_norm = done.norm_sum / std::max(1.0, static_cast<double>(done.batch) - done.skipped);
+  record.skipped_batches = done.skipped;
+  record.best = state.best_epoch == 0 || record.dev_f1 > state.best_dev_f1;
+  if (record.best) {
+    save_model(*run.model, model_summary(run, record.epoch, record.dev_f1), run.job.model_path);
+    state.best_dev_f1 = record.dev_f1;
+    state.best_epoch = record.epoch;
+    state.bad_epochs = 0;
+  } else {
+    ++state.bad_epochs;
+  }
+  if (run.average) run.average->swap_with_params();
+  return record;
+}
+
+// The end of an epoch: its record in the state, the metrics file, the report and the checkpoint; returns whether
+// training stops early.
+bool end_epoch(Run& run, TrainState& state, EpochRecord& record, Clock::time_point started) {
+  record.seconds = seconds_since(started);
+  state.epoch = record.epoch;
+  state.metrics.push_back(record_json(record));
+  run.metrics += metrics_line(record);
+  if (!run.job.metrics_path.empty()) data::write_output_file(run.job.metrics_path, run.metrics);
+  write_report(run, state);
+  if (!run.job.checkpoint_path.empty()) write_checkpoint(run, state);
+  if (run.callbacks.epoch_done) run.callbacks.epoch_done(record);
+  if (run.config.patience > 0 && state.bad_epochs >= run.config.patience) {
+    run.log("early stop: no better dev F1 for " + std::to_string(run.config.patience) + " epochs");
+    return true;
+  }
+  return false;
+}
+
+// The result of a finished run; with a test corpus, the best model's test score, kept in its summary, the metrics
+// file and the report.
+TrainResult finish(Run& run, const TrainState& state) {
+  TrainResult result;
+  result.epochs_run = state.epoch;
+  result.best_epoch = state.best_epoch;
+  result.best_dev_f1 = state.best_dev_f1;
+  if (!run.test_corpus || result.best_epoch == 0) return result;
+  LoadedModel best = load_model(run.job.model_path);
+  result.test = evaluate(*best.model, *run.test_corpus, run.config.threads);
+  best.summary["test"] = nlohmann::json::parse(json_report(*result.test));
+  save_model(*best.model, best.summary, run.job.model_path);
+  if (!run.job.metrics_path.empty())
+    data::write_output_file(run.job.metrics_path, run.metrics + nlohmann::json{{"test", best.summary["test"]}}.dump() + "\n");
+  run.report.test = result.test;
+  write_report(run, state);
+  return result;
+}
+
+
 }  // namespace
 
 nlohmann::json TrainJob::paths_json() const {
@@ -217,234 +496,76 @@ void TrainJob::set_paths_from_json(const nlohmann::json& json, const std::string
 
 std::string metrics_line(const EpochRecord& record) { return record_json(record).dump() + "\n"; }
 
+
+nlohmann::json TrainState::to_json() const {
+  nlohmann::json json = {{"epoch", epoch}, {"best_epoch", best_epoch}, {"best_f1", best_dev_f1}, {"bad_epochs", bad_epochs},
+                         {"metrics", metrics}, {"rng", rng.state()}};
+  if (in_epoch) {
+    json["in_epoch"] = {{"batch", in_epoch->batch}, {"loss_sum", in_epoch->loss_sum}, {"norm_sum", in_epoch->norm_sum},
+                        {"skipped", in_epoch->skipped}, {"chars_done", in_epoch->chars_done}};
+    json["epoch_rng"] = in_epoch->start_rng;
+  }
+  return json;
+}
+
+namespace {
+
+constexpr const char* kStateWhat = "checkpoint state";
+
+// A generator's state from json[key], or a data::Error naming `origin` and the field.
+std::string rng_field(const nlohmann::json& json, const char* key, const std::string& origin) {
+  std::string text = data::json_field<std::string>(json, key, origin, kStateWhat);
+  try {
+    nn::Rng().set_state(text);
+  } catch (const std::exception&) {
+    throw data::Error(origin + ": damaged " + kStateWhat + " (field '" + key + "')");
+  }
+  return text;
+}
+
+}  // namespace
+
+TrainState TrainState::from_json(const nlohmann::json& json, const std::string& origin) {
+  auto field = [&](const nlohmann::json& object, const char* key, auto kind) {
+    return data::json_field<decltype(kind)>(object, key, origin, kStateWhat);
+  };
+  TrainState state;
+  state.epoch = field(json, "epoch", int{});
+  state.best_epoch = field(json, "best_epoch", int{});
+  // Before the first epoch's end there is no best score (earlier versions wrote -1).
+  state.best_dev_f1 = state.best_epoch > 0 ? field(json, "best_f1", double{}) : 0.0;
+  state.bad_epochs = field(json, "bad_epochs", int{});
+  state.metrics = field(json, "metrics", nlohmann::json{});
+  if (state.epoch < 0 || state.best_epoch < 0 || state.best_epoch > state.epoch || state.bad_epochs < 0 || !state.metrics.is_array())
+    throw data::Error(origin + ": damaged " + kStateWhat + " (the epochs do not add up)");
+  state.rng.set_state(rng_field(json, "rng", origin));
+  if (json.contains("in_epoch")) {
+    const nlohmann::json in_epoch = field(json, "in_epoch", nlohmann::json{});
+    EpochProgress& progress = state.in_epoch.emplace();
+    progress.batch = field(in_epoch, "batch", std::size_t{});
+    progress.loss_sum = field(in_epoch, "loss_sum", double{});
+    progress.norm_sum = field(in_epoch, "norm_sum", double{});
+    progress.skipped = field(in_epoch, "skipped", int{});
+    progress.chars_done = field(in_epoch, "chars_done", std::size_t{});
+    progress.start_rng = rng_field(json, "epoch_rng", origin);
+  }
+  return state;
+}
+
 TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
-  auto log = [&](const std::string& line) {
-    if (callbacks.log) callbacks.log(line);
-  };
-  check_outputs(job);
-  data::Corpus train_corpus = data::read_corpus(job.train_path, job.read);
-  data::Corpus dev_corpus = data::read_corpus(job.dev_path, job.read);
-  warn_about_dev_types(train_corpus, dev_corpus, log);
-  std::optional<data::Corpus> test_corpus;
-  if (!job.test_path.empty()) test_corpus = data::read_corpus(job.test_path, job.read);
-
-  // A fresh model, or everything a checkpoint holds.
-  TrainConfig config = job.train;
-  nn::Rng rng(config.seed);
-  std::unique_ptr<Model> model;
-  nlohmann::json state = {{"epoch", 0}, {"best_f1", -1.0}, {"best_epoch", 0}, {"bad_epochs", 0}, {"metrics", nlohmann::json::array()}};
-  std::optional<LoadedCheckpoint> checkpoint;
-  if (!job.resume_path.empty()) {
-    checkpoint = load_checkpoint(job.resume_path);
-    model = std::move(checkpoint->model);
-    state = checkpoint->state;
-    // The run continues only with the settings that shaped it; epochs, patience and threads may change.
-    nlohmann::json saved = TrainConfig::from_json(state.at("train_config"), job.resume_path).to_json();
-    nlohmann::json given = config.to_json();
-    for (const char* free : {"epochs", "patience", "threads"}) saved.erase(free), given.erase(free);
-    for (auto& [key, value] : saved.items())
-      if (given[key] != value)
-        throw data::Error(job.resume_path + ": the checkpoint was trained with " + key + " = " + value.dump() + ", not " +
-                          given[key].dump() + "; resume with the same settings");
-    // Stopped mid-epoch: the generator is put back to the epoch's start, which reshuffles the same batches.
-    rng.set_state(state.at(state.contains("in_epoch") ? "epoch_rng" : "rng").get<std::string>());
-    log("resuming from " + job.resume_path + " after epoch " + std::to_string(state["epoch"].get<int>()) +
-        (state.contains("in_epoch") ? ", batch " + std::to_string(state["in_epoch"].at("batch").get<std::size_t>()) +
-                                          " of epoch " + std::to_string(state["epoch"].get<int>() + 1)
-                                    : std::string()));
-  } else {
-    model = new_model(job, train_corpus, dev_corpus, config, rng);
-  }
-  model->set_threads(config.threads);
-  nn::profile::set_enabled(job.profile);
-  nn::ParamList params = model->params();
-  nn::OptimizerConfig optimizer_config;
-  optimizer_config.kind = config.optimizer;
-  optimizer_config.learning_rate = config.learning_rate;
-  optimizer_config.momentum = config.momentum;
-  optimizer_config.weight_decay = config.weight_decay;
-  nn::Optimizer optimizer(params, optimizer_config);
-  const bool parallel = config.threads >= 2;
-  optimizer.set_parallel(parallel);
-  if (checkpoint) {
-    optimizer.set_steps(checkpoint->optimizer_steps);
-    optimizer.first_moments() = checkpoint->first_moments;
-    optimizer.second_moments() = checkpoint->second_moments;
-  }
-  // With --average, the weights evaluated and saved are a moving average of the trained ones.
-  std::optional<nn::WeightAverage> average;
-  if (config.average > 0) {
-    average.emplace(params, config.average);
-    if (checkpoint) {
-      if (checkpoint->averages.size() != params.size())
-        throw data::Error(job.resume_path + ": damaged (the checkpoint holds no weight averages)");
-      average->set_state(checkpoint->optimizer_steps, checkpoint->averages);
-    }
-  }
-
-  std::vector<EncodedSentence> train_data = encode_corpus(*model, train_corpus);
-  std::vector<std::size_t> lengths;
-  std::size_t train_chars = 0;
-  for (const EncodedSentence& s : train_data) {
-    lengths.push_back(s.chars.size());
-    train_chars += s.chars.size();
-  }
-  log("train: " + std::to_string(train_data.size()) + " sentences, " + std::to_string(train_chars) + " characters; " +
-      std::to_string(model->chars().size()) + " character keys, " + std::to_string(model->tags().size()) + " tags (" +
-      data::scheme_name(model->config().scheme) + "), " + std::to_string(nn::count_values(params)) + " parameters");
-
-  auto summary = [&](int epoch, double dev_f1) {
-    return nlohmann::json{{"train", job.train_path},          {"dev", job.dev_path},
-                          {"train_sentences", train_data.size()}, {"train_chars", train_chars},
-                          {"best_epoch", epoch},               {"dev_f1", dev_f1},
-                          {"train_config", config.to_json()}};
-  };
-  // The training report, rewritten after every epoch and, with the test score, at the end.
-  TrainingReport report;
-  report.model_path = job.model_path;
-  report.command_line = job.command_line;
-  report.configuration = {{"train", job.train_path}, {"dev", job.dev_path}, {"model", model->config().to_json()}, {"training", config.to_json()}};
-  report.corpora = {{"train", corpus_stats(train_corpus)}, {"dev", corpus_stats(dev_corpus)}};
-  if (test_corpus) report.corpora.emplace_back("test", corpus_stats(*test_corpus));
-  auto write_report = [&] {
-    report.metrics = state["metrics"];
-    if (!job.report_path.empty()) data::write_output_file(job.report_path, training_report_html(report));
-  };
-  std::string metrics;
-  for (const auto& line : state["metrics"]) metrics += line.dump() + "\n";
-
-  const int no_word = model->config().lexicon_dim > 0 ? model->vocabularies().words.id(kNoWord) : -1;
-  TrainResult result;
-  for (int epoch = state["epoch"].get<int>(); epoch < config.epochs; ++epoch) {
+  Run run(job, callbacks);
+  read_corpora(run);
+  TrainState state = setup_model(run);
+  setup_data(run, state);
+  while (state.epoch < run.config.epochs) {
     const auto started = Clock::now();
     nn::profile::reset();
-    const std::string epoch_rng = rng.state();
-    optimizer.set_learning_rate(config.learning_rate / (1 + config.lr_decay * epoch));
-    // Shuffle, bucket by length, shuffle the buckets.
-    std::vector<std::size_t> order(train_data.size());
-    std::iota(order.begin(), order.end(), 0);
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-    std::vector<std::vector<std::size_t>> batches = data::length_buckets(order, lengths, static_cast<std::size_t>(config.batch));
-    for (std::size_t i = batches.size(); i > 1; --i) std::swap(batches[i - 1], batches[rng.below(i)]);
-
-    double loss_sum = 0, norm_sum = 0;
-    int skipped = 0;
-    std::size_t chars_done = 0, first_batch = 0;
-    if (state.contains("in_epoch")) {
-      // The rest of an epoch that was interrupted: its sums so far, and the generator as it was then.
-      const nlohmann::json& in_epoch = state["in_epoch"];
-      first_batch = in_epoch.at("batch").get<std::size_t>();
-      loss_sum = in_epoch.at("loss_sum").get<double>();
-      norm_sum = in_epoch.at("norm_sum").get<double>();
-      skipped = in_epoch.at("skipped").get<int>();
-      chars_done = in_epoch.at("chars_done").get<std::size_t>();
-      rng.set_state(state.at("rng").get<std::string>());
-      state.erase("in_epoch");
-      state.erase("epoch_rng");
-    }
-    const std::size_t chars_before = chars_done;
-    std::vector<const EncodedSentence*> members;
-    for (std::size_t b = first_batch; b < batches.size(); ++b) {
-      if (callbacks.should_stop && callbacks.should_stop()) {
-        // Everything needed to go on from batch b, in the checkpoint.
-        nlohmann::json stopped = state;
-        stopped["in_epoch"] = {{"batch", b}, {"loss_sum", loss_sum}, {"norm_sum", norm_sum}, {"skipped", skipped}, {"chars_done", chars_done}};
-        stopped["epoch_rng"] = epoch_rng;
-        stopped["rng"] = rng.state();
-        stopped["train_config"] = config.to_json();
-        stopped["job"] = job.paths_json();
-        stopped["model_config"] = model->config().to_json();
-        save_checkpoint(*model, optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, stopped, job.checkpoint_path);
-        throw Interrupted("interrupted in epoch " + std::to_string(epoch + 1) + " after batch " + std::to_string(b) + " of " +
-                          std::to_string(batches.size()) + "; the state is saved in " + job.checkpoint_path +
-                          ": continue with `ner train --resume " + job.checkpoint_path + "`");
-      }
-      members.clear();
-      for (std::size_t index : batches[b]) members.push_back(&train_data[index]);
-      Batch batch(members);
-      replace_with_unknown(batch, config.unk_rate, no_word, rng);
-      nn::zero_grads(params, parallel);
-      const double loss = model->train_step(batch, rng);
-      // The step follows the gradient of the mean loss over the batch's sentences, clipped to norm config.clip.
-      const double norm = nn::grad_norm(params, parallel) / static_cast<double>(members.size());
-      if (!std::isfinite(loss) || !std::isfinite(norm)) {
-        const std::string what = std::string(std::isfinite(loss) ? "gradient norm" : "loss") + " is " +
-                                 std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " + std::to_string(epoch + 1) +
-                                 ", batch " + std::to_string(b + 1);
-        if (!job.skip_nonfinite)
-          throw data::Error("training diverged: " + what + " (try a lower --lr or --clip, or --skip-nonfinite); the best model so far is kept");
-        log(what + ": batch skipped");
-        ++skipped;
-        continue;
-      }
-      if (average) average->before_step();
-      optimizer.step(static_cast<nn::Real>(nn::clip_scale(norm, config.clip) / static_cast<double>(members.size())));
-      if (average) average->after_step();
-      loss_sum += loss;
-      norm_sum += norm;
-      for (const EncodedSentence* s : members) chars_done += s->chars.size();
-      if (callbacks.progress) callbacks.progress(chars_done, train_chars, loss_sum / static_cast<double>(chars_done));
-    }
-    const double train_seconds = seconds_since(started);
-    const std::array<double, nn::profile::kParts> profile_seconds = nn::profile::seconds();
-
-    if (average) average->swap_with_params();
-    Evaluation dev = evaluate(*model, dev_corpus, config.threads);
-    EpochRecord record;
-    record.epoch = epoch + 1;
-    record.loss = loss_sum / static_cast<double>(train_data.size());
-    record.train_chars_per_s = static_cast<double>(chars_done - chars_before) / train_seconds;
-    record.dev_precision = dev.total().precision();
-    record.dev_recall = dev.total().recall();
-    record.dev_f1 = dev.total().f1();
-    record.dev_per_type = dev.per_type();
-    record.learning_rate = optimizer.learning_rate();
-    record.gradient_norm = norm_sum / std::max(1.0, static_cast<double>(batches.size()) - skipped);
-    record.skipped_batches = skipped;
-    record.best = record.dev_f1 > state["best_f1"].get<double>();
-    record.profile_seconds = profile_seconds;
-    if (record.best) {
-      save_model(*model, summary(record.epoch, record.dev_f1), job.model_path);
-      state["best_f1"] = record.dev_f1;
-      state["best_epoch"] = record.epoch;
-      state["bad_epochs"] = 0;
-    } else {
-      state["bad_epochs"] = state["bad_epochs"].get<int>() + 1;
-    }
-    if (average) average->swap_with_params();
-    record.seconds = seconds_since(started);
-    state["epoch"] = record.epoch;
-    state["metrics"].push_back(record_json(record));
-    state["train_config"] = config.to_json();
-    state["rng"] = rng.state();
-    state["job"] = job.paths_json();
-    state["model_config"] = model->config().to_json();
-    metrics += metrics_line(record);
-    if (!job.metrics_path.empty()) data::write_output_file(job.metrics_path, metrics);
-    write_report();
-    if (!job.checkpoint_path.empty())
-      save_checkpoint(*model, optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, state, job.checkpoint_path);
-    if (callbacks.epoch_done) callbacks.epoch_done(record);
-    if (config.patience > 0 && state["bad_epochs"].get<int>() >= config.patience) {
-      log("early stop: no better dev F1 for " + std::to_string(config.patience) + " epochs");
-      break;
-    }
+    const std::size_t chars_resumed = state.in_epoch ? state.in_epoch->chars_done : 0;
+    const EpochProgress done = train_epoch(run, state);
+    EpochRecord record = score_epoch(run, state, done, chars_resumed, seconds_since(started));
+    if (end_epoch(run, state, record, started)) break;
   }
-  result.epochs_run = state["epoch"].get<int>();
-  result.best_epoch = state["best_epoch"].get<int>();
-  result.best_dev_f1 = state["best_f1"].get<double>();
-  if (test_corpus && result.best_epoch > 0) {
-    LoadedModel best = load_model(job.model_path);
-    result.test = evaluate(*best.model, *test_corpus, config.threads);
-    // The test score is kept in the best model's summary, the metrics file and the report.
-    best.summary["test"] = nlohmann::json::parse(json_report(*result.test));
-    save_model(*best.model, best.summary, job.model_path);
-    if (!job.metrics_path.empty())
-      data::write_output_file(job.metrics_path, metrics + nlohmann::json{{"test", best.summary["test"]}}.dump() + "\n");
-    report.test = result.test;
-    write_report();
-  }
-  return result;
+  return finish(run, state);
 }
 
 }  // namespace ner

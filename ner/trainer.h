@@ -17,6 +17,7 @@
 #include "ner/config.h"
 #include "ner/evaluate.h"
 #include "nn/profile.h"
+#include "nn/random.h"
 
 namespace ner {
 
@@ -44,7 +45,8 @@ struct TrainJob {
 
 struct EpochRecord {
   int epoch = 0;  // 1-based
-  double loss = 0, train_chars_per_s = 0, dev_precision = 0, dev_recall = 0, dev_f1 = 0, seconds = 0;
+  double loss = 0;  // the training loss (CRF negative log-likelihood) per character of the epoch's batches
+  double train_chars_per_s = 0, dev_precision = 0, dev_recall = 0, dev_f1 = 0, seconds = 0;
   double learning_rate = 0, gradient_norm = 0;
   std::map<std::string, ChunkCounts> dev_per_type;  // the dev scores of each entity type
   int skipped_batches = 0;  // batches skipped for a non-finite loss or gradient (with job.skip_nonfinite)
@@ -52,9 +54,36 @@ struct EpochRecord {
   std::array<double, nn::profile::kParts> profile_seconds{};  // CPU seconds per part while training (with job.profile)
 };
 
+// Where an epoch stands after some of its batches: what the rest of it continues from.
+struct EpochProgress {
+  std::size_t batch = 0;       // batches done
+  double loss_sum = 0;         // of the batches trained (skipped ones not counted)
+  double norm_sum = 0;         // their gradient norms
+  int skipped = 0;             // batches skipped for a non-finite loss or gradient
+  std::size_t chars_done = 0;  // characters of the batches trained
+  std::string start_rng;       // the generator at the epoch's start, which reshuffles the same batches
+};
+
+// The state of a run between two batches, kept in the checkpoint.
+struct TrainState {
+  int epoch = 0;             // epochs completed
+  int best_epoch = 0;        // 1-based; 0: no epoch evaluated yet
+  double best_dev_f1 = 0;    // the dev F1 of best_epoch
+  int bad_epochs = 0;        // epochs since the best one
+  nlohmann::json metrics = nlohmann::json::array();  // the metrics file's records of the epochs so far (metrics_line)
+  nn::Rng rng;               // the generator of shuffling and dropout, now
+  std::optional<EpochProgress> in_epoch;  // set when the run stopped inside epoch `epoch` + 1
+
+  nlohmann::json to_json() const;
+  // Reads what to_json writes (and the states of earlier versions, which share its keys); a missing or invalid
+  // field is a data::Error naming `origin`.
+  static TrainState from_json(const nlohmann::json& json, const std::string& origin);
+};
+
 struct TrainCallbacks {
   std::function<void(const std::string&)> log;                                       // one line, no newline
-  std::function<void(std::size_t chars_done, std::size_t chars_total, double loss)> progress;  // during an epoch
+  // During an epoch: the characters trained of all, and the loss per character so far.
+  std::function<void(std::size_t chars_done, std::size_t chars_total, double loss)> progress;
   std::function<void(const EpochRecord&)> epoch_done;
   // Asked after every batch: true saves the state in the checkpoint mid-epoch and stops with Interrupted.
   std::function<bool()> should_stop;
