@@ -21,17 +21,11 @@
 namespace {
 
 using test_support::run_ner;
+using test_support::lines_of;
 using test_support::slurp;
 
 const std::string kShippedModel = std::string(NER_SOURCE_DIR) + "/models/msra.model";
 const std::string kSampleText = std::string(NER_SOURCE_DIR) + "/examples/sample.txt";
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // Every item is done once; an error on a helper thread stops the handing out and reaches the caller.
 TEST(TagLibrary, ShareOutDoesEveryItemOnceAndRethrowsAHelpersError) {
