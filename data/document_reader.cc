@@ -28,13 +28,19 @@ bool json_text(const std::string& line, std::string& text) {
 
 }  // namespace
 
+const std::vector<std::string>& input_format_names() {
+  static const std::vector<std::string> names = {"auto", "text", "conll", "jsonl"};
+  return names;
+}
+
 InputFormat parse_input_format(const std::string& name) {
-  if (name == "auto") return InputFormat::kAuto;
-  if (name == "text") return InputFormat::kText;
-  if (name == "conll") return InputFormat::kConll;
-  if (name == "jsonl") return InputFormat::kJsonl;
+  const std::vector<std::string>& names = input_format_names();
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (names[k] == name) return static_cast<InputFormat>(k);
   throw Error("unknown input format '" + name + "' (expected auto, text, conll or jsonl)");
 }
+
+std::string input_format_name(InputFormat format) { return input_format_names()[static_cast<std::size_t>(format)]; }
 
 DocumentReader::DocumentReader(const std::string& path, const std::string& encoding, InputFormat format)
     : lines_(path, encoding), format_(format) {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "data/line_reader.h"
 
@@ -18,7 +19,10 @@ namespace data {
 
 enum class InputFormat { kAuto, kText, kConll, kJsonl };
 
-InputFormat parse_input_format(const std::string& name);  // auto, text, conll, jsonl; else a data::Error
+// The formats' names, in the enum's order: auto, text, conll, jsonl.
+const std::vector<std::string>& input_format_names();
+InputFormat parse_input_format(const std::string& name);  // one of the names; else a data::Error
+std::string input_format_name(InputFormat format);
 
 inline constexpr std::size_t kDetectionLines = 16;  // non-blank lines that input-format detection looks at
 

@@ -13,6 +13,12 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A combination of options that cannot work, found by the library: the command line reports it as a usage error.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
 // "path:line: message" (line 0 leaves the line out).
 inline Error error_at(const std::string& origin, std::size_t line, const std::string& message) {
   if (line == 0) return Error(origin + ": " + message);

@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
 #include <new>
 #include <string>
@@ -11,7 +10,6 @@
 
 #include "data/error.h"
 #include "ner/cli_common.h"
-#include "ner/model.h"
 
 namespace ner {
 
@@ -39,13 +37,6 @@ void add_precision_option(CLI::App& command, std::string& precision) {
                      "arithmetic of the recurrent layers: bfloat16 (products of bfloat16-rounded weights and states "
                      "summed in float, about twice as fast; used only on CPUs with AMX, float elsewhere) or float")
       ->capture_default_str()->check(CLI::IsMember({"bfloat16", "float"}));
-}
-
-bool apply_precision(Model& model, const std::string& precision) { return model.set_bfloat16(precision == "bfloat16"); }
-
-std::string default_model_path() {
-  const char* from_env = std::getenv("NER_MODEL");
-  return from_env && *from_env ? from_env : NER_DEFAULT_MODEL;
 }
 
 namespace {
@@ -156,6 +147,10 @@ int run_cli(int argc, char** argv) {
       if (dynamic_cast<const CLI::ExtrasError*>(&e)) message += suggestions(*chosen.front(), chosen.front()->remaining());
     }
     std::cerr << "ner: error: " << message << " (see " << help << ")\n";
+    return 2;
+  } catch (const data::UsageError& e) {
+    const std::vector<CLI::App*> chosen = app.get_subcommands();
+    std::cerr << "ner: error: " << e.what() << " (see ner " << (chosen.empty() ? "" : chosen.front()->get_name() + " ") << "--help)\n";
     return 2;
   } catch (const data::Error& e) {
     std::cerr << "ner: error: " << e.what() << "\n";

@@ -19,16 +19,14 @@ inline constexpr const char* kEncodingHelp =
     "big5, utf-16le, ... (ICU names)";
 
 struct CorpusOptions {
-  std::string format = "auto";
-  std::string encoding = data::kDefaultEncoding;
-  std::string json_scheme = "BIOES";
+  std::string format = data::format_name(data::ReadOptions{}.format);
+  std::string encoding = data::ReadOptions{}.encoding;
+  std::string json_scheme = data::scheme_name(data::ReadOptions{}.jsonl_scheme);
   bool verbose = false;
 
   void add_to(CLI::App& command);
   data::ReadOptions read_options() const;
 };
-
-class Model;
 
 // A numeric option's check: a value that is not a number says so ("'three' is not a number"), one outside
 // [min, max] says the range.
@@ -46,14 +44,8 @@ CLI::Validator in_range(T min, T max) {
       "in " + range);
 }
 
-// --precision for the commands that tag: "bfloat16" (the default) multiplies by bfloat16 copies of the recurrent
-// layers' weights where the CPU has AMX, and in float elsewhere; "float" keeps every product in float.
+// --precision for the commands that tag (see apply_precision), its default kDefaultPrecision.
 void add_precision_option(CLI::App& command, std::string& precision);
-// Applies it to a loaded model; returns whether bfloat16 is in use.
-bool apply_precision(Model& model, const std::string& precision);
-
-// $NER_MODEL, else the model shipped in the repository's models/ folder.
-std::string default_model_path();
 
 // The arguments joined into one line that a POSIX shell reads back as the same arguments.
 std::string shell_command_line(int argc, char** argv);

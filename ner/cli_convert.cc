@@ -15,7 +15,7 @@ void add_convert_command(CLI::App& app) {
   struct Options {
     std::string input;
     std::string to;
-    std::string scheme = "BIOES";
+    std::string scheme = data::scheme_name(data::ReadOptions{}.jsonl_scheme);
     std::string output = "-";
     CorpusOptions corpus;
   };

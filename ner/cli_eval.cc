@@ -23,9 +23,9 @@ void add_eval_command(CLI::App& app) {
     std::string predictions;
     std::string report;
     bool json = false;
-    std::size_t batch = 64;
+    std::size_t batch = kEvalBatch;
     int threads = default_threads();
-    std::string precision = "bfloat16";
+    std::string precision = kDefaultPrecision;
     CorpusOptions corpus;
   };
   auto o = std::make_shared<Options>();

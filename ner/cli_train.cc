@@ -89,23 +89,35 @@ void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
   }
 }
 
+// The default configurations in words: "adam 0.002, batch 16, 1 bidirectional lstm layer of 128 units ...".
+std::string default_recipe() {
+  const TrainConfig train;
+  const ModelConfig model;
+  const auto number = [](double x) { return CLI::detail::to_string(x); };
+  return optimizer_name(train.optimizer) + " " + number(train.learning_rate) + ", batch " + std::to_string(train.batch) + ", " +
+         std::to_string(model.layers) + " bidirectional " + nn::cell_name(model.cell) + " layer of " +
+         std::to_string(model.hidden) + " units per direction, " + std::to_string(model.char_dim) +
+         "-dim character embeddings, dropout " + number(model.dropout) + ", clip " + number(train.clip) + ", up to " +
+         std::to_string(train.epochs) + " epochs with patience " + std::to_string(train.patience);
+}
+
 }  // namespace
 
 void add_train_command(CLI::App& app, const std::string& command_line) {
   struct Options {
     TrainJob job;
-    std::string cell = "lstm", optimizer = "adam", scheme = "BIOES";
-    bool no_constraints = false, case_fold = false, digit_class = false;
+    std::string cell = nn::cell_name(job.model.cell), optimizer = optimizer_name(job.train.optimizer),
+                scheme = data::scheme_name(job.model.scheme);
+    bool no_constraints = !job.model.constrained, case_fold = job.model.normalize.case_fold,
+         digit_class = job.model.normalize.digit_class;
     CorpusOptions corpus;
   };
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
       "train",
-      "Train a character BiLSTM/GRU/RNN-CRF on an annotated corpus. The defaults (Adam 2e-3, batch 16, one "
-      "bidirectional LSTM layer of 128 units per direction, 100-dim character embeddings, dropout 0.5, clip 5, up to "
-      "50 epochs with patience 10) are a good recipe for a corpus the size of Resume NER (3,800 sentences). Keeps the "
-      "model with the best dev F1, writes a checkpoint after every epoch (--resume continues it) and a JSON-lines "
-      "metrics file.");
+      "Train a character BiLSTM/GRU/RNN-CRF on an annotated corpus. The defaults (" + default_recipe() +
+          ") are a good recipe for a corpus the size of Resume NER (3,800 sentences). Keeps the model with the best "
+          "dev F1, writes a checkpoint after every epoch (--resume continues it) and a JSON-lines metrics file.");
   command->add_option("--train", o->job.train_path, "training corpus (CoNLL columns or JSONL spans); required unless --resume");
   command->add_option("--dev", o->job.dev_path, "development corpus: chooses the best epoch; required unless --resume");
   command->add_option("--test", o->job.test_path, "test corpus: the best model is scored on it at the end (printed, and kept in the model's summary, "
@@ -122,7 +134,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--lexicon", o->job.lexicon_path,
                       "word dictionary ('word frequency' per line, e.g. jieba's dict.txt) for lexicon features: each "
                       "character gets the words it begins, is inside, ends or forms, weighted by frequency");
-  command->add_option("--lexicon-dim", o->job.model.lexicon_dim, "lexicon word embedding size (default 50 with --lexicon)")
+  command->add_option("--lexicon-dim", o->job.model.lexicon_dim, "lexicon word embedding size (default " + std::to_string(kDefaultLexiconDim) + " with --lexicon)")
       ->check(in_range(0, 4096));
   command->add_flag("--lexicon-pos", o->job.model.lexicon_pos,
                     "with --lexicon: each matched word also brings an embedding of its part of speech (the dictionary's "
@@ -186,7 +198,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     TrainJob job = o->job;
     job.command_line = command_line;
     job.read = o->corpus.read_options();
-    if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = 50;
+    if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = kDefaultLexiconDim;
     job.model.cell = parse_cell(o->cell);
     job.model.scheme = data::parse_scheme(o->scheme);
     if (job.model.scheme == data::Scheme::kBmes) job.model.scheme = data::Scheme::kBioes;  // the same scheme

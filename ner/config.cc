@@ -3,7 +3,7 @@
 #include <sched.h>
 
 #include <algorithm>
-
+#include <cstdlib>
 #include <thread>
 
 #include "data/error.h"
@@ -15,6 +15,11 @@ int default_threads() {
   cpu_set_t cores;
   if (::sched_getaffinity(0, sizeof cores, &cores) == 0) return std::max(1, CPU_COUNT(&cores));
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+std::string default_model_path() {
+  const char* from_env = std::getenv("NER_MODEL");
+  return from_env && *from_env ? from_env : NER_DEFAULT_MODEL;
 }
 
 nn::CellType parse_cell(const std::string& name) {

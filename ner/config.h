@@ -38,6 +38,20 @@ struct ModelConfig {
 // The default of every --threads: the cores this process may run on.
 int default_threads();
 
+// The default of every --model that reads one: $NER_MODEL, else the model shipped in the repository's models/ folder.
+std::string default_model_path();
+
+// Sentences per inference batch: `ner tag`'s, and `ner eval`'s and training's dev and test evaluation's.
+inline constexpr std::size_t kTagBatch = 32;
+inline constexpr std::size_t kEvalBatch = 64;
+
+// The arithmetic of the recurrent layers when tagging: "bfloat16" (bfloat16 copies of the weights where the CPU has
+// AMX, float elsewhere) or "float".
+inline constexpr const char* kDefaultPrecision = "bfloat16";
+
+// The lexicon word embedding size when a lexicon is given and ModelConfig::lexicon_dim is 0.
+inline constexpr int kDefaultLexiconDim = 50;
+
 struct TrainConfig {
   int epochs = 50;
   int batch = 16;                    // sentences per minibatch (bucketed by length)

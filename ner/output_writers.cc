@@ -60,13 +60,19 @@ void append_entities(std::string& out, const std::vector<Entity>& entities) {
 
 }  // namespace
 
+const std::vector<std::string>& output_format_names() {
+  static const std::vector<std::string> names = {"jsonl", "conll", "inline", "brat"};
+  return names;
+}
+
 OutputFormat parse_output_format(const std::string& name) {
-  if (name == "jsonl") return OutputFormat::kJsonl;
-  if (name == "conll") return OutputFormat::kConll;
-  if (name == "inline") return OutputFormat::kInline;
-  if (name == "brat") return OutputFormat::kBrat;
+  const std::vector<std::string>& names = output_format_names();
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (names[k] == name) return static_cast<OutputFormat>(k);
   throw data::Error("unknown output format '" + name + "' (expected jsonl, conll, inline or brat)");
 }
+
+std::string output_format_name(OutputFormat format) { return output_format_names()[static_cast<std::size_t>(format)]; }
 
 // JSONL is written directly (a line of a million characters would otherwise become a tree of JSON objects many
 // times its size).
@@ -168,15 +174,18 @@ void BratWriter::commit() {
   ann_.commit();
 }
 
-TagOutput::TagOutput(const std::string& path, OutputFormat format, bool confidence, const std::vector<std::string>& inputs) {
+TagOutput::TagOutput(const std::string& path, OutputFormat format, bool confidence, const std::vector<std::string>& inputs)
+    : format_(format), confidence_(confidence) {
   data::check_not_an_input(path, inputs);
   if (format == OutputFormat::kBrat) brat_ = std::make_unique<BratWriter>(path, confidence, inputs);
   else if (path != "-") file_ = std::make_unique<data::OutputFile>(path);
 }
 
-void TagOutput::write(const std::string& formatted, const std::vector<TaggedLine>& lines) {
-  if (brat_) brat_->write(lines);
-  else if (file_) file_->write(formatted);
+void TagOutput::write(const std::vector<TaggedLine>& lines) {
+  if (brat_) return brat_->write(lines);
+  std::string formatted;
+  for (const TaggedLine& line : lines) formatted += format_line(line, format_, confidence_);
+  if (file_) file_->write(formatted);
   else if (!(std::cout << formatted)) throw data::Error("<stdout>: write failed");
 }
 

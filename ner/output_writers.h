@@ -22,7 +22,10 @@ namespace ner {
 
 enum class OutputFormat { kJsonl, kConll, kInline, kBrat };
 
-OutputFormat parse_output_format(const std::string& name);  // jsonl, conll, inline, brat; else a data::Error
+// The formats' names, in the enum's order: jsonl, conll, inline, brat.
+const std::vector<std::string>& output_format_names();
+OutputFormat parse_output_format(const std::string& name);  // one of the names; else a data::Error
+std::string output_format_name(OutputFormat format);
 
 // One tagged document in jsonl, conll or inline, with its line break(s).
 std::string format_line(const TaggedLine& line, OutputFormat format, bool confidence);
@@ -55,12 +58,13 @@ class TagOutput {
  public:
   TagOutput(const std::string& path, OutputFormat format, bool confidence, const std::vector<std::string>& inputs);
 
-  // A chunk of documents: formatted (jsonl, conll, inline) or, for brat, tagged.
-  void write(const std::string& formatted, const std::vector<TaggedLine>& lines);
+  void write(const std::vector<TaggedLine>& lines);  // the next tagged documents, in the format
   void flush();  // standard output now
   void commit();
 
  private:
+  OutputFormat format_;
+  bool confidence_;
   std::unique_ptr<data::OutputFile> file_;
   std::unique_ptr<BratWriter> brat_;
 };

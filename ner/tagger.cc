@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <iterator>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -9,6 +11,30 @@
 #include "data/tag_scheme.h"
 
 namespace ner {
+
+bool apply_precision(Model& model, const std::string& precision) { return model.set_bfloat16(precision == "bfloat16"); }
+
+void share_out(std::size_t items, std::size_t workers, const ShareWork& work) {
+  std::atomic<std::size_t> next_item{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mutex;
+  std::exception_ptr first_error;
+  // One thread's part: items in turn until none is left or a thread has failed.
+  auto run = [&](std::size_t worker) {
+    try {
+      for (std::size_t item; !failed && (item = next_item++) < items;) work(worker, item);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!first_error) first_error = std::current_exception();
+      failed = true;
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t w = 1; w < workers && w < items; ++w) helpers.emplace_back(run, w);
+  run(0);
+  for (std::thread& helper : helpers) helper.join();
+  if (first_error) std::rethrow_exception(first_error);
+}
 
 ModelReplicas::ModelReplicas(Model& model, int threads) : models_{&model} {
   for (int t = 1; t < threads; ++t) {
@@ -35,25 +61,18 @@ std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vecto
       batch.push_back(order[next++]);
   }
   std::vector<Decoding> decoded(sentences.size());
-  std::atomic<std::size_t> next_batch{0};
   std::mutex progress_mutex;
   std::size_t sentences_done = empty_sentences;  // they need no decoding
-  auto work = [&](Model& model) {
+  // Batch b decoded by the worker's model.
+  share_out(batches.size(), models.size(), [&](std::size_t worker, std::size_t b) {
     std::vector<const EncodedSentence*> members;
-    for (std::size_t b; (b = next_batch++) < batches.size();) {
-      members.clear();
-      for (std::size_t index : batches[b]) members.push_back(&sentences[index]);
-      std::vector<Decoding> batch_decoded = model.predict(Batch(members), options);
-      for (std::size_t k = 0; k < batches[b].size(); ++k) decoded[batches[b][k]] = std::move(batch_decoded[k]);
-      if (!progress) continue;
-      std::lock_guard<std::mutex> lock(progress_mutex);
-      progress(sentences_done += batches[b].size());
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t m = 1; m < models.size() && m < batches.size(); ++m) helpers.emplace_back(work, std::ref(*models[m]));
-  work(*models.front());
-  for (std::thread& helper : helpers) helper.join();
+    for (std::size_t index : batches[b]) members.push_back(&sentences[index]);
+    std::vector<Decoding> batch_decoded = models[worker]->predict(Batch(members), options);
+    for (std::size_t k = 0; k < batches[b].size(); ++k) decoded[batches[b][k]] = std::move(batch_decoded[k]);
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress(sentences_done += batches[b].size());
+  });
   return decoded;
 }
 
@@ -112,45 +131,59 @@ std::vector<TaggedLine::Alternative> pair_best(const std::vector<TaggedLine::Alt
 
 }  // namespace
 
+Tagger::Tagger(const std::vector<Model*>& models, std::size_t batch_size, const TagOptions& options)
+    : models_(models), batch_size_(batch_size), options_(options) {
+  for (std::size_t m = 0; m < models_.size(); ++m)
+    splitters_.push_back(std::make_unique<Splitter>(models_.front()->config().max_sentence_tokens));
+}
+
 std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
   std::vector<TaggedLine> tagged(lines.size());
-  // Every sentence of every line: which line, and which of its tokens.
-  struct Piece {
-    std::size_t line;
-    data::TokenRange range;
-  };
-  std::vector<Piece> pieces;
-  std::vector<EncodedSentence> sentences;
-  std::vector<std::string> tokens;
-  for (std::size_t l = 0; l < lines.size(); ++l) {
+  // Each line tokenized and split into sentences, which are encoded.
+  std::vector<std::vector<data::TokenRange>> ranges(lines.size());
+  std::vector<std::vector<EncodedSentence>> encoded(lines.size());
+  share_out(lines.size(), models_.size(), [&](std::size_t worker, std::size_t l) {
+    Splitter& splitter = *splitters_[worker];
     TaggedLine& out = tagged[l];
     out.text = lines[l];
-    out.tokens = tokenizer_.tokenize(out.text);
+    out.tokens = splitter.tokenizer.tokenize(out.text);
     out.tags.assign(out.tokens.size(), "O");
     if (options_.decode.confidence) out.entity_confidence.assign(out.tokens.size(), std::nullopt);
     if (options_.decode.nbest > 0) out.nbest.push_back({1.0, {}});
-    for (data::TokenRange range : segmenter_.split(out.text, out.tokens)) {
-      pieces.push_back({l, range});
+    ranges[l] = splitter.segmenter.split(out.text, out.tokens);
+    std::vector<std::string> tokens;
+    // The sentence's tokens, encoded.
+    for (data::TokenRange range : ranges[l]) {
       tokens.clear();
       for (std::size_t t = range.begin; t < range.end; ++t) tokens.emplace_back(out.tokens[t].text(out.text));
-      sentences.push_back(model_.encode(tokens));
+      encoded[l].push_back(models_[worker]->encode(tokens));
     }
+  });
+  // Every sentence of every line, in order; line l's begin at first_sentence[l].
+  std::vector<EncodedSentence> sentences;
+  std::vector<std::size_t> first_sentence(lines.size());
+  for (std::size_t l = 0; l < lines.size(); ++l) {
+    first_sentence[l] = sentences.size();
+    sentences.insert(sentences.end(), std::make_move_iterator(encoded[l].begin()), std::make_move_iterator(encoded[l].end()));
   }
-  const std::vector<Decoding> decoded = decode({&model_}, sentences, batch_size_, options_.decode);
-  const data::Vocab& tag_names = model_.tags();
-  for (std::size_t p = 0; p < pieces.size(); ++p) {
-    TaggedLine& out = tagged[pieces[p].line];
-    const std::size_t first = pieces[p].range.begin;
-    const Decoding& d = decoded[p];
-    for (std::size_t t = 0; t < d.tags.size(); ++t) out.tags[first + t] = tag_names.key(d.tags[t]);
-    for (Entity& e : entities_of(out, first, d.tags, d.confidences, tag_names, &out.entity_confidence))
-      if (!e.confidence || *e.confidence >= options_.min_confidence) out.entities.push_back(std::move(e));
-    if (options_.decode.nbest == 0) continue;
-    std::vector<TaggedLine::Alternative> alternatives;
-    for (const Decoding::Path& path : d.nbest)
-      alternatives.push_back({path.probability, entities_of(out, first, path.tags, path.confidences, tag_names)});
-    out.nbest = pair_best(out.nbest, alternatives, static_cast<std::size_t>(options_.decode.nbest));
-  }
+  const std::vector<Decoding> decoded = decode(models_, sentences, batch_size_, options_.decode);
+  const data::Vocab& tag_names = models_.front()->tags();
+  // Each line's tags, entities and alternatives from its sentences' decodings, in order.
+  share_out(lines.size(), models_.size(), [&](std::size_t, std::size_t l) {
+    TaggedLine& out = tagged[l];
+    for (std::size_t p = 0; p < ranges[l].size(); ++p) {
+      const std::size_t first = ranges[l][p].begin;
+      const Decoding& d = decoded[first_sentence[l] + p];
+      for (std::size_t t = 0; t < d.tags.size(); ++t) out.tags[first + t] = tag_names.key(d.tags[t]);
+      for (Entity& e : entities_of(out, first, d.tags, d.confidences, tag_names, &out.entity_confidence))
+        if (!e.confidence || *e.confidence >= options_.min_confidence) out.entities.push_back(std::move(e));
+      if (options_.decode.nbest == 0) continue;
+      std::vector<TaggedLine::Alternative> alternatives;
+      for (const Decoding::Path& path : d.nbest)
+        alternatives.push_back({path.probability, entities_of(out, first, path.tags, path.confidences, tag_names)});
+      out.nbest = pair_best(out.nbest, alternatives, static_cast<std::size_t>(options_.decode.nbest));
+    }
+  });
   return tagged;
 }
 

@@ -15,12 +15,23 @@
 
 namespace ner {
 
+// Sets the arithmetic of the model's recurrent layers: "bfloat16" multiplies by bfloat16 copies of their weights
+// where the CPU has AMX (float elsewhere), "float" keeps every product in float. Returns whether bfloat16 is in use.
+bool apply_precision(Model& model, const std::string& precision);
+
 // Most padded positions (sentences × longest length) in one inference batch: small enough that the workspaces
 // stay in cache and memory stays bounded whatever the input, large enough for efficient products.
 inline constexpr std::size_t kMaxBatchPositions = 512;
 
+// Runs work(worker, item) for every item in [0, items) on `workers` threads, the calling thread being worker 0 and
+// each thread taking the next item when it is done with one: how tagging, evaluation and training's evaluation
+// share out their work. An exception on any thread stops the handing out; the first one is rethrown on the calling
+// thread once every thread has stopped.
+using ShareWork = std::function<void(std::size_t worker, std::size_t item)>;
+void share_out(std::size_t items, std::size_t workers, const ShareWork& work);
+
 // A model and threads − 1 replicas of it: the models that decode, predict_tags and Tagger share their
-// batches out to, one thread each.
+// work out to, one thread each.
 class ModelReplicas {
  public:
   ModelReplicas(Model& model, int threads);
@@ -35,7 +46,7 @@ class ModelReplicas {
 // `batch_size` sentences and kMaxBatchPositions padded positions per batch). The batches are shared out among
 // `models` (replicas of one model: Model::replica), one thread each; the result does not depend on their number.
 // Empty sentences get empty paths. `progress`, if given, is called (from one thread at a time) with the number of
-// sentences decoded so far after each batch.
+// sentences decoded so far after each batch; an exception it throws ends the decoding and is rethrown.
 using DecodeProgress = std::function<void(std::size_t sentences_done)>;
 std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vector<EncodedSentence>& sentences,
                              std::size_t batch_size, const DecodeOptions& options = {}, const DecodeProgress& progress = {});
@@ -75,21 +86,26 @@ struct TagOptions {
 };
 
 // Tags raw lines: each line is tokenized, split into sentences of at most the model's max_sentence_tokens, and the
-// sentences of all lines are batched together. Lines must be valid UTF-8. One Tagger per thread, each with its own
-// model (a replica for every thread but the first).
+// sentences of all lines are batched together (see decode). Lines must be valid UTF-8. The work is shared out among
+// `models` (replicas of one model: ModelReplicas), one thread each; the result does not depend on their number.
 class Tagger {
  public:
-  Tagger(Model& model, std::size_t batch_size, const TagOptions& options = {})
-      : model_(model), batch_size_(batch_size), options_(options), segmenter_(model.config().max_sentence_tokens) {}
+  Tagger(const std::vector<Model*>& models, std::size_t batch_size, const TagOptions& options = {});
 
   std::vector<TaggedLine> tag(const std::vector<std::string>& lines);
 
  private:
-  Model& model_;
+  // What one thread tokenizes and splits lines with.
+  struct Splitter {
+    explicit Splitter(std::size_t max_sentence_tokens) : segmenter(max_sentence_tokens) {}
+    data::Tokenizer tokenizer;
+    data::Segmenter segmenter;
+  };
+
+  std::vector<Model*> models_;
   std::size_t batch_size_;
   TagOptions options_;
-  data::Tokenizer tokenizer_;
-  data::Segmenter segmenter_;
+  std::vector<std::unique_ptr<Splitter>> splitters_;  // one per model
 };
 
 }  // namespace ner

@@ -107,7 +107,7 @@ std::vector<EncodedSentence> encode_corpus(const Model& model, const data::Corpu
 Evaluation evaluate(Model& model, const data::Corpus& corpus, int threads) {
   std::vector<std::vector<std::string>> tokens;
   for (const data::Sentence& sentence : corpus.sentences) tokens.push_back(sentence.tokens);
-  std::vector<std::vector<std::string>> predicted = predict_tags(ModelReplicas(model, threads).models(), tokens, 64);
+  std::vector<std::vector<std::string>> predicted = predict_tags(ModelReplicas(model, threads).models(), tokens, kEvalBatch);
   Evaluation evaluation;
   for (std::size_t s = 0; s < corpus.sentences.size(); ++s) evaluation.add(corpus.sentences[s].tags, predicted[s]);
   return evaluation;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "data/utf8.h"
+#include "ner/config.h"
 #include "nn/bf16_matrix.h"
 #include "tests/test_support.h"
 
@@ -479,6 +480,21 @@ TEST_F(CliApp, TaggingWithThreadsGivesTheSameOutput) {
   auto eval_one = run_ner("eval --model " + dir_ + "m.model " + kSample);
   auto eval_two = run_ner("eval --model " + dir_ + "m.model " + kSample + " --threads 2 --batch 2");
   EXPECT_EQ(eval_two.out, eval_one.out);
+}
+
+// Each command's help shows the defaults the library defines, as its options use them.
+TEST_F(CliApp, HelpShowsTheLibrarysDefaults) {
+  const ner::ModelConfig model;
+  const ner::TrainConfig train;
+  const std::string tag = run_ner("tag --help").out, eval = run_ner("eval --help").out, train_help = run_ner("train --help").out;
+  EXPECT_NE(tag.find("--batch UINT:in 1 to 4096=" + std::to_string(ner::kTagBatch)), std::string::npos) << tag;
+  EXPECT_NE(eval.find("--batch UINT:in 1 to 4096=" + std::to_string(ner::kEvalBatch)), std::string::npos) << eval;
+  for (const std::string* help : {&tag, &eval})
+    EXPECT_NE(help->find("=" + std::string(ner::kDefaultPrecision)), std::string::npos) << *help;
+  for (const std::string& shown : {"=" + nn::cell_name(model.cell), "=" + ner::optimizer_name(train.optimizer),
+                                   "=" + data::scheme_name(model.scheme), "batch " + std::to_string(train.batch) + ",",
+                                   "default " + std::to_string(ner::kDefaultLexiconDim) + " with --lexicon"})
+    EXPECT_NE(train_help.find(shown), std::string::npos) << shown;
 }
 
 TEST_F(CliApp, LongLinesAndBlankLinesKeepTheirOffsets) {

@@ -20,17 +20,11 @@
 namespace {
 
 using test_support::run_ner;
+using test_support::lines_of;
 using test_support::slurp;
 
 const std::string kSampleBio = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
 const std::string kSampleText = std::string(NER_SOURCE_DIR) + "/examples/sample.txt";
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 ino_t inode_of(const std::string& path) {
   struct stat info;

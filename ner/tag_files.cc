@@ -1,0 +1,90 @@
+#include "ner/tag_files.h"
+
+#include <cstdint>
+#include <iostream>
+#include <optional>
+
+#include "data/error.h"
+#include "ner/model_io.h"
+#include "ner/progress.h"
+#include "ner/tagger.h"
+
+namespace ner {
+namespace {
+
+// Lines tagged together: enough to fill batches, few enough that memory stays small.
+constexpr std::size_t kLinesPerChunk = 512;
+constexpr std::size_t kBytesPerChunk = 1 << 18;
+// Inputs from this size on (regular files) show their progress when stderr is a terminal.
+constexpr std::uint64_t kProgressMinBytes = 1 << 20;
+
+// Tags one input in chunks of kLinesPerChunk documents or kBytesPerChunk bytes; from a terminal or a pipe, of the
+// documents already there, written and flushed at once. A large file's progress is shown on a terminal.
+void tag_input(data::DocumentReader& reader, Tagger& tagger, TagOutput& output) {
+  const std::optional<std::uint64_t> size = reader.lines().size();
+  const bool streaming = !size;
+  std::optional<Progress> progress;
+  if (size && *size >= kProgressMinBytes) progress.emplace(/*lines_off_terminal=*/false);
+  std::vector<std::string> chunk;
+  std::size_t chunk_bytes = 0;
+  auto flush = [&] {
+    output.write(tagger.tag(chunk));
+    if (streaming) output.flush();
+    if (progress) progress->update(static_cast<std::size_t>(1000 * reader.lines().fraction_read()), 1000, reader.lines().origin());
+    chunk.clear();
+    chunk_bytes = 0;
+  };
+  std::string document;
+  // The input's documents, a chunk at a time.
+  while (reader.next(document)) {
+    chunk_bytes += document.size();
+    chunk.push_back(std::move(document));
+    if (chunk.size() >= kLinesPerChunk || chunk_bytes >= kBytesPerChunk || (streaming && !reader.ready())) flush();
+  }
+  if (!chunk.empty()) flush();
+  if (progress) progress->update(1000, 1000);
+}
+
+// The note on stderr when an input is read as something other than text lines.
+std::string format_note(const data::DocumentReader& reader) {
+  const std::string how = reader.format() == data::InputFormat::kConll ? "CoNLL columns (the first column is tagged)"
+                                                                        : "JSON lines (their \"text\" is tagged)";
+  return reader.lines().origin() + ": read as " + how + "; --input-format text to tag the lines as they are\n";
+}
+
+}  // namespace
+
+void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
+  if (job.nbest > 0 && job.format != OutputFormat::kJsonl) throw data::UsageError("--nbest needs --format jsonl");
+  const std::string& out = job.output_path;
+  if (job.format == OutputFormat::kBrat && (out.size() <= 4 || out.compare(out.size() - 4, 4, ".ann") != 0))
+    throw data::UsageError("--format brat needs --output NAME.ann (NAME.txt is written beside it)");
+  // Standard output as we go, or atomic files renamed over the output (and for brat its .txt) at the end; checked
+  // before any work, and never one of the files read.
+  std::vector<std::string> read_files = inputs;
+  read_files.push_back(job.model_path);
+  TagOutput output(out, job.format, job.confidence || job.min_confidence > 0, read_files);
+  TagOptions tag_options;
+  tag_options.decode.confidence = job.confidence || job.min_confidence > 0;
+  tag_options.decode.nbest = job.nbest;
+  tag_options.min_confidence = job.min_confidence;
+  LoadedModel loaded = load_model(job.model_path);
+  loaded.model->set_simplify_traditional(job.simplify_traditional);
+  const bool bfloat16 = apply_precision(*loaded.model, job.precision);
+  if (job.verbose) std::cerr << job.model_path << ": recurrent layers in " << (bfloat16 ? "bfloat16 (AMX)" : "float") << "\n";
+  ModelReplicas replicas(*loaded.model, job.threads);
+  Tagger tagger(replicas.models(), job.batch, tag_options);
+  // Each input's documents, in order.
+  for (const std::string& input : inputs) {
+    data::DocumentReader reader(input, job.encoding, job.input_format);
+    if (job.verbose)
+      std::cerr << reader.lines().origin() << ": encoding " << reader.lines().encoding().name
+                << (job.encoding == data::kAutoEncoding ? " (detected, confidence " + std::to_string(reader.lines().encoding().confidence) + ")" : "")
+                << "\n";
+    if (job.input_format == data::InputFormat::kAuto && reader.format() != data::InputFormat::kText) std::cerr << format_note(reader);
+    tag_input(reader, tagger, output);
+  }
+  output.commit();
+}
+
+}  // namespace ner
