@@ -81,7 +81,7 @@ done
 echo
 
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
-echo "| figure (Resume NER, char BiLSTM-CRF, E=100, H=128) | this toolkit | PyTorch 1.13 + OpenBLAS (issue 6) |"
+echo "| figure (Resume NER, char BiLSTM-CRF, E=100, H=128) | this toolkit | PyTorch 1.13 + OpenBLAS (measured earlier) |"
 echo "|---|---|---|"
 echo "| training, 1 thread, batch 32 | ${train_rate[1]} chars/s | about 10,000 chars/s |"
 echo "| training, 2 threads, batch 32 | ${train_rate[2]} chars/s | (a second thread did not help) |"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates docs/training-report.png and docs/evaluation-report.png: trains the default model on Resume NER for
 # 15 epochs with --test (its MODEL.report.html), evaluates it on Resume's test set with --report, and screenshots both pages
-# in headless Chromium (with a CJK font). Corpora from $NER_DATA (default ../shared/data).
+# in headless Chromium (with a CJK font). Corpora from $NER_DATA (default: shared/data beside the checkout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${NER_DATA:-../shared/data}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trains one configuration of the recipe on one corpus, scores the dev-selected model on test, and prints
 # `test F1: X` last.
-# Usage: scripts/reproduce.sh resume|msra [SEED] [CONFIG]      (corpora from $NER_DATA, default ../shared/data)
+# Usage: scripts/reproduce.sh resume|msra [SEED] [CONFIG]
+#   (corpora from $NER_DATA, default: a shared/data folder beside the checkout)
 #   CONFIG: char (characters only), bigram (+ character bigrams), lexicon (+ bigrams + jieba lexicon with its parts
 #   of speech + weight averaging; the default)
 # The options are the same for every corpus; only the epoch budget differs (MSRA is 16 times larger).

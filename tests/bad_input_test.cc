@@ -1,5 +1,5 @@
-// Issue 7's battery through the binary: every kind of bad input gets exit status 1, exactly one stderr line that
-// starts with `ner: error:` and names the file (and line or byte offset where there is one), and no output file;
+// The bad-input battery through the binary: every kind of bad input gets exit status 1, exactly one stderr line
+// that starts with `ner: error:` and names the file (and line or byte offset where there is one), and no output file;
 // merely unusual input (NUL bytes, a 1 MB line, no final newline, CRLF) is tagged normally.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The counts in ../shared/data/README.md hold for our readers. Skipped when the corpora are absent.
+// The counts in the corpora folder's README.md hold for our readers. Skipped when the corpora are absent.
 #include <gtest/gtest.h>
 
 #include <map>

@@ -14,7 +14,7 @@
 
 namespace test_support {
 
-// `$NER_DATA`, else ../shared/data beside the source tree; "" when that folder is absent.
+// `$NER_DATA`, else a shared/data folder beside the source tree; "" when that folder is absent.
 inline std::string corpora_dir() {
   const char* from_env = std::getenv("NER_DATA");
   std::string dir = from_env && *from_env ? from_env : std::string(NER_SOURCE_DIR) + "/../shared/data";
@@ -23,7 +23,7 @@ inline std::string corpora_dir() {
 }
 
 #define SKIP_WITHOUT_CORPORA(dir)                                                                          \
-  if ((dir).empty()) GTEST_SKIP() << "real corpora not found: set NER_DATA or put them in ../shared/data"
+  if ((dir).empty()) GTEST_SKIP() << "corpora not found: set NER_DATA or put them in shared/data beside the checkout"
 
 // This test process's own temporary folder (ctest runs tests in parallel processes), removed when it exits.
 inline const std::string& temp_dir() {
