@@ -151,7 +151,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--epochs", o->job.train.epochs, "most epochs")->capture_default_str()->check(in_range(1, 100000));
   command->add_option("--batch", o->job.train.batch, "sentences per minibatch")->capture_default_str()->check(in_range(1, 100000));
   command->add_option("--optimizer", o->optimizer, "adam or sgd")->capture_default_str()->check(CLI::IsMember({"adam", "sgd"}));
-  command->add_option("--lr", o->job.train.learning_rate, "learning rate")->capture_default_str()->check(in_range(1e-9, 1e3));
+  command->add_option("--lr", o->job.train.learning_rate, "learning rate")->capture_default_str()->check(in_range(1e-30, 1e30));
   command->add_option("--lr-decay", o->job.train.lr_decay, "learning rate at epoch e is lr / (1 + decay * e)")
       ->capture_default_str()->check(in_range(0.0, 1e6));
   command->add_option("--momentum", o->job.train.momentum, "SGD momentum")->capture_default_str()->check(in_range(0.0, 0.999));

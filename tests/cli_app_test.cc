@@ -221,8 +221,8 @@ TEST_F(CliApp, ConfidenceIsTheProbabilityOfThePathsWithTheEntity) {
   ASSERT_EQ(none.status, 0) << none.err;
   EXPECT_EQ(none.out.find("\"type\""), std::string::npos) << "no entity is certain: " << none.out;
   auto conll = run_ner("tag --model " + model + " " + dir_ + "short.txt --nbest 2 --format conll");
-  EXPECT_EQ(conll.status, 1);
-  EXPECT_EQ(conll.err, "ner: error: --nbest needs --format jsonl\n");
+  EXPECT_EQ(conll.status, 2) << "a usage error";
+  EXPECT_EQ(conll.err, "ner: error: --nbest needs --format jsonl (see ner tag --help)\n");
 }
 
 // BRAT standoff: NAME.txt holds the lines, NAME.ann one entity per line with code-point offsets into the whole
@@ -250,8 +250,8 @@ TEST_F(CliApp, BratOffsetsPointAtEntityTextInTheWholeFile) {
   }
   EXPECT_GE(count, 3) << slurp(dir_ + "out.ann");
   auto no_name = run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "out.jsonl");
-  EXPECT_EQ(no_name.status, 1);
-  EXPECT_EQ(no_name.err, "ner: error: --format brat needs --output NAME.ann (NAME.txt is written beside it)\n");
+  EXPECT_EQ(no_name.status, 2) << "a usage error";
+  EXPECT_EQ(no_name.err, "ner: error: --format brat needs --output NAME.ann (NAME.txt is written beside it) (see ner tag --help)\n");
 }
 
 // ner convert: CoNLL BIO -> JSONL -> CoNLL BIO gives the sample back; BMES and BIOES spell the same entities.
