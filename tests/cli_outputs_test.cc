@@ -24,14 +24,7 @@ class CliOutputs : public ::testing::Test {
   std::string train(const std::string& extra) {
     return "train --train " + kSample + " --dev " + kSample + " --epochs 1 --hidden 4 --char-dim 4 " + extra;
   }
-  std::string listing() {
-    std::string names;
-    FILE* ls = ::popen(("LC_ALL=C ls -A '" + dir_ + "'").c_str(), "r");
-    char buffer[256];
-    while (std::fgets(buffer, sizeof buffer, ls)) names += buffer;
-    ::pclose(ls);
-    return names;
-  }
+  std::string listing() { return test_support::list_folder(dir_); }
 };
 
 TEST_F(CliOutputs, TwoOutputsNamingOneFileAreRefused) {

@@ -23,14 +23,7 @@ class OutputFileTest : public ::testing::Test {
   void SetUp() override { ASSERT_EQ(::mkdir(dir_.c_str(), 0700), 0); }
   void TearDown() override { std::system(("rm -rf '" + dir_ + "'").c_str()); }
   void put(const std::string& name, const std::string& bytes) { data::write_output_file(dir_ + name, bytes); }
-  std::string listing() {
-    std::string names;
-    FILE* ls = ::popen(("LC_ALL=C ls -A '" + dir_ + "'").c_str(), "r");
-    char buffer[256];
-    while (std::fgets(buffer, sizeof buffer, ls)) names += buffer;
-    ::pclose(ls);
-    return names;
-  }
+  std::string listing() { return test_support::list_folder(dir_); }
 };
 
 TEST_F(OutputFileTest, ClassifiesEachKindOfPathWithoutTouchingIt) {

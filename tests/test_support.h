@@ -1,6 +1,7 @@
 // Shared test helpers: where the real corpora are, and running the `ner` binary.
 #pragma once
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -62,6 +63,16 @@ inline std::vector<std::string> lines_of(const std::string& text) {
 inline void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
   out << bytes;
+}
+
+// The names in `dir`, sorted, one a line, hidden ones too.
+inline std::string list_folder(const std::string& dir) {
+  std::string names;
+  FILE* ls = ::popen(("LC_ALL=C ls -A '" + dir + "'").c_str(), "r");
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, ls)) names += buffer;
+  ::pclose(ls);
+  return names;
 }
 
 struct RunResult {
