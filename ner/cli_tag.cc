@@ -24,7 +24,7 @@ void add_tag_command(CLI::App& app) {
              "\"confidence\" to each entity (conll: a third column, the confidence of the token's entity, - for O; "
              "inline: [李克强]PER|0.998; brat: an AnnotatorNotes line per entity); --nbest K adds "
              "\"nbest\":[{\"probability\":p,\"entities\":[...]},...]. Input from a terminal or a pipe is tagged "
-             "line by line as it comes");
+             "line by line as it comes, and flushed at once.");
   command->add_option("INPUT", o->inputs, "text files (none or - for stdin)");
   command->add_option("--model", o->job.model_path, "model file")->capture_default_str();
   command->add_option("--output,-o", o->job.output_path, "output file (- for stdout); written atomically")->capture_default_str();
