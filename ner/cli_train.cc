@@ -37,7 +37,7 @@ const std::vector<std::pair<const char*, const char*>> kTrainOptions = {
     {"--epochs", "/epochs"}, {"--batch", "/batch"}, {"--optimizer", "/optimizer"}, {"--lr", "/learning_rate"},
     {"--lr-decay", "/lr_decay"}, {"--momentum", "/momentum"}, {"--weight-decay", "/weight_decay"}, {"--clip", "/clip"},
     {"--patience", "/patience"}, {"--seed", "/seed"}, {"--threads", "/threads"}, {"--min-count", "/min_char_count"},
-    {"--feature-min-count", "/min_feature_count"}, {"--unk-rate", "/unk_rate"}, {"--average", "/average"}};
+    {"--feature-min-count", "/min_feature_count"}, {"--unk-rate", "/unk_rate"}, {"--average", "/average"}, {"--dev-fraction", "/dev_fraction"}};
 const std::vector<std::pair<const char*, const char*>> kModelOptions = {
     {"--cell", "/cell"}, {"--layers", "/layers"}, {"--hidden", "/hidden"}, {"--char-dim", "/char_dim"},
     {"--bigram-dim", "/bigram_dim"}, {"--lexicon-dim", "/lexicon_dim"}, {"--lexicon-pos", "/lexicon_pos"},
@@ -119,7 +119,12 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
           ") are a good recipe for a corpus the size of Resume NER (3,800 sentences). Keeps the model with the best "
           "dev F1, writes a checkpoint after every epoch (--resume continues it) and a JSON-lines metrics file.");
   command->add_option("--train", o->job.train_path, "training corpus (CoNLL columns or JSONL spans); required unless --resume");
-  command->add_option("--dev", o->job.dev_path, "development corpus: chooses the best epoch; required unless --resume");
+  command->add_option("--dev", o->job.dev_path,
+                      "development corpus: chooses the best epoch; required unless --dev-fraction or --resume");
+  command->add_option("--dev-fraction", o->job.train.dev_fraction,
+                      "without a dev corpus: hold out this share of the training sentences as dev (chosen by --seed; "
+                      "recorded in the model)")
+      ->check(in_range(0.01, 0.5));
   command->add_option("--test", o->job.test_path, "test corpus: the best model is scored on it at the end (printed, and kept in the model's summary, "
                       "the metrics file's last line and the report)");
   command->add_option("--model", o->job.model_path, "where to write the best model; required unless --resume");
@@ -209,7 +214,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     if (!job.resume_path.empty()) complete_from_checkpoint(*command, job);
     std::string missing;
     for (auto [option, path] : {std::pair<const char*, const std::string*>{"--train", &job.train_path}, {"--dev", &job.dev_path}, {"--model", &job.model_path}})
-      if (path->empty()) missing += std::string(missing.empty() ? "" : ", ") + option;
+      if (path->empty() && !(path == &job.dev_path && job.train.dev_fraction > 0))
+        missing += std::string(missing.empty() ? "" : ", ") + (path == &job.dev_path ? "--dev (or --dev-fraction)" : option);
     if (!missing.empty())
       throw CLI::RequiredError(missing + (missing.find(',') == std::string::npos ? " is" : " are") + " required (or --resume CHECKPOINT)",
                                CLI::ExitCodes::RequiredError);

@@ -96,11 +96,13 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
 }
 
 nlohmann::json TrainConfig::to_json() const {
-  return {{"epochs", epochs},           {"batch", batch},       {"optimizer", optimizer_name(optimizer)},
-          {"learning_rate", learning_rate}, {"lr_decay", lr_decay}, {"momentum", momentum},
-          {"weight_decay", weight_decay}, {"clip", clip},         {"patience", patience},
-          {"seed", seed},               {"threads", threads},   {"min_char_count", min_char_count},
-          {"unk_rate", unk_rate}, {"average", average}, {"min_feature_count", min_feature_count}};
+  nlohmann::json json = {{"epochs", epochs},           {"batch", batch},       {"optimizer", optimizer_name(optimizer)},
+                         {"learning_rate", learning_rate}, {"lr_decay", lr_decay}, {"momentum", momentum},
+                         {"weight_decay", weight_decay}, {"clip", clip},         {"patience", patience},
+                         {"seed", seed},               {"threads", threads},   {"min_char_count", min_char_count},
+                         {"unk_rate", unk_rate}, {"average", average}, {"min_feature_count", min_feature_count}};
+  if (dev_fraction > 0) json["dev_fraction"] = dev_fraction;  // only when used, so other models keep their bytes
+  return json;
 }
 
 TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string& origin) {
@@ -119,6 +121,7 @@ TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string
   config.min_char_count = field<std::size_t>(json, "min_char_count", origin);
   config.unk_rate = optional_field<double>(json, "unk_rate", 0.0, origin);
   config.average = optional_field<double>(json, "average", 0.0, origin);
+  config.dev_fraction = optional_field<double>(json, "dev_fraction", 0.0, origin);
   config.min_feature_count = optional_field<std::size_t>(json, "min_feature_count", 1, origin);
   return config;
 }

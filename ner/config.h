@@ -68,6 +68,7 @@ struct TrainConfig {
   std::size_t min_feature_count = 1; // rarer bigrams and lexicon words become <unk> (smaller models)
   double unk_rate = 0;               // training only: each character, bigram and word id becomes <unk> with this probability
   double average = 0;                // decay of the weight average that is evaluated and saved (0: the last weights)
+  double dev_fraction = 0;           // without a dev file: this share of the training sentences is held out as dev
 
   nlohmann::json to_json() const;
   static TrainConfig from_json(const nlohmann::json& json, const std::string& origin);

@@ -203,10 +203,38 @@ struct Run {
 };
 
 // Reads the corpora, after checking the outputs, and warns about dev entity types that training never shows.
+// Without a dev file, round(fraction · n) training sentences (at least one, and one left to train on) chosen by the
+// seed, through a generator of their own so that training draws the same numbers either way; both keep file order.
+void hold_out_dev(Run& run) {
+  std::vector<data::Sentence>& sentences = run.train_corpus.sentences;
+  const std::size_t n = sentences.size();
+  if (n < 2) throw data::Error(run.train_corpus.origin + ": --dev-fraction needs at least two sentences");
+  const std::size_t held = std::clamp<std::size_t>(static_cast<std::size_t>(std::llround(run.config.dev_fraction * static_cast<double>(n))), 1, n - 1);
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  nn::Rng rng(run.config.seed ^ 0x646576u);  // "dev"
+  for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+  std::vector<bool> to_dev(n, false);
+  for (std::size_t k = 0; k < held; ++k) to_dev[order[k]] = true;
+  data::Corpus train{run.train_corpus.origin, run.train_corpus.format, {}}, dev = train;
+  for (std::size_t s = 0; s < n; ++s) (to_dev[s] ? dev : train).sentences.push_back(std::move(sentences[s]));
+  run.log("dev: " + std::to_string(held) + " of " + run.train_corpus.origin + "'s " + std::to_string(n) +
+          " sentences held out (--dev-fraction " + nlohmann::json(run.config.dev_fraction).dump() + ", seed " +
+          std::to_string(run.config.seed) + ")");
+  run.train_corpus = std::move(train);
+  run.dev_corpus = std::move(dev);
+}
+
 void read_corpora(Run& run) {
   check_outputs(run.job);
   run.train_corpus = data::read_corpus(run.job.train_path, run.job.read);
-  run.dev_corpus = data::read_corpus(run.job.dev_path, run.job.read);
+  if (run.job.dev_path.empty()) {
+    if (run.config.dev_fraction <= 0) throw data::UsageError("give a dev corpus (--dev FILE) or hold one out (--dev-fraction F)");
+    hold_out_dev(run);
+  } else {
+    if (run.config.dev_fraction > 0) throw data::UsageError("--dev and --dev-fraction exclude each other");
+    run.dev_corpus = data::read_corpus(run.job.dev_path, run.job.read);
+  }
   warn_about_dev_types(run.train_corpus, run.dev_corpus, [&](const std::string& line) { run.log(line); });
   if (!run.job.test_path.empty()) run.test_corpus = data::read_corpus(run.job.test_path, run.job.read);
 }

@@ -151,6 +151,22 @@ TEST_F(CliTrain, DevTypesThatTrainingNeverShowsAreWarnedAbout) {
   EXPECT_NE(result.err.find("warning: none of " + dev + "'s entity types (NAME) occurs in"), std::string::npos) << result.err;
 }
 
+// Without a dev corpus, --dev-fraction holds out training sentences chosen by the seed, and the model records it.
+TEST_F(CliTrain, ADevSetCanBeHeldOutOfTraining) {
+  const std::string args = "train --train " + kSample + " --dev-fraction 0.25 --hidden 8 --char-dim 8 --epochs 2 --seed 5 --model ";
+  auto held = run_ner(args + dir_ + "a.model");
+  ASSERT_EQ(held.status, 0) << held.err;
+  EXPECT_NE(held.err.find("dev: 2 of " + kSample + "'s 8 sentences held out (--dev-fraction 0.25, seed 5)"), std::string::npos)
+      << held.err;
+  EXPECT_NE(held.err.find("train: 6 sentences"), std::string::npos) << held.err;
+  ASSERT_EQ(run_ner(args + dir_ + "b.model").status, 0);
+  EXPECT_TRUE(slurp(dir_ + "a.model") == slurp(dir_ + "b.model")) << "the same seed holds out the same sentences";
+  EXPECT_NE(run_ner("info " + dir_ + "a.model").out.find("\"dev_fraction\":0.25"), std::string::npos);
+  auto both = run_ner("train --train " + kSample + " --dev " + kSample + " --dev-fraction 0.25 --model " + dir_ + "c.model");
+  EXPECT_EQ(both.status, 2);
+  EXPECT_NE(both.err.find("--dev and --dev-fraction exclude each other"), std::string::npos) << both.err;
+}
+
 TEST(CliMessages, NameTheCommandSuggestAndExitTwoForUsage) {
   auto none = run_ner("");
   EXPECT_EQ(none.status, 0);
@@ -170,7 +186,7 @@ TEST(CliMessages, NameTheCommandSuggestAndExitTwoForUsage) {
   }
   auto missing = run_ner("train --epochs 2");
   EXPECT_EQ(missing.status, 2);
-  EXPECT_NE(missing.err.find("--train, --dev, --model are required"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("--train, --dev (or --dev-fraction), --model are required"), std::string::npos) << missing.err;
   auto info = run_ner("info " + std::string(NER_SOURCE_DIR) + "/models/msra.model");
   EXPECT_EQ(info.status, 0) << info.err;
   EXPECT_NE(info.out.find("tags:"), std::string::npos);
