@@ -17,7 +17,7 @@ std::vector<std::string_view> split_columns(std::string_view line) {
   return columns;
 }
 
-std::vector<Sentence> parse_conll(std::string_view text, const std::string& origin) {
+std::vector<Sentence> parse_conll(std::string_view text, const std::string& origin, Repairs* repairs) {
   std::vector<Sentence> sentences;
   Sentence current;
   auto finish_sentence = [&] {
@@ -25,6 +25,7 @@ std::vector<Sentence> parse_conll(std::string_view text, const std::string& orig
     current = Sentence{};
   };
   for_each_line(text, [&](std::string_view line, std::size_t line_number) {
+    line = without_byte_order_mark(line, origin, line_number, repairs);
     std::vector<std::string_view> columns = split_columns(line);
     if (columns.empty() || columns[0] == "-DOCSTART-") {
       finish_sentence();

@@ -2,12 +2,14 @@
 
 #include <iostream>
 #include <set>
+#include <tuple>
 
 #include "data/binary_io.h"
 #include "data/conll.h"
 #include "data/error.h"
 #include "data/jsonl.h"
 #include "data/text_file.h"
+#include "data/utf8.h"
 
 namespace data {
 
@@ -37,6 +39,34 @@ std::vector<std::string> Corpus::distinct_tags() const {
   std::set<std::string> tags;
   for (const Sentence& sentence : sentences) tags.insert(sentence.tags.begin(), sentence.tags.end());
   return {tags.begin(), tags.end()};
+}
+
+void Repairs::Count::add(std::size_t line, std::size_t how_many) {
+  if (count == 0) first_line = line;
+  count += how_many;
+}
+
+std::string Repairs::warning(const std::string& origin) const {
+  std::string counted;
+  // One clause per kind counted: "N WHAT (first at ORIGIN:LINE)".
+  for (const auto& [kind, singular, plural] :
+       {std::tuple{&overlapping_spans, "overlapping span dropped", "overlapping spans dropped"},
+        std::tuple{&byte_order_marks, "byte-order mark inside the file removed", "byte-order marks inside the file removed"}}) {
+    if (kind->count == 0) continue;
+    counted += std::to_string(kind->count) + " " + (kind->count == 1 ? singular : plural);
+    if (kind == &overlapping_spans) counted += ", the outermost (else the longer, else the earlier) kept";
+    counted += " (first at " + origin + ":" + std::to_string(kind->first_line) + "); ";
+  }
+  return counted.empty() ? "" : "ner: warning: " + origin + ": " + counted + "--strict refuses them";
+}
+
+std::string_view without_byte_order_mark(std::string_view line, const std::string& origin, std::size_t line_number,
+                                         Repairs* repairs) {
+  if (line.substr(0, kUtf8Bom.size()) != kUtf8Bom) return line;
+  if (!repairs)
+    throw error_at(origin, line_number, "a byte-order mark (U+FEFF) starts the line, inside the file (files joined?)");
+  repairs->byte_order_marks.add(line_number);
+  return line.substr(kUtf8Bom.size());
 }
 
 Format detect_format(const std::string& text) {
@@ -81,9 +111,12 @@ Corpus read_corpus(const std::string& path, const ReadOptions& options) {
     throw Error(error.what() + not_utf8_hint(bytes));
   }
   corpus.format = options.format == Format::kAuto ? detect_format(text) : options.format;
-  corpus.sentences = corpus.format == Format::kJsonl ? parse_jsonl(text, corpus.origin, options.jsonl_scheme)
-                                                     : parse_conll(text, corpus.origin);
+  Repairs repairs;
+  Repairs* counted = options.strict ? nullptr : &repairs;
+  corpus.sentences = corpus.format == Format::kJsonl ? parse_jsonl(text, corpus.origin, options.jsonl_scheme, counted)
+                                                     : parse_conll(text, corpus.origin, counted);
   if (corpus.sentences.empty()) throw Error(corpus.origin + ": no sentences (the corpus is empty)");
+  if (const std::string warning = repairs.warning(corpus.origin); !warning.empty()) std::cerr << warning << "\n";
   return corpus;
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 #include "data/error.h"
 #include "data/text_file.h"
@@ -57,12 +58,29 @@ std::vector<CodePointSpan> spans_of(const json& record, const std::string& origi
   return spans;
 }
 
+// The spans of `spans` that do not overlap, chosen longest first, then the one starting earlier, then the type first
+// in byte order (so of nested spans the outermost); sorted.
+std::vector<Span> without_overlaps(const std::vector<Span>& spans) {
+  std::vector<Span> by_priority = spans;
+  std::sort(by_priority.begin(), by_priority.end(), [](const Span& a, const Span& b) {
+    return std::tuple(b.end - b.begin, a.begin, a.type) < std::tuple(a.end - a.begin, b.begin, b.type);
+  });
+  std::vector<Span> kept;
+  // Each span in turn is kept unless it overlaps one kept before it.
+  for (const Span& span : by_priority)
+    if (std::none_of(kept.begin(), kept.end(), [&](const Span& k) { return span.begin < k.end && k.begin < span.end; }))
+      kept.push_back(span);
+  std::sort(kept.begin(), kept.end());
+  return kept;
+}
+
 }  // namespace
 
-std::vector<Sentence> parse_jsonl(std::string_view text, const std::string& origin, Scheme scheme) {
+std::vector<Sentence> parse_jsonl(std::string_view text, const std::string& origin, Scheme scheme, Repairs* repairs) {
   std::vector<Sentence> sentences;
   Tokenizer tokenizer;
   for_each_line(text, [&](std::string_view line, std::size_t line_number) {
+    line = without_byte_order_mark(line, origin, line_number, repairs);
     if (line.find_first_not_of(" \t") == std::string_view::npos) return;
 
     json record = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
@@ -98,16 +116,21 @@ std::vector<Sentence> parse_jsonl(std::string_view text, const std::string& orig
       spans.push_back({static_cast<std::size_t>(first), static_cast<std::size_t>(last) + 1, span.type});
     }
     std::sort(spans.begin(), spans.end());
-    for (std::size_t i = 1; i < spans.size(); ++i)
-      if (spans[i].begin < spans[i - 1].end)
-        throw error_at(origin, line_number, "spans of type " + spans[i - 1].type + " and " + spans[i].type + " overlap");
+    std::vector<Span> kept = without_overlaps(spans);
+    if (kept.size() < spans.size()) {
+      // Strict: the first two neighbours in (begin, end, type) order that overlap are named.
+      for (std::size_t i = 1; !repairs && i < spans.size(); ++i)
+        if (spans[i].begin < spans[i - 1].end)
+          throw error_at(origin, line_number, "spans of type " + spans[i - 1].type + " and " + spans[i].type + " overlap");
+      repairs->overlapping_spans.add(line_number, spans.size() - kept.size());
+    }
 
     if (tokens.empty()) return;
     Sentence sentence;
     sentence.line = line_number;
     sentence.token_per_line = false;
     for (const Token& token : tokens) sentence.tokens.emplace_back(token.text(sentence_text));
-    sentence.tags = tags_from_spans(spans, tokens.size(), scheme);
+    sentence.tags = tags_from_spans(kept, tokens.size(), scheme);
     sentences.push_back(std::move(sentence));
   });
   return sentences;

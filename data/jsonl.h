@@ -13,9 +13,13 @@
 
 namespace data {
 
-// Parses valid UTF-8 text; invalid JSON, a missing "text", a span that does not match its mention, overlapping
-// spans and out-of-range offsets are data::Errors with origin:line.
-std::vector<Sentence> parse_jsonl(std::string_view text, const std::string& origin, Scheme scheme);
+// Parses valid UTF-8 text; invalid JSON, a missing "text", a span that does not match its mention and out-of-range
+// offsets are data::Errors with origin:line. Overlapping spans (nested, crossing, or the same span twice) are
+// resolved and counted in `repairs`: spans are kept longest first, then the one starting earlier, then the type
+// first in byte order, and a span overlapping one kept is dropped, so of nested spans the outermost stays. A U+FEFF
+// starting a line is removed and counted. With no `repairs` (strict) both are errors.
+std::vector<Sentence> parse_jsonl(std::string_view text, const std::string& origin, Scheme scheme,
+                                  Repairs* repairs = nullptr);
 
 // Our layout, one line per sentence: the text is the tokens joined, the entities their chunks.
 std::string format_jsonl(const std::vector<Sentence>& sentences);

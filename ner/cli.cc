@@ -21,6 +21,10 @@ void CorpusOptions::add_to(CLI::App& command) {
   command.add_flag("--verbose,-v", verbose, "say on stderr which encoding each corpus was read in");
   command.add_option("--json-scheme", json_scheme, "tag scheme that JSONL spans become: BIO, BIOES or BMES")
       ->capture_default_str();
+  command.add_flag("--strict", strict,
+                   "refuse what is otherwise repaired with one warning per file: overlapping JSONL spans (else the "
+                   "outermost, then the longer, then the earlier is kept) and byte-order marks inside a file (else "
+                   "removed)");
 }
 
 data::ReadOptions CorpusOptions::read_options() const {
@@ -29,6 +33,7 @@ data::ReadOptions CorpusOptions::read_options() const {
   options.encoding = encoding;
   options.jsonl_scheme = data::parse_scheme(json_scheme);
   options.verbose = verbose;
+  options.strict = strict;
   return options;
 }
 

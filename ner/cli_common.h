@@ -23,6 +23,7 @@ struct CorpusOptions {
   std::string encoding = data::ReadOptions{}.encoding;
   std::string json_scheme = data::scheme_name(data::ReadOptions{}.jsonl_scheme);
   bool verbose = false;
+  bool strict = data::ReadOptions{}.strict;
 
   void add_to(CLI::App& command);
   data::ReadOptions read_options() const;

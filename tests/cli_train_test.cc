@@ -1,5 +1,5 @@
 // `ner train` as a user meets it: outputs checked before any work, existing models kept, --resume alone, Ctrl-C
-// saving the state mid-epoch, the default thread count, warnings about dev types, and the command-line messages.
+// saving the state mid-epoch, the default thread count, warnings about dev types and repaired corpora, and the command-line messages.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -165,6 +165,26 @@ TEST_F(CliTrain, ADevSetCanBeHeldOutOfTraining) {
   auto both = run_ner("train --train " + kSample + " --dev " + kSample + " --dev-fraction 0.25 --model " + dir_ + "c.model");
   EXPECT_EQ(both.status, 2);
   EXPECT_NE(both.err.find("--dev and --dev-fraction exclude each other"), std::string::npos) << both.err;
+
+// A public JSONL corpus with a nested span trains, warning once about its file; --strict refuses it as the first overlap.
+TEST_F(CliTrain, NestedJsonSpansTrainWithAWarningAndStrictRefusesThem) {
+  const std::string corpus = dir_ + "nested.jsonl";
+  test_support::write_file(corpus,
+                           R"({"text": "张三在北京工作。", "label": {"name": {"张三": [[0, 1]]}, "address": {"北京": [[3, 4]]}}})" "\n"
+                           R"({"text": "他在《华为：从小作坊到世界五百强》一书中写道，", "label": {"book": {"《华为：从小作坊到世界五百强》": [[2, 16]]}, "company": {"华为": [[3, 4]]}}})" "\n"
+                           R"({"text": "李四去了华为。", "label": {"name": {"李四": [[0, 1]]}, "company": {"华为": [[4, 5]]}}})" "\n");
+  const std::string dev = dir_ + "dev.jsonl";
+  test_support::write_file(dev, R"({"text": "王五在上海。", "label": {"name": {"王五": [[0, 1]]}, "address": {"上海": [[3, 4]]}}})" "\n");
+  const std::string train = "train --train " + corpus + " --dev " + dev + " --hidden 4 --char-dim 4 --epochs 1 --model " + dir_ + "m.model";
+  auto result = run_ner(train);
+  EXPECT_EQ(result.status, 0) << result.err;
+  const std::string warning = "ner: warning: " + corpus + ": 1 overlapping span dropped, the outermost (else the longer, else the earlier) kept (first at " +
+                              corpus + ":2); --strict refuses them\n";
+  ASSERT_NE(result.err.find(warning), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("warning", result.err.find(warning) + warning.size()), std::string::npos) << "one warning: " << result.err;
+  auto strict = run_ner(train + " --strict --overwrite");
+  EXPECT_EQ(strict.status, 1);
+  EXPECT_EQ(strict.err, "ner: error: " + corpus + ":2: spans of type book and company overlap\n");
 }
 
 TEST(CliMessages, NameTheCommandSuggestAndExitTwoForUsage) {

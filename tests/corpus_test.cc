@@ -97,6 +97,71 @@ TEST(Jsonl, ErrorsNameFileAndLine) {
             "e.jsonl:1: expected \"entities\" or \"label\" beside \"text\"");
 }
 
+// The CLUENER-style line of a book title holding a company name (inclusive offsets).
+const std::string kNestedLine =
+    R"({"text": "他在《华为：从小作坊到世界五百强》一书中写道，", "label": {"book": {"《华为：从小作坊到世界五百强》": [[2, 16]]}, "company": {"华为": [[3, 4]]}}})";
+
+// The tags of one JSONL line read with overlaps repaired, and what was counted.
+std::vector<std::string> repaired_tags(const std::string& line, Repairs& repairs) {
+  std::vector<Sentence> sentences = parse_jsonl(line, "r.jsonl", Scheme::kBioes, &repairs);
+  return sentences.at(0).tags;
+}
+
+TEST(Jsonl, NestedSpansKeepTheOutermost) {
+  Repairs repairs;
+  std::vector<std::string> tags = repaired_tags(kNestedLine, repairs);
+  std::vector<std::string> expected(23, "O");
+  expected[2] = "B-book";
+  for (std::size_t i = 3; i < 16; ++i) expected[i] = "I-book";
+  expected[16] = "E-book";
+  EXPECT_EQ(tags, expected);
+  EXPECT_EQ(repairs.overlapping_spans.count, 1u);
+  EXPECT_EQ(repairs.overlapping_spans.first_line, 1u);
+  EXPECT_EQ(error_of([] { parse_jsonl(kNestedLine, "n.jsonl", Scheme::kBioes); }), "n.jsonl:1: spans of type book and company overlap");
+}
+
+TEST(Jsonl, CrossingSpansKeepTheLongerThenTheEarlier) {
+  Repairs repairs;
+  // PER [0, 2) crosses the longer LOC [1, 4): LOC stays; GPE [4, 5) overlaps neither.
+  EXPECT_EQ(repaired_tags(R"({"text":"张伟在上海","entities":[{"start":0,"end":2,"type":"PER"},{"start":1,"end":4,"type":"LOC"},{"start":4,"end":5,"type":"GPE"}]})", repairs),
+            (std::vector<std::string>{"O", "B-LOC", "I-LOC", "E-LOC", "S-GPE"}));
+  // Of two crossing spans of one length the earlier stays, and the one after it that it does not touch too.
+  EXPECT_EQ(repaired_tags(R"({"text":"张伟在上海","entities":[{"start":1,"end":3,"type":"B"},{"start":0,"end":2,"type":"A"},{"start":2,"end":4,"type":"C"}]})", repairs),
+            (std::vector<std::string>{"B-A", "E-A", "B-C", "E-C", "O"}));
+  EXPECT_EQ(repaired_tags(R"({"text":"张伟在上海","entities":[{"start":2,"end":4,"type":"B"},{"start":1,"end":3,"type":"A"}]})", repairs),
+            (std::vector<std::string>{"O", "B-A", "E-A", "O", "O"}));
+  EXPECT_EQ(repairs.overlapping_spans.count, 3u);
+}
+
+TEST(Jsonl, IdenticalSpansKeepOneTypeFirstInByteOrder) {
+  Repairs repairs;
+  EXPECT_EQ(repaired_tags(R"({"text":"张伟在","entities":[{"start":0,"end":2,"type":"PER"},{"start":0,"end":2,"type":"LOC"},{"start":0,"end":2,"type":"PER"}]})", repairs),
+            (std::vector<std::string>{"B-LOC", "E-LOC", "O"}));
+  EXPECT_EQ(repairs.overlapping_spans.count, 2u);
+}
+
+TEST(Jsonl, OverlapsAreCountedFromTheFirstLineWithOne) {
+  Repairs repairs;
+  parse_jsonl(R"({"text":"张伟","entities":[]})" "\n" + kNestedLine + "\n" + kNestedLine + "\n", "r.jsonl", Scheme::kBio, &repairs);
+  EXPECT_EQ(repairs.overlapping_spans.count, 2u);
+  EXPECT_EQ(repairs.overlapping_spans.first_line, 2u);
+}
+
+// Files joined end to start keep the second one's byte-order mark at the start of a line: removed and counted,
+// an error when strict.
+TEST(Corpora, ByteOrderMarksInsideAFileAreRemoved) {
+  Repairs repairs;
+  std::vector<Sentence> conll = parse_conll("张 B-PER\n\n\xEF\xBB\xBF伟 S-PER\n", "j.bio", &repairs);
+  ASSERT_EQ(conll.size(), 2u);
+  EXPECT_EQ(conll[1].tokens, (std::vector<std::string>{"伟"}));
+  std::vector<Sentence> jsonl = parse_jsonl("\xEF\xBB\xBF{\"text\":\"伟\",\"entities\":[]}\n", "j.jsonl", Scheme::kBio, &repairs);
+  EXPECT_EQ(jsonl.at(0).tokens, (std::vector<std::string>{"伟"}));
+  EXPECT_EQ(repairs.byte_order_marks.count, 2u);
+  EXPECT_EQ(repairs.byte_order_marks.first_line, 3u);
+  EXPECT_EQ(error_of([] { parse_conll("张 B-PER\n\xEF\xBB\xBF伟 I-PER\n", "j.bio"); }),
+            "j.bio:2: a byte-order mark (U+FEFF) starts the line, inside the file (files joined?)");
+}
+
 TEST(Jsonl, FormatRoundTripsThroughConll) {
   std::vector<Sentence> sentences = parse_conll("😀 O\n李 B-PER\n明 I-PER\n\n", "t");
   std::string jsonl = format_jsonl(sentences);
@@ -128,6 +193,23 @@ TEST_F(CorpusFile, EmptyAndBlankCorporaAreErrors) {
   EXPECT_EQ(error_of([&] { read_corpus(path_); }), path_ + ": no sentences (the corpus is empty)");
   write("\n\n  \n");
   EXPECT_EQ(error_of([&] { read_corpus(path_); }), path_ + ": no sentences (the corpus is empty)");
+}
+
+// One warning per file names what was repaired, how often, and where first; --strict makes the first an error.
+TEST_F(CorpusFile, RepairsAreWarnedAboutOnceAndStrictRefusesThem) {
+  write(R"({"text":"张伟","entities":[]})" "\n" + kNestedLine + "\n\xEF\xBB\xBF" + kNestedLine + "\n" + kNestedLine + "\n");
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(read_corpus(path_).sentences.size(), 4u);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(),
+            "ner: warning: " + path_ + ": 3 overlapping spans dropped, the outermost (else the longer, else the earlier) kept (first at " +
+                path_ + ":2); 1 byte-order mark inside the file removed (first at " + path_ + ":3); --strict refuses them\n");
+  ReadOptions strict;
+  strict.strict = true;
+  EXPECT_EQ(error_of([&] { read_corpus(path_, strict); }), path_ + ":2: spans of type book and company overlap");
+  write("张 B-PER\n伟 I-PER\n");
+  ::testing::internal::CaptureStderr();
+  read_corpus(path_);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "") << "nothing repaired, nothing said";
 }
 
 TEST_F(CorpusFile, LegacyEncodingByName) {

@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   const std::string text(reinterpret_cast<const char*>(bytes), size);
   try {
     data::check_utf8(text, "fuzz", 1);
-    for (const data::Sentence& sentence : data::parse_jsonl(text, "fuzz", data::Scheme::kBioes))
+    data::Repairs repairs;  // repaired, as read_corpus does by default
+    for (const data::Sentence& sentence : data::parse_jsonl(text, "fuzz", data::Scheme::kBioes, &repairs))
       if (sentence.tokens.size() != sentence.tags.size()) __builtin_trap();
   } catch (const data::Error&) {
   }
