@@ -165,6 +165,7 @@ TEST_F(CliTrain, ADevSetCanBeHeldOutOfTraining) {
   auto both = run_ner("train --train " + kSample + " --dev " + kSample + " --dev-fraction 0.25 --model " + dir_ + "c.model");
   EXPECT_EQ(both.status, 2);
   EXPECT_NE(both.err.find("--dev and --dev-fraction exclude each other"), std::string::npos) << both.err;
+}
 
 // A public JSONL corpus with a nested span trains, warning once about its file; --strict refuses it as the first overlap.
 TEST_F(CliTrain, NestedJsonSpansTrainWithAWarningAndStrictRefusesThem) {
