@@ -2,7 +2,6 @@
 #include <iostream>
 #include <memory>
 
-#include "data/error.h"
 #include "data/text_file.h"
 #include "ner/cli_common.h"
 #include "ner/evaluate.h"
@@ -16,15 +15,14 @@ void add_score_command(CLI::App& app) {
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
-      "score", "Score predictions like conlleval: FILE has 'token ... gold predicted' per line, blank lines between "
-               "sentences. BIOES/BMES tags score as BIO (S- as B-, M-/E- as I-); a BIO file prints exactly what "
-               "conlleval prints");
+      "score", "Score predictions exactly as conlleval does: FILE has 'token ... gold predicted' per line, blank "
+               "lines between sentences; prints what conlleval prints, with its rules for B- I- E- S- O and the "
+               "bracket tags (M- read as conlleval reads a prefix it does not know)");
   command->add_option("FILE", options->file, "predictions file (- for stdin)")->required();
   command->add_flag("--json", options->json, "print the numbers as JSON instead");
   command->callback([options] {
     std::string origin = options->file == "-" ? "<stdin>" : options->file;
     Evaluation evaluation = score_conll_predictions(data::read_text_file(options->file, "utf-8"), origin);
-    if (evaluation.tokens() == 0) throw data::Error(origin + ": no tokens to score (the file is empty)");
     std::cout << (options->json ? json_report(evaluation) + "\n" : conlleval_report(evaluation)) << std::flush;
   });
 }

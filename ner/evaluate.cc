@@ -2,14 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <cassert>
 #include <cstdio>
-#include <set>
+#include <iterator>
 
 #include "data/conll.h"
 #include "data/error.h"
-#include "data/tag_scheme.h"
 #include "data/text_file.h"
 
 namespace ner {
@@ -21,11 +19,48 @@ double ChunkCounts::f1() const {
   return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
 }
 
-std::string bio_view(std::string_view tag) {
-  data::TagParts parts = data::split_tag(tag);
-  if (parts.prefix == 'O') return "O";
-  char prefix = parts.prefix == 'S' || parts.prefix == 'B' ? 'B' : 'I';
-  return std::string(1, prefix) + "-" + std::string(parts.type);
+namespace {
+
+// Whether `prefix` is one of the characters of `prefixes`.
+bool one_of(char prefix, std::string_view prefixes) { return prefixes.find(prefix) != std::string_view::npos; }
+
+}  // namespace
+
+bool is_scored_tag(std::string_view tag) {
+  if (tag == "O") return true;
+  return tag.size() >= 3 && tag[1] == '-' && one_of(tag[0], "BIMES[].");
+}
+
+ScoredTag read_scored_tag(std::string_view tag) {
+  assert(is_scored_tag(tag));
+  if (tag == "O") return {};
+  std::string_view type = tag.substr(2);
+  return {tag[0], type == "0" ? std::string() : std::string(type)};
+}
+
+// conlleval's rules by prefix pair; a prefix with no rule (M) ends or starts a chunk only where the type changes.
+bool chunk_ends(const ScoredTag& previous, const ScoredTag& tag) {
+  if (one_of(previous.prefix, "[]")) return true;  // bracket chunks are one token long
+  if (!one_of(previous.prefix, "O.") && previous.type != tag.type) return true;
+  switch (previous.prefix) {
+    case 'B':
+    case 'I': return one_of(tag.prefix, "BSO");
+    case 'E':
+    case 'S': return one_of(tag.prefix, "BIESO");
+    default: return false;
+  }
+}
+
+bool chunk_starts(const ScoredTag& previous, const ScoredTag& tag) {
+  if (one_of(tag.prefix, "[]")) return true;
+  if (!one_of(tag.prefix, "O.") && previous.type != tag.type) return true;
+  switch (tag.prefix) {
+    case 'B':
+    case 'S': return one_of(previous.prefix, "BIOES");
+    case 'I':
+    case 'E': return one_of(previous.prefix, "OES");
+    default: return false;
+  }
 }
 
 double Evaluation::accuracy() const {
@@ -34,69 +69,107 @@ double Evaluation::accuracy() const {
 
 void Evaluation::add(const std::vector<std::string>& gold, const std::vector<std::string>& predicted) {
   assert(gold.size() == predicted.size());
-  std::vector<std::string> gold_bio, predicted_bio;
-  for (std::size_t i = 0; i < gold.size(); ++i) {
-    gold_bio.push_back(bio_view(gold[i]));
-    predicted_bio.push_back(bio_view(predicted[i]));
-    correct_tags_ += gold_bio.back() == predicted_bio.back();
+  // Token by token, in sentence order.
+  for (std::size_t i = 0; i < gold.size(); ++i) add_token(gold[i], predicted[i]);
+  add_boundary();
+}
+
+void Evaluation::add_token(std::string_view gold, std::string_view predicted) {
+  ScoredTag gold_tag = read_scored_tag(gold), predicted_tag = read_scored_tag(predicted);
+  correct_tags_ += gold_tag.prefix == predicted_tag.prefix && gold_tag.type == predicted_tag.type;
+  ++tokens_;
+  step(gold_tag, predicted_tag);
+}
+
+void Evaluation::add_boundary() { step(ScoredTag(), ScoredTag()); }
+
+void Evaluation::step(const ScoredTag& gold, const ScoredTag& predicted) {
+  if (in_correct_) {
+    const bool gold_ends = chunk_ends(last_gold_, gold), predicted_ends = chunk_ends(last_predicted_, predicted);
+    if (gold_ends && predicted_ends && last_predicted_.type == last_gold_.type) {
+      in_correct_ = false;
+      ++total_.correct;
+      ++per_type_[last_gold_.type].correct;
+    } else if (gold_ends != predicted_ends || predicted.type != gold.type) {
+      in_correct_ = false;
+    }
   }
-  tokens_ += gold.size();
-  std::vector<data::Span> gold_spans = data::chunks(gold_bio), found_spans = data::chunks(predicted_bio);
-  for (const data::Span& span : gold_spans) ++per_type_[span.type].gold;
-  for (const data::Span& span : found_spans) ++per_type_[span.type].found;
-  // Exact matches: both lists are in sentence order.
-  std::set<data::Span> gold_set(gold_spans.begin(), gold_spans.end());
-  for (const data::Span& span : found_spans)
-    if (gold_set.count(span)) ++per_type_[span.type].correct;
-  total_.gold += gold_spans.size();
-  total_.found += found_spans.size();
-  total_.correct += static_cast<std::size_t>(
-      std::count_if(found_spans.begin(), found_spans.end(), [&](const data::Span& s) { return gold_set.count(s) > 0; }));
+  const bool gold_starts = chunk_starts(last_gold_, gold), predicted_starts = chunk_starts(last_predicted_, predicted);
+  if (gold_starts && predicted_starts && predicted.type == gold.type) in_correct_ = true;
+  if (gold_starts) {
+    ++total_.gold;
+    ++per_type_[gold.type].gold;
+  }
+  if (predicted_starts) {
+    ++total_.found;
+    ++per_type_[predicted.type].found;
+  }
+  last_gold_ = gold;
+  last_predicted_ = predicted;
+}
+
+ChunkCounts Evaluation::total() const {
+  ChunkCounts counts = total_;
+  counts.correct += in_correct_;
+  return counts;
+}
+
+std::map<std::string, ChunkCounts> Evaluation::per_type() const {
+  std::map<std::string, ChunkCounts> counts = per_type_;
+  if (in_correct_) ++counts[last_gold_.type].correct;
+  // A correct chunk can end on a type that started none (conlleval's . tags do not start or end one when the type
+  // changes): such a type is counted in the total only.
+  for (auto it = counts.begin(); it != counts.end();) it = it->second.gold || it->second.found ? std::next(it) : counts.erase(it);
+  return counts;
 }
 
 Evaluation score_conll_predictions(std::string_view text, const std::string& origin) {
   Evaluation evaluation;
-  std::vector<std::string> gold, predicted;
-  auto flush = [&] {
-    if (!gold.empty()) evaluation.add(gold, predicted);
-    gold.clear();
-    predicted.clear();
-  };
   data::for_each_line(text, [&](std::string_view line, std::size_t line_number) {
     std::vector<std::string_view> columns = data::split_columns(line);
     if (columns.empty() || columns[0] == "-X-") {
-      flush();
+      evaluation.add_boundary();
       return;
     }
     if (columns.size() < 3)
       throw data::error_at(origin, line_number,
                            "expected at least 3 columns (token, gold tag, predicted tag), got " + std::to_string(columns.size()));
     for (std::size_t c = columns.size() - 2; c < columns.size(); ++c)
-      if (!data::is_valid_tag(columns[c]))
-        throw data::error_at(origin, line_number, "malformed tag '" + std::string(columns[c]) + "' (expected O or B-/I-/M-/E-/S-TYPE)");
-    gold.emplace_back(columns[columns.size() - 2]);
-    predicted.emplace_back(columns.back());
+      if (!is_scored_tag(columns[c]))
+        throw data::error_at(origin, line_number,
+                             "malformed tag '" + std::string(columns[c]) + "' (expected O or B-/I-/M-/E-/S-/[-/]-/.-TYPE)");
+    evaluation.add_token(columns[columns.size() - 2], columns.back());
   });
-  flush();
   return evaluation;
 }
 
+namespace {
+
+// printf into a string, however long the arguments are.
+template <typename... Args>
+std::string printed(const char* format, Args... args) {
+  const int size = std::snprintf(nullptr, 0, format, args...);
+  std::string out(static_cast<std::size_t>(size), '\0');
+  std::snprintf(out.data(), out.size() + 1, format, args...);
+  return out;
+}
+
+}  // namespace
+
 std::string conlleval_report(const Evaluation& evaluation) {
-  const ChunkCounts& total = evaluation.total();
-  char buffer[512];
-  std::string out;
-  std::snprintf(buffer, sizeof buffer, "processed %zu tokens with %zu phrases; found: %zu phrases; correct: %zu.\n",
-                evaluation.tokens(), total.gold, total.found, total.correct);
-  out += buffer;
-  if (evaluation.tokens() > 0) {
-    std::snprintf(buffer, sizeof buffer, "accuracy: %6.2f%%; precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f\n",
-                  evaluation.accuracy(), total.precision(), total.recall(), total.f1());
-    out += buffer;
-  }
+  const ChunkCounts total = evaluation.total();
+  std::string out = printed("processed %zu tokens with %zu phrases; found: %zu phrases; correct: %zu.\n", evaluation.tokens(),
+                            total.gold, total.found, total.correct);
+  if (evaluation.tokens() > 0)
+    out += printed("accuracy: %6.2f%%; precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f\n", evaluation.accuracy(),
+                   total.precision(), total.recall(), total.f1());
+  // One line per type; conlleval merges a type's repeats in its sorted list of gold and found types except for the
+  // empty type (Perl's false), which gets a line for each side it occurs on.
   for (const auto& [type, counts] : evaluation.per_type()) {
-    std::snprintf(buffer, sizeof buffer, "%17s: precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f  %zu\n", type.c_str(),
-                  counts.precision(), counts.recall(), counts.f1(), counts.found);
-    out += buffer;
+    const std::string line = printed("%17s: precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f  %zu\n", type.c_str(),
+                                     counts.precision(), counts.recall(), counts.f1(), counts.found);
+    const int repeats = type.empty() ? (counts.gold > 0) + (counts.found > 0) : 1;
+    for (int r = 0; r < repeats; ++r) out += line;
   }
   return out;
 }

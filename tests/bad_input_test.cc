@@ -68,7 +68,6 @@ TEST_F(BadInput, EmptyAndBlankCorpora) {
   expect_error(train_with(empty), empty + ": no sentences", "--model");
   expect_error(train_with(blank), blank + ": no sentences", "--model");
   expect_error("eval --model " + model() + " " + empty, empty + ": no sentences", "--predictions");
-  expect_error("score " + blank, blank + ": no tokens to score", "");
 }
 
 TEST_F(BadInput, InvalidUtf8InEveryCommandsInput) {

@@ -132,6 +132,18 @@ TEST_F(CliApp, AveragedWeightsScoreCloseToTheLastWeights) {
   EXPECT_GT(average_f1, last_f1 - 10) << "averaged " << average_f1 << ", last weights " << last_f1;
 }
 
+// --test's report is the one ner eval prints for the model: the BIOES predictions are scored in the BIO file's
+// scheme, so tag accuracy compares like with like (this small model predicts entities, of the wrong kind).
+TEST_F(CliApp, TestReportIsEvalsReport) {
+  auto trained = run_ner("train --train " + kSample + " --dev " + kSample + " --test " + kSample + " --model " + dir_ +
+                         "m.model --epochs 3 --hidden 8 --char-dim 8 --threads 1");
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  auto evaluated = run_ner("eval --model " + dir_ + "m.model " + kSample);
+  ASSERT_EQ(evaluated.status, 0) << evaluated.err;
+  EXPECT_EQ(evaluated.out.find("found: 0 phrases"), std::string::npos) << "the model predicts entities\n" << evaluated.out;
+  EXPECT_NE(trained.out.find("):\n" + evaluated.out), std::string::npos) << evaluated.out << "\n" << trained.out;
+}
+
 // --test's score is printed and kept: the metrics file's last line, the model's summary (ner info) and the report;
 // the command line is kept in the summary and the report.
 TEST_F(CliApp, TestScoreAndCommandLineAreKept) {
