@@ -1,7 +1,8 @@
-// `ner score FILE [--json]`: conlleval on `token gold predicted` columns.
+// `ner score [FILE] [--json]`: conlleval on `token gold predicted` columns.
 #include <iostream>
 #include <memory>
 
+#include "data/encoding.h"
 #include "data/text_file.h"
 #include "ner/cli_common.h"
 #include "ner/evaluate.h"
@@ -10,7 +11,7 @@ namespace ner {
 
 void add_score_command(CLI::App& app) {
   struct Options {
-    std::string file;
+    std::string file = "-";
     bool json = false;
   };
   auto options = std::make_shared<Options>();
@@ -18,11 +19,11 @@ void add_score_command(CLI::App& app) {
       "score", "Score predictions exactly as conlleval does: FILE has 'token ... gold predicted' per line, blank "
                "lines between sentences; prints what conlleval prints, with its rules for B- I- E- S- O and the "
                "bracket tags (M- read as conlleval reads a prefix it does not know)");
-  command->add_option("FILE", options->file, "predictions file (- for stdin)")->required();
+  command->add_option("FILE", options->file, "predictions file (none or - for stdin)");
   command->add_flag("--json", options->json, "print the numbers as JSON instead");
   command->callback([options] {
     std::string origin = options->file == "-" ? "<stdin>" : options->file;
-    Evaluation evaluation = score_conll_predictions(data::read_text_file(options->file, "utf-8"), origin);
+    Evaluation evaluation = score_conll_predictions(data::read_text_file(options->file, data::kDefaultEncoding), origin);
     std::cout << (options->json ? json_report(evaluation) + "\n" : conlleval_report(evaluation)) << std::flush;
   });
 }

@@ -166,6 +166,13 @@ TEST(Conlleval, EmptyFilePrintsZeroCounts) {
     EXPECT_EQ(result.status, 0) << result.err;
     EXPECT_EQ(result.out, zero);
   }
+  // Without FILE, like conlleval, standard input is read.
+  const std::string one = test_support::temp_path("one.txt");
+  test_support::write_file(one, "张 B-PER B-PER\n伟 I-PER I-PER\n");
+  const test_support::RunResult named = test_support::run_ner("score " + one), piped = test_support::run_ner("score < " + one);
+  EXPECT_EQ(piped.status, 0) << piped.err;
+  EXPECT_EQ(piped.out, named.out);
+  EXPECT_NE(piped.out.find("found: 1 phrases; correct: 1."), std::string::npos) << piped.out;
 }
 
 // Random tag sequences: conlleval's counts equal the exact matches of today's chunks for any BIO sequence (well- or
