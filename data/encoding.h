@@ -39,8 +39,8 @@ struct DetectedEncoding {
 std::optional<DetectedEncoding> detect_utf16(std::string_view sample);
 
 // The encoding of text that begins with `sample` (`complete`: the sample is the whole text): a byte-order mark
-// (UTF-8, UTF-16), else UTF-16 if NUL bytes fill one byte of a quarter of the byte pairs and hardly any of the
-// other (detect_utf16), else UTF-8 if the sample is UTF-8 but for a few bad bytes (at least two valid multi-byte
+// (UTF-8, UTF-16), else UTF-16 if NUL bytes fill one byte of a quarter of the byte pairs (half, under 32 pairs) and
+// hardly any of the other (detect_utf16), else UTF-8 if the sample is UTF-8 but for a few bad bytes (at least two valid multi-byte
 // sequences per invalid byte; those bytes are then reported where they are), else UTF-16 if the high bytes of the
 // pairs are those of Chinese text (detect_utf16), else the better of GB18030 (which includes GBK) and Big5 by
 // ICU's charset detector, or when ICU is unsure (a short sample) by their trail bytes and whether the sample is

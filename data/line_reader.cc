@@ -30,6 +30,16 @@ LineReader::LineReader(const std::string& path, const std::string& encoding)
     if (fd_ < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
     owned_ = true;
   }
+  try {
+    start();
+  } catch (...) {
+    if (owned_) ::close(fd_);  // no destructor runs for a constructor that throws
+    throw;
+  }
+}
+
+void LineReader::start() {
+  const std::string encoding = encoding_.name;
   struct stat info;
   if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode)) size_ = static_cast<std::uint64_t>(info.st_size);
   // A model or gzip file given as text says so (their first 8 bytes decide).

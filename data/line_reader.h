@@ -38,6 +38,7 @@ class LineReader {
   double fraction_read() const;
 
  private:
+  void start();  // the constructor's work once the input is open: the first bytes checked, the encoding found
   bool fill();  // reads what one read(2) gives into buffer_; false at the end of the input
   bool input_waiting() const;  // the input has bytes (or its end) to read now
 

@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "data/error.h"
@@ -50,8 +52,7 @@ char tracked_paths[kTrackedTemporaries][PATH_MAX];
 volatile std::sig_atomic_t tracked[kTrackedTemporaries];
 
 void remove_temporaries_and_end(int signal) {
-  for (int slot = 0; slot < kTrackedTemporaries; ++slot)
-    if (tracked[slot]) ::unlink(tracked_paths[slot]);
+  remove_temporaries();
   std::signal(signal, SIG_DFL);
   std::raise(signal);
 }
@@ -66,6 +67,7 @@ int track_temporary(const std::string& path) {
   for (int slot = 0; slot < kTrackedTemporaries; ++slot)
     if (!tracked[slot]) {
       std::memcpy(tracked_paths[slot], path.c_str(), path.size() + 1);
+      std::atomic_signal_fence(std::memory_order_release);  // the path is whole before a handler may read it
       tracked[slot] = 1;
       return slot;
     }
@@ -76,16 +78,28 @@ void untrack_temporary(int slot) {
   if (slot >= 0) tracked[slot] = 0;
 }
 
-mode_t new_file_mode() {
-  static const mode_t mode = [] {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    return static_cast<mode_t>(0666 & ~mask);
-  }();
-  return mode;
+// A new file's permissions: 0666 less the umask, read once while the program starts (umask can only be read by
+// setting it, which must not race with another thread creating a file).
+const mode_t kNewFileMode = [] {
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return static_cast<mode_t>(0666 & ~mask);
+}();
+
+// Whether two paths name the same place, spelled differently (`./m.jsonl`, `a/../m.jsonl`) or not.
+bool same_place(const std::string& a, const std::string& b) {
+  std::error_code error;
+  const std::filesystem::path x = std::filesystem::absolute(a, error).lexically_normal(),
+                              y = std::filesystem::absolute(b, error).lexically_normal();
+  return a == b || (!error && x == y);
 }
 
 }  // namespace
+
+void remove_temporaries() {
+  for (int slot = 0; slot < kTrackedTemporaries; ++slot)
+    if (tracked[slot]) ::unlink(tracked_paths[slot]);
+}
 
 OutputTarget classify_output(const std::string& path) {
   if (path == "-") return {OutputKind::kDescriptor, path, 1};
@@ -157,7 +171,7 @@ void check_outputs(const std::vector<std::pair<std::string, std::string>>& outpu
     for (const auto& [other_option, other] : seen)
       if (target.kind == OutputKind::kDescriptor ? other.kind == OutputKind::kDescriptor && target.descriptor == other.descriptor
                                                  : target.kind != OutputKind::kStream && other.kind != OutputKind::kDescriptor &&
-                                                       (target.path == other.path || is_an_input(target.path, {other.path})))
+                                                       (same_place(target.path, other.path) || is_an_input(target.path, {other.path})))
         throw Error(path + ": given as both " + other_option + " and " + option + "; give each its own file");
     seen.emplace_back(option, target);
   }
@@ -224,7 +238,7 @@ void OutputFile::commit() {
   struct stat info;
   const mode_t mode = target_.kind == OutputKind::kReplace && ::stat(target_.path.c_str(), &info) == 0
                           ? static_cast<mode_t>(info.st_mode & 07777)
-                          : new_file_mode();
+                          : kNewFileMode;
   if (::fchmod(fd_, mode) != 0 || ::fsync(fd_) != 0) fail("write failed");
   const int closed = ::close(fd_);
   fd_ = -1;

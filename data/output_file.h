@@ -43,6 +43,10 @@ void check_not_an_input(const std::string& output, const std::vector<std::string
 // of `inputs`, and no two name the same file (after following links).
 void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs, const std::vector<std::string>& inputs);
 
+// Removes every temporary being written (async-signal-safe: for a signal handler that ends the process; files are
+// opened from one thread at a time).
+void remove_temporaries();
+
 // A file being written, as classify_output says. Destroyed without commit() (an error on the way), a replaced or
 // created file is left as it was (the temporary is removed); a stream keeps what was written.
 class OutputFile {

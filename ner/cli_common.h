@@ -22,7 +22,7 @@ struct CorpusOptions {
   std::string format = data::format_name(data::ReadOptions{}.format);
   std::string encoding = data::ReadOptions{}.encoding;
   std::string json_scheme = data::scheme_name(data::ReadOptions{}.jsonl_scheme);
-  bool verbose = false;
+  bool verbose = data::ReadOptions{}.verbose;
   bool strict = data::ReadOptions{}.strict;
 
   void add_to(CLI::App& command);

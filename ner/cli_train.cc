@@ -9,6 +9,7 @@
 #include <memory>
 #include <tuple>
 
+#include "data/output_file.h"
 #include "ner/cli_common.h"
 #include "ner/evaluate.h"
 #include "ner/model_io.h"
@@ -23,12 +24,13 @@ volatile std::sig_atomic_t stop_signal = 0;
 
 void on_stop_signal(int signal) {
   if (stop_signal != 0) {
+    data::remove_temporaries();
     std::signal(signal, SIG_DFL);
     std::raise(signal);
     return;
   }
   stop_signal = signal;
-  const char message[] = "\nner: stopping: saving the state after this batch (again to quit at once)\n";
+  const char message[] = "\nner: stopping at the next batch, with the state saved (again to quit at once)\n";
   [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, message, sizeof message - 1);
 }
 
@@ -60,7 +62,8 @@ void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
                                        {"--bigram-vectors", &job.bigram_vectors_path, &stored.bigram_vectors_path}})
       if (command.count(option) == 0)
         *given = *from;
-      else if (std::filesystem::absolute(*given) != std::filesystem::absolute(*from))
+      else if (given->empty() != from->empty() ||
+               (!from->empty() && std::filesystem::absolute(*given) != std::filesystem::absolute(*from)))
         throw CLI::ValidationError(job.resume_path + ": the checkpoint's run has " + option + " " + *from + ", not " + *given +
                                        "; resume with the same files (leave " + option + " out)",
                                    CLI::ExitCodes::ValidationError);

@@ -78,9 +78,7 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
   for (const std::string& input : inputs) {
     data::DocumentReader reader(input, job.encoding, job.input_format);
     if (job.verbose)
-      std::cerr << reader.lines().origin() << ": encoding " << reader.lines().encoding().name
-                << (job.encoding == data::kAutoEncoding ? " (detected, confidence " + std::to_string(reader.lines().encoding().confidence) + ")" : "")
-                << "\n";
+      std::cerr << data::describe_encoding(reader.lines().origin(), reader.lines().encoding()) << "\n";
     if (job.input_format == data::InputFormat::kAuto && reader.format() != data::InputFormat::kText) std::cerr << format_note(reader);
     tag_input(reader, tagger, output);
   }

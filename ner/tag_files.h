@@ -20,7 +20,7 @@ struct TagJob {
   std::string output_path = "-";  // "-": standard output as it goes; else written atomically (brat: NAME.ann)
   OutputFormat format = OutputFormat::kJsonl;
   data::InputFormat input_format = data::InputFormat::kAuto;
-  std::string encoding = data::kAutoEncoding;
+  std::string encoding = data::kDefaultEncoding;
   bool simplify_traditional = true;  // characters the model lacks are looked up by their simplified form
   bool verbose = false;              // the encoding of each input and the arithmetic in use, on stderr
   std::size_t batch = kTagBatch;     // sentences per batch

@@ -30,7 +30,14 @@ void share_out(std::size_t items, std::size_t workers, const ShareWork& work) {
     }
   };
   std::vector<std::thread> helpers;
-  for (std::size_t w = 1; w < workers && w < items; ++w) helpers.emplace_back(run, w);
+  try {
+    for (std::size_t w = 1; w < workers && w < items; ++w) helpers.emplace_back(run, w);
+  } catch (...) {
+    // A thread that could not start: the started ones stop at their next item and are joined first.
+    failed = true;
+    for (std::thread& helper : helpers) helper.join();
+    throw;
+  }
   run(0);
   for (std::thread& helper : helpers) helper.join();
   if (first_error) std::rethrow_exception(first_error);

@@ -13,7 +13,6 @@
 #include "data/batching.h"
 #include "data/error.h"
 #include "data/json_field.h"
-#include "data/text_file.h"
 #include "data/vectors.h"
 #include "ner/model_io.h"
 #include "ner/report.h"
@@ -141,6 +140,7 @@ void check_outputs(const TrainJob& job) {
                        {"--report", job.report_path}},
                       {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path});
   for (const std::string& path : {job.model_path, job.checkpoint_path}) {
+    if (path.empty()) continue;  // no checkpoint asked for
     const data::OutputTarget target = data::classify_output(path);
     if (target.kind != data::OutputKind::kReplace && target.kind != data::OutputKind::kCreate)
       throw data::Error(path + ": a model or checkpoint must be a file (a regular file or a new path), not a device or FIFO");
@@ -205,7 +205,6 @@ struct Run {
   std::string metrics;  // the metrics file's lines so far
 };
 
-// Reads the corpora, after checking the outputs, and warns about dev entity types that training never shows.
 // Without a dev file, round(fraction · n) training sentences (at least one, and one left to train on) chosen by the
 // seed, through a generator of their own so that training draws the same numbers either way; both keep file order.
 void hold_out_dev(Run& run) {
@@ -228,6 +227,7 @@ void hold_out_dev(Run& run) {
   run.dev_corpus = std::move(dev);
 }
 
+// Reads the corpora, after checking the outputs, and warns about dev entity types that training never shows.
 void read_corpora(Run& run) {
   check_outputs(run.job);
   run.train_corpus = data::read_corpus(run.job.train_path, run.job.read);
@@ -406,11 +406,13 @@ EpochProgress train_epoch(Run& run, TrainState& state) {
   }
   for (; progress.batch < batches.size(); ++progress.batch) {
     if (run.callbacks.should_stop && run.callbacks.should_stop()) {
+      const std::string where = "interrupted in epoch " + std::to_string(epoch + 1) + " after batch " + std::to_string(progress.batch) +
+                                " of " + std::to_string(batches.size());
+      if (run.job.checkpoint_path.empty()) throw Interrupted(where + "; no checkpoint was asked for, so nothing is saved");
       TrainState stopped = state;
       stopped.in_epoch = progress;
       write_checkpoint(run, stopped);
-      throw Interrupted("interrupted in epoch " + std::to_string(epoch + 1) + " after batch " + std::to_string(progress.batch) +
-                        " of " + std::to_string(batches.size()) + "; the state is saved in " + run.job.checkpoint_path +
+      throw Interrupted(where + "; the state is saved in " + run.job.checkpoint_path +
                         ": continue with `ner train --resume " + run.job.checkpoint_path + "`");
     }
     train_batch(run, batches[progress.batch], epoch, state.rng, progress);
@@ -496,15 +498,15 @@ TrainResult finish(Run& run, const TrainState& state) {
 
 }  // namespace
 
+// The paths as given, and the folder they are relative to: resumed there, a run records the same paths as an
+// uninterrupted one (they are in the model's summary); resumed elsewhere, they are made absolute.
 nlohmann::json TrainJob::paths_json() const {
-  auto absolute = [](const std::string& path) {
-    return path.empty() || path == "-" || path.front() == '/' ? path : std::filesystem::absolute(path).string();
-  };
-  return {{"train", absolute(train_path)},          {"dev", absolute(dev_path)},
-          {"test", absolute(test_path)},            {"model", absolute(model_path)},
-          {"metrics", absolute(metrics_path)},      {"checkpoint", absolute(checkpoint_path)},
-          {"report", absolute(report_path)},        {"lexicon", absolute(lexicon_path)},
-          {"char_vectors", absolute(char_vectors_path)}, {"bigram_vectors", absolute(bigram_vectors_path)},
+  return {{"train", train_path},          {"dev", dev_path},
+          {"test", test_path},            {"model", model_path},
+          {"metrics", metrics_path},      {"checkpoint", checkpoint_path},
+          {"report", report_path},        {"lexicon", lexicon_path},
+          {"char_vectors", char_vectors_path}, {"bigram_vectors", bigram_vectors_path},
+          {"folder", std::filesystem::current_path().string()},
           {"format", data::format_name(read.format)}, {"encoding", read.encoding},
           {"json_scheme", data::scheme_name(read.jsonl_scheme)}, {"skip_nonfinite", skip_nonfinite}};
 }
@@ -516,6 +518,11 @@ void TrainJob::set_paths_from_json(const nlohmann::json& json, const std::string
                               {"checkpoint", &checkpoint_path}, {"report", &report_path}, {"lexicon", &lexicon_path},
                               {"char_vectors", &char_vectors_path}, {"bigram_vectors", &bigram_vectors_path}})
       *field = json.at(key).get<std::string>();
+    const std::filesystem::path folder = json.at("folder").get<std::string>();
+    for (std::string* path : {&train_path, &dev_path, &test_path, &model_path, &metrics_path, &checkpoint_path,
+                              &report_path, &lexicon_path, &char_vectors_path, &bigram_vectors_path})
+      if (!path->empty() && *path != "-" && path->front() != '/' && folder != std::filesystem::current_path())
+        *path = (folder / *path).string();
     read.format = data::parse_format(json.at("format").get<std::string>());
     read.encoding = json.at("encoding").get<std::string>();
     read.jsonl_scheme = data::parse_scheme(json.at("json_scheme").get<std::string>());

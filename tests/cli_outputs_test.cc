@@ -34,6 +34,9 @@ TEST_F(CliOutputs, TwoOutputsNamingOneFileAreRefused) {
   auto metrics = run_ner(train("--model " + dir_ + "b.model --metrics " + dir_ + "x --checkpoint " + dir_ + "x"));
   EXPECT_EQ(metrics.status, 1);
   EXPECT_NE(metrics.err.find("x: given as both --metrics and --checkpoint"), std::string::npos) << metrics.err;
+  auto spelled = run_ner(train("--model " + dir_ + "c.model --metrics " + dir_ + "y.jsonl --report " + dir_ + "./y.jsonl"));
+  EXPECT_EQ(spelled.status, 1);
+  EXPECT_NE(spelled.err.find("given as both --metrics and --report"), std::string::npos) << spelled.err;
   auto eval = run_ner("eval " + kSample + " --report " + dir_ + "same --predictions " + dir_ + "same");
   EXPECT_EQ(eval.status, 1);
   EXPECT_NE(eval.err.find("same: given as both --predictions and --report"), std::string::npos) << eval.err;
@@ -61,6 +64,25 @@ TEST_F(CliOutputs, AResumedRunKeepsItsFiles) {
     EXPECT_NE(result.err.find("resume with the same files"), std::string::npos) << result.err;
   }
   EXPECT_EQ(slurp(dir_ + "precious.txt"), "keep");
+  auto added = run_ner("train --resume " + dir_ + "m.model.ckpt --epochs 2 --test " + kSample);
+  EXPECT_EQ(added.status, 2) << added.err;
+  EXPECT_NE(added.err.find("resume with the same files"), std::string::npos) << added.err;
+}
+
+// Relative paths: resumed in the same folder, a run records the paths an uninterrupted one records (the model's
+// summary holds them), so the bytes are the same; resumed from elsewhere it still finds its files.
+TEST_F(CliOutputs, AResumedRunWithRelativePathsEndsWithTheUninterruptedBytes) {
+  test_support::write_file(dir_ + "train.bio", slurp(kSample));
+  const std::string ner = "cd '" + dir_ + "' && " + std::string(NER_BINARY) + " ";
+  // The settings of CliApp.SameSeedSameBytesAndResumeMatchesUninterrupted, whose best epoch comes after the fourth.
+  const std::string args = "train --train train.bio --dev train.bio --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --seed 3 --threads 1 ";
+  ASSERT_EQ(std::system((ner + args + "--epochs 8 --model whole.model 2>/dev/null").c_str()), 0);
+  ASSERT_EQ(std::system((ner + args + "--epochs 4 --model again.model 2>/dev/null").c_str()), 0);
+  ASSERT_EQ(std::system((ner + "train --resume again.model.ckpt --epochs 8 2>/dev/null").c_str()), 0);
+  EXPECT_TRUE(slurp(dir_ + "whole.model") == slurp(dir_ + "again.model"));
+  ASSERT_EQ(std::system((ner + args + "--epochs 4 --model moved.model 2>/dev/null").c_str()), 0);
+  ASSERT_EQ(std::system(("cd / && " + std::string(NER_BINARY) + " train --resume '" + dir_ + "moved.model.ckpt' --epochs 8 2>/dev/null").c_str()), 0);
+  EXPECT_TRUE(slurp(dir_ + "moved.model") != slurp(dir_ + "whole.model")) << "resumed elsewhere: absolute paths";
 }
 
 TEST_F(CliOutputs, AModelMustBeAFile) {
