@@ -65,21 +65,18 @@ void add_eval_command(CLI::App& app) {
                             " is not one the model knows (" + list + ")");
         }
 
-    std::vector<std::vector<std::string>> tokens;
-    for (const data::Sentence& sentence : gold.sentences) tokens.push_back(sentence.tokens);
     Progress progress(/*lines_off_terminal=*/false);
-    const std::string of_total = "/" + std::to_string(tokens.size()) + " sentences";
-    std::vector<std::vector<std::string>> predicted =
-        predict_tags(ModelReplicas(model, o->threads).models(), tokens, o->batch,
-                     [&](std::size_t done) { progress.update(done, tokens.size(), std::to_string(done) + of_total); });
-    // Predictions are written in the gold file's scheme.
-    const data::Scheme gold_scheme = data::detect_scheme(gold.distinct_tags());
+    const std::size_t total = gold.sentences.size();
+    const std::string of_total = "/" + std::to_string(total) + " sentences";
+    const std::vector<std::vector<std::string>> predicted =
+        predict_corpus_tags(ModelReplicas(model, o->threads).models(), gold, o->batch,
+                            [&](std::size_t done) { progress.update(done, total, std::to_string(done) + of_total); });
     Evaluation evaluation;
     std::vector<ErrorExample> examples;
     std::string file;
     for (std::size_t s = 0; s < gold.sentences.size(); ++s) {
       const data::Sentence& sentence = gold.sentences[s];
-      std::vector<std::string> in_gold_scheme = data::convert_tags(predicted[s], gold_scheme);
+      const std::vector<std::string>& in_gold_scheme = predicted[s];
       evaluation.add(sentence.tags, in_gold_scheme);
       if (!o->report.empty()) {
         std::vector<EntityError> errors = entity_errors(sentence.tags, in_gold_scheme);

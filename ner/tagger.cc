@@ -96,6 +96,16 @@ std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& mo
   return tags;
 }
 
+std::vector<std::vector<std::string>> predict_corpus_tags(const std::vector<Model*>& models, const data::Corpus& corpus,
+                                                          std::size_t batch_size, const DecodeProgress& progress) {
+  std::vector<std::vector<std::string>> tokens;
+  for (const data::Sentence& sentence : corpus.sentences) tokens.push_back(sentence.tokens);
+  std::vector<std::vector<std::string>> predicted = predict_tags(models, tokens, batch_size, progress);
+  const data::Scheme corpus_scheme = data::detect_scheme(corpus.distinct_tags());
+  for (std::vector<std::string>& tags : predicted) tags = data::convert_tags(tags, corpus_scheme);
+  return predicted;
+}
+
 namespace {
 
 // The entities of a sentence's tag ids (tokens [first, first + n) of the line), with their confidences if known;

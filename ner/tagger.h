@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "data/corpus.h"
 #include "data/segment.h"
 #include "data/tokenizer.h"
 #include "ner/model.h"
@@ -55,6 +56,11 @@ std::vector<Decoding> decode(const std::vector<Model*>& models, const std::vecto
 std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& models,
                                                     const std::vector<std::vector<std::string>>& sentences, std::size_t batch_size,
                                                     const DecodeProgress& progress = {});
+
+// The model's tags for every sentence of `corpus`, written in the corpus's own tag scheme, so that they score
+// against its gold tags like with like (and a predictions file reads like the corpus).
+std::vector<std::vector<std::string>> predict_corpus_tags(const std::vector<Model*>& models, const data::Corpus& corpus,
+                                                          std::size_t batch_size, const DecodeProgress& progress = {});
 
 struct Entity {
   std::size_t start, end;            // code points of the line, end exclusive

@@ -104,14 +104,9 @@ std::vector<EncodedSentence> encode_corpus(const Model& model, const data::Corpu
 }
 
 Evaluation evaluate(Model& model, const data::Corpus& corpus, int threads) {
-  std::vector<std::vector<std::string>> tokens;
-  for (const data::Sentence& sentence : corpus.sentences) tokens.push_back(sentence.tokens);
-  std::vector<std::vector<std::string>> predicted = predict_tags(ModelReplicas(model, threads).models(), tokens, kEvalBatch);
-  // Predictions are scored in the corpus's scheme, so that tag accuracy compares like with like.
-  const data::Scheme corpus_scheme = data::detect_scheme(corpus.distinct_tags());
+  const std::vector<std::vector<std::string>> predicted = predict_corpus_tags(ModelReplicas(model, threads).models(), corpus, kEvalBatch);
   Evaluation evaluation;
-  for (std::size_t s = 0; s < corpus.sentences.size(); ++s)
-    evaluation.add(corpus.sentences[s].tags, data::convert_tags(predicted[s], corpus_scheme));
+  for (std::size_t s = 0; s < corpus.sentences.size(); ++s) evaluation.add(corpus.sentences[s].tags, predicted[s]);
   return evaluation;
 }
 
