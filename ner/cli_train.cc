@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <tuple>
 
 #include "data/output_file.h"
 #include "ner/cli_common.h"
@@ -53,20 +52,16 @@ void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
   if (saved.contains("job")) {
     TrainJob stored;
     stored.set_paths_from_json(saved["job"], job.resume_path);
-    for (auto [option, given, from] : {std::tuple<const char*, std::string*, std::string*>{"--train", &job.train_path, &stored.train_path},
-                                       {"--dev", &job.dev_path, &stored.dev_path}, {"--test", &job.test_path, &stored.test_path},
-                                       {"--model", &job.model_path, &stored.model_path}, {"--metrics", &job.metrics_path, &stored.metrics_path},
-                                       {"--checkpoint", &job.checkpoint_path, &stored.checkpoint_path},
-                                       {"--report", &job.report_path, &stored.report_path}, {"--lexicon", &job.lexicon_path, &stored.lexicon_path},
-                                       {"--char-vectors", &job.char_vectors_path, &stored.char_vectors_path},
-                                       {"--bigram-vectors", &job.bigram_vectors_path, &stored.bigram_vectors_path}})
-      if (command.count(option) == 0)
-        *given = *from;
-      else if (given->empty() != from->empty() ||
-               (!from->empty() && std::filesystem::absolute(*given) != std::filesystem::absolute(*from)))
-        throw CLI::ValidationError(job.resume_path + ": the checkpoint's run has " + option + " " + *from + ", not " + *given +
-                                       "; resume with the same files (leave " + option + " out)",
+    for (const TrainJob::PathField& field : TrainJob::path_fields()) {
+      std::string& given = job.*field.path;
+      const std::string& from = stored.*field.path;
+      if (command.count(field.option) == 0)
+        given = from;
+      else if (given.empty() != from.empty() || (!from.empty() && std::filesystem::absolute(given) != std::filesystem::absolute(from)))
+        throw CLI::ValidationError(job.resume_path + ": the checkpoint's run has " + field.option + " " + from + ", not " + given +
+                                       "; resume with the same files (leave " + field.option + " out)",
                                    CLI::ExitCodes::ValidationError);
+    }
     if (command.count("--format") == 0) job.read.format = stored.read.format;
     if (command.count("--encoding") == 0) job.read.encoding = stored.read.encoding;
     if (command.count("--json-scheme") == 0) job.read.jsonl_scheme = stored.read.jsonl_scheme;

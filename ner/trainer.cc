@@ -495,29 +495,34 @@ TrainResult finish(Run& run, const TrainState& state) {
 
 // The paths as given, and the folder they are relative to: resumed there, a run records the same paths as an
 // uninterrupted one (they are in the model's summary); resumed elsewhere, they are made absolute.
+const std::vector<TrainJob::PathField>& TrainJob::path_fields() {
+  static const std::vector<PathField> fields = {
+      {"train", "--train", &TrainJob::train_path},       {"dev", "--dev", &TrainJob::dev_path},
+      {"test", "--test", &TrainJob::test_path},          {"model", "--model", &TrainJob::model_path},
+      {"metrics", "--metrics", &TrainJob::metrics_path}, {"checkpoint", "--checkpoint", &TrainJob::checkpoint_path},
+      {"report", "--report", &TrainJob::report_path},    {"lexicon", "--lexicon", &TrainJob::lexicon_path},
+      {"char_vectors", "--char-vectors", &TrainJob::char_vectors_path},
+      {"bigram_vectors", "--bigram-vectors", &TrainJob::bigram_vectors_path}};
+  return fields;
+}
+
 nlohmann::json TrainJob::paths_json() const {
-  return {{"train", train_path},          {"dev", dev_path},
-          {"test", test_path},            {"model", model_path},
-          {"metrics", metrics_path},      {"checkpoint", checkpoint_path},
-          {"report", report_path},        {"lexicon", lexicon_path},
-          {"char_vectors", char_vectors_path}, {"bigram_vectors", bigram_vectors_path},
-          {"folder", std::filesystem::current_path().string()},
-          {"format", data::format_name(read.format)}, {"encoding", read.encoding},
-          {"json_scheme", data::scheme_name(read.jsonl_scheme)}, {"skip_nonfinite", skip_nonfinite}};
+  nlohmann::json json = {{"folder", std::filesystem::current_path().string()},
+                         {"format", data::format_name(read.format)}, {"encoding", read.encoding},
+                         {"json_scheme", data::scheme_name(read.jsonl_scheme)}, {"skip_nonfinite", skip_nonfinite}};
+  for (const PathField& field : path_fields()) json[field.key] = this->*field.path;
+  return json;
 }
 
 void TrainJob::set_paths_from_json(const nlohmann::json& json, const std::string& origin) {
   try {
-    for (auto [key, field] : {std::pair<const char*, std::string*>{"train", &train_path}, {"dev", &dev_path},
-                              {"test", &test_path}, {"model", &model_path}, {"metrics", &metrics_path},
-                              {"checkpoint", &checkpoint_path}, {"report", &report_path}, {"lexicon", &lexicon_path},
-                              {"char_vectors", &char_vectors_path}, {"bigram_vectors", &bigram_vectors_path}})
-      *field = json.at(key).get<std::string>();
     const std::filesystem::path folder = json.at("folder").get<std::string>();
-    for (std::string* path : {&train_path, &dev_path, &test_path, &model_path, &metrics_path, &checkpoint_path,
-                              &report_path, &lexicon_path, &char_vectors_path, &bigram_vectors_path})
-      if (!path->empty() && *path != "-" && path->front() != '/' && folder != std::filesystem::current_path())
-        *path = (folder / *path).string();
+    for (const PathField& field : path_fields()) {
+      std::string& path = this->*field.path;
+      path = json.at(field.key).get<std::string>();
+      if (!path.empty() && path != "-" && path.front() != '/' && folder != std::filesystem::current_path())
+        path = (folder / path).string();
+    }
     read.format = data::parse_format(json.at("format").get<std::string>());
     read.encoding = json.at("encoding").get<std::string>();
     read.jsonl_scheme = data::parse_scheme(json.at("json_scheme").get<std::string>());

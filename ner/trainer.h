@@ -38,6 +38,14 @@ struct TrainJob {
   bool skip_nonfinite = false;  // skip a batch whose loss or gradient is NaN or infinite (else stop with an error)
   bool overwrite = false;  // replace an existing model and checkpoint (else refused unless resuming)
 
+  // The job's files: each one's key in a checkpoint, its ner train option, and the member that holds it.
+  struct PathField {
+    const char* key;
+    const char* option;
+    std::string TrainJob::*path;
+  };
+  static const std::vector<PathField>& path_fields();
+
   // The paths and reading options, stored in checkpoints so that --resume alone continues.
   nlohmann::json paths_json() const;
   void set_paths_from_json(const nlohmann::json& json, const std::string& origin);
