@@ -58,7 +58,9 @@ void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
       if (command.count(field.option) == 0)
         given = from;
       else if (given.empty() != from.empty() || (!from.empty() && std::filesystem::absolute(given) != std::filesystem::absolute(from)))
-        throw CLI::ValidationError(job.resume_path + ": the checkpoint's run has " + field.option + " " + from + ", not " + given +
+        throw CLI::ValidationError(job.resume_path + ": the checkpoint's run has " +
+                                       (from.empty() ? std::string("no ") + field.option : std::string(field.option) + " " + from) +
+                                       ", not " + given +
                                        "; resume with the same files (leave " + field.option + " out)",
                                    CLI::ExitCodes::ValidationError);
     }
