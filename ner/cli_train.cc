@@ -97,8 +97,31 @@ std::string default_recipe() {
   return optimizer_name(train.optimizer) + " " + number(train.learning_rate) + ", batch " + std::to_string(train.batch) + ", " +
          std::to_string(model.layers) + " bidirectional " + nn::cell_name(model.cell) + " layer of " +
          std::to_string(model.hidden) + " units per direction, " + std::to_string(model.char_dim) +
-         "-dim character embeddings, dropout " + number(model.dropout) + ", clip " + number(train.clip) + ", up to " +
-         std::to_string(train.epochs) + " epochs with patience " + std::to_string(train.patience);
+         "-dim character embeddings, dropout " + number(model.dropout) + ", clip " + number(train.clip) + ", " +
+         std::to_string(epochs_for_corpus(1)) + " epochs (patience " + std::to_string(patience_for_epochs(epochs_for_corpus(1))) +
+         ") for a corpus the size of Resume NER, down to " + std::to_string(epochs_for_corpus(std::size_t{1} << 40)) +
+         " (patience " + std::to_string(patience_for_epochs(epochs_for_corpus(std::size_t{1} << 40))) + ") for MSRA's";
+}
+
+// --features: the feature set's settings for every option the command line does not give. The lexicon set without
+// a dictionary (none given, none found) trains without lexicon features and says so.
+void apply_features(const CLI::App& command, FeatureSet features, TrainJob& job) {
+  const auto given = [&](const char* option) { return command.count(option) > 0; };
+  if (features == FeatureSet::kChar) return;
+  if (!given("--bigram-dim")) job.model.bigram_dim = kRecipeBigramDim;
+  if (!given("--unk-rate")) job.train.unk_rate = kRecipeUnkRate;
+  if (features != FeatureSet::kLexicon) return;
+  if (!given("--average")) job.train.average = kRecipeAverage;
+  if (!given("--lexicon")) job.lexicon_path = default_lexicon_path();
+  if (job.lexicon_path.empty()) {
+    std::cerr << "ner: warning: no dictionary found (give --lexicon FILE, set NER_LEXICON, or install python3-jieba for "
+              << kJiebaDictionary << "): training without lexicon features\n";
+    return;
+  }
+  if (!given("--lexicon-pos")) {
+    job.model.lexicon_pos = true;
+    job.lexicon_pos_if_any = true;
+  }
 }
 
 }  // namespace
@@ -107,7 +130,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   struct Options {
     TrainJob job;
     std::string cell = nn::cell_name(job.model.cell), optimizer = optimizer_name(job.train.optimizer),
-                scheme = data::scheme_name(job.model.scheme);
+                scheme = data::scheme_name(job.model.scheme), features = features_name(kDefaultFeatures);
     bool no_constraints = !job.model.constrained, case_fold = job.model.normalize.case_fold,
          digit_class = job.model.normalize.digit_class;
     CorpusOptions corpus;
@@ -116,7 +139,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   CLI::App* command = app.add_subcommand(
       "train",
       "Train a character BiLSTM/GRU/RNN-CRF on an annotated corpus. The defaults (" + default_recipe() +
-          ") are a good recipe for a corpus the size of Resume NER (3,800 sentences). Keeps the model with the best "
+          "), with bigrams, the words of a dictionary and their parts of speech (--features), are the best recipe "
+          "found on Resume NER and MSRA. Keeps the model with the best "
           "dev F1, writes a checkpoint after every epoch (--resume continues it) and a JSON-lines metrics file.");
   command->add_option("--train", o->job.train_path, "training corpus (CoNLL columns or JSONL spans); required unless --resume");
   command->add_option("--dev", o->job.dev_path,
@@ -129,6 +153,14 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "the metrics file's last line and the report)");
   command->add_option("--model", o->job.model_path, "where to write the best model; required unless --resume");
   command->add_flag("--overwrite", o->job.overwrite, "replace an existing model and checkpoint (else they are kept and training refuses to start)");
+  command->add_option("--features", o->features,
+                      "input features with their training settings: char (characters alone), bigram (with character "
+                      "bigrams, --bigram-dim " + std::to_string(kRecipeBigramDim) + ", and word dropout, --unk-rate " +
+                          CLI::detail::to_string(kRecipeUnkRate) + "), lexicon (with the words of a dictionary, --lexicon, "
+                          "default $NER_LEXICON or " + kJiebaDictionary + ", and their parts of speech when it has them, "
+                          "--lexicon-pos, and a weight average, --average " + CLI::detail::to_string(kRecipeAverage) +
+                          "); an option given by itself overrides its set's value")
+      ->capture_default_str()->check(CLI::IsMember({"char", "bigram", "lexicon"}));
   command->add_option("--cell", o->cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu")
       ->capture_default_str()->check(CLI::IsMember({"lstm", "gru", "rnn", "rnn-relu"}));
   command->add_option("--layers", o->job.model.layers, "stacked bidirectional layers")->capture_default_str()->check(in_range(1, 8));
@@ -141,7 +173,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "character gets the words it begins, is inside, ends or forms, weighted by frequency");
   command->add_option("--lexicon-dim", o->job.model.lexicon_dim, "lexicon word embedding size (default " + std::to_string(kDefaultLexiconDim) + " with --lexicon)")
       ->check(in_range(0, 4096));
-  command->add_flag("--lexicon-pos", o->job.model.lexicon_pos,
+  command->add_flag("--lexicon-pos,!--no-lexicon-pos", o->job.model.lexicon_pos,
                     "with --lexicon: each matched word also brings an embedding of its part of speech (the dictionary's "
                     "third column, e.g. jieba's nr person, ns place, nt organization), so words unseen in training "
                     "still say something");
@@ -153,7 +185,10 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   command->add_flag("--no-constraints", o->no_constraints, "let the CRF use transitions the scheme forbids");
   command->add_flag("--case-fold", o->case_fold, "fold letter case in character keys");
   command->add_flag("--digit-class", o->digit_class, "map every digit to one character key");
-  command->add_option("--epochs", o->job.train.epochs, "most epochs")->capture_default_str()->check(in_range(1, 100000));
+  command->add_option("--epochs", o->job.train.epochs,
+                      "most epochs (default: about 20 million training characters' worth, from " +
+                          std::to_string(epochs_for_corpus(std::size_t{1} << 40)) + " to " + std::to_string(epochs_for_corpus(1)) + ")")
+      ->check(in_range(1, 100000));
   command->add_option("--batch", o->job.train.batch, "sentences per minibatch")->capture_default_str()->check(in_range(1, 100000));
   command->add_option("--optimizer", o->optimizer, "adam or sgd")->capture_default_str()->check(CLI::IsMember({"adam", "sgd"}));
   command->add_option("--lr", o->job.train.learning_rate, "learning rate")->capture_default_str()->check(in_range(1e-30, 1e30));
@@ -164,8 +199,10 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
       ->capture_default_str()->check(in_range(0.0, 1.0));
   command->add_option("--dropout", o->job.model.dropout, "dropout rate")->capture_default_str()->check(in_range(0.0, 0.95));
   command->add_option("--clip", o->job.train.clip, "global gradient-norm limit (0: none)")->capture_default_str()->check(in_range(0.0, 1e9));
-  command->add_option("--patience", o->job.train.patience, "stop after this many epochs without a better dev F1 (0: never)")
-      ->capture_default_str();
+  command->add_option("--patience", o->job.train.patience,
+                      "stop after this many epochs without a better dev F1 (0: never; default: a fifth of the epochs, at least " +
+                          std::to_string(patience_for_epochs(0)) + ")")
+      ->check(in_range(0, 100000));
   command->add_option("--min-count", o->job.train.min_char_count, "characters seen fewer times become <unk>")->capture_default_str();
   command->add_option("--feature-min-count", o->job.train.min_feature_count,
                       "bigrams and lexicon words seen fewer times in the training text become <unk> (fewer parameters, "
@@ -203,7 +240,6 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     TrainJob job = o->job;
     job.command_line = command_line;
     job.read = o->corpus.read_options();
-    if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = kDefaultLexiconDim;
     job.model.cell = parse_cell(o->cell);
     job.model.scheme = data::parse_scheme(o->scheme);
     if (job.model.scheme == data::Scheme::kBmes) job.model.scheme = data::Scheme::kBioes;  // the same scheme
@@ -211,7 +247,14 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     job.model.normalize.case_fold = o->case_fold;
     job.model.normalize.digit_class = o->digit_class;
     job.train.optimizer = parse_optimizer(o->optimizer);
-    if (!job.resume_path.empty()) complete_from_checkpoint(*command, job);
+    if (job.resume_path.empty())
+      apply_features(*command, parse_features(o->features), job);
+    else if (command->count("--features") > 0)
+      throw CLI::ValidationError("--features shapes a new model; a resumed one keeps the checkpoint's (leave --features out)",
+                                 CLI::ExitCodes::ValidationError);
+    else
+      complete_from_checkpoint(*command, job);
+    if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = kDefaultLexiconDim;
     std::string missing;
     for (auto [option, path] : {std::pair<const char*, const std::string*>{"--train", &job.train_path}, {"--dev", &job.dev_path}, {"--model", &job.model_path}})
       if (path->empty() && !(path == &job.dev_path && job.train.dev_fraction > 0))
@@ -231,10 +274,9 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
       std::snprintf(detail, sizeof detail, "loss/char %.4f", loss);
       progress->update(done, total, detail);
     };
-    const int epochs = job.train.epochs;
     const bool profile = job.profile;
-    callbacks.epoch_done = [epochs, profile](const EpochRecord& r) {
-      std::fprintf(stderr, "epoch %d/%d  loss/char %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, epochs,
+    callbacks.epoch_done = [profile](const EpochRecord& r) {
+      std::fprintf(stderr, "epoch %d/%d  loss/char %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, r.epochs,
                    r.loss, r.train_chars_per_s, r.dev_precision, r.dev_recall, r.dev_f1, r.seconds, r.best ? "  *best" : "");
       if (!profile) return;
       double total = 0;

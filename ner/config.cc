@@ -3,7 +3,9 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include "data/error.h"
@@ -35,6 +37,36 @@ nn::OptimizerKind parse_optimizer(const std::string& name) {
 }
 
 std::string optimizer_name(nn::OptimizerKind kind) { return kind == nn::OptimizerKind::kAdam ? "adam" : "sgd"; }
+
+FeatureSet parse_features(const std::string& name) {
+  for (FeatureSet features : {FeatureSet::kChar, FeatureSet::kBigram, FeatureSet::kLexicon})
+    if (features_name(features) == name) return features;
+  throw data::Error("unknown feature set '" + name + "' (expected char, bigram or lexicon)");
+}
+
+std::string features_name(FeatureSet features) {
+  switch (features) {
+    case FeatureSet::kChar: return "char";
+    case FeatureSet::kBigram: return "bigram";
+    case FeatureSet::kLexicon: return "lexicon";
+  }
+  return "?";
+}
+
+std::string default_lexicon_path() {
+  const char* from_env = std::getenv("NER_LEXICON");
+  if (from_env && *from_env) return from_env;
+  std::error_code error;
+  return std::filesystem::is_regular_file(kJiebaDictionary, error) ? kJiebaDictionary : "";
+}
+
+int epochs_for_corpus(std::size_t train_chars) {
+  // epochs = clamp(round(2·10⁷ / characters), 15, 50)
+  const double epochs = std::round(2e7 / static_cast<double>(std::max<std::size_t>(train_chars, 1)));
+  return static_cast<int>(std::clamp(epochs, 15.0, 50.0));
+}
+
+int patience_for_epochs(int epochs) { return std::max(4, epochs / 5); }
 
 nlohmann::json ModelConfig::to_json() const {
   return {{"cell", nn::cell_name(cell)},

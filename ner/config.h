@@ -52,8 +52,30 @@ inline constexpr const char* kDefaultPrecision = "bfloat16";
 // The lexicon word embedding size when a lexicon is given and ModelConfig::lexicon_dim is 0.
 inline constexpr int kDefaultLexiconDim = 50;
 
+// The feature sets of `ner train --features`, each with the training settings chosen on Resume and MSRA dev for it
+// (docs/experiments.md): characters alone; with character bigrams and word dropout; and, the default, with the words
+// of a dictionary and their parts of speech too, and a weight average.
+enum class FeatureSet { kChar, kBigram, kLexicon };
+inline constexpr FeatureSet kDefaultFeatures = FeatureSet::kLexicon;
+inline constexpr int kRecipeBigramDim = 50;       // bigram and lexicon sets
+inline constexpr double kRecipeUnkRate = 0.2;     // bigram and lexicon sets
+inline constexpr double kRecipeAverage = 0.999;   // lexicon set
+FeatureSet parse_features(const std::string& name);  // char, bigram, lexicon; throws data::Error
+std::string features_name(FeatureSet features);
+
+// The dictionary of the lexicon set when none is given: $NER_LEXICON, else jieba's dict.txt where Debian's
+// python3-jieba installs it; "" when neither names a file.
+std::string default_lexicon_path();
+inline constexpr const char* kJiebaDictionary = "/usr/lib/python3/dist-packages/jieba/dict.txt";
+
+// The epoch budget when TrainConfig::epochs is 0: about 20 million training characters (so 50 epochs up to 400,000
+// characters, as Resume NER's 124,099 want, and at least 15, as MSRA's 2 million do), and when TrainConfig::patience
+// is negative, a fifth of the epochs, at least 4.
+int epochs_for_corpus(std::size_t train_chars);
+int patience_for_epochs(int epochs);
+
 struct TrainConfig {
-  int epochs = 50;
+  int epochs = 0;                    // most epochs (0: epochs_for_corpus)
   int batch = 16;                    // sentences per minibatch (bucketed by length)
   nn::OptimizerKind optimizer = nn::OptimizerKind::kAdam;
   double learning_rate = 2e-3;       // Adam; SGD usually wants about 0.015
@@ -61,7 +83,7 @@ struct TrainConfig {
   double momentum = 0.9;             // SGD
   double weight_decay = 0;
   double clip = 5.0;                 // global gradient-norm limit (0: none)
-  int patience = 10;                 // stop after this many epochs without a better dev F1 (0: never)
+  int patience = -1;                 // stop after this many epochs without a better dev F1 (0: never; negative: patience_for_epochs)
   std::uint64_t seed = 1;
   int threads = default_threads();  // training shares out its work on two; evaluation uses them all
   std::size_t min_char_count = 1;    // rarer characters become <unk>

@@ -56,15 +56,17 @@ void copy_vectors(const data::Vectors& vectors, const data::Vocab& vocab, nn::Pa
 
 // The vocabularies of a new model: the tags of the entity types of train and dev, and every feature's keys counted
 // in the training text.
-Vocabularies build_vocabularies(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev) {
-  const ModelConfig& config = job.model;
+// With job.lexicon_pos_if_any, config.lexicon_pos is turned off for a dictionary without parts of speech.
+Vocabularies build_vocabularies(const TrainJob& job, ModelConfig& config, const data::Corpus& train, const data::Corpus& dev) {
   Vocabularies vocab;
   vocab.tags = data::Vocab::from_keys(data::tag_set(entity_types({&train, &dev}), config.scheme), /*with_specials=*/false);
   if (config.lexicon_pos && config.lexicon_dim == 0) throw data::Error("--lexicon-pos needs lexicon features: give --lexicon FILE");
   if (config.lexicon_dim > 0) {
     if (job.lexicon_path.empty()) throw data::Error("lexicon features need a dictionary: give --lexicon FILE");
     vocab.lexicon = data::Lexicon::read(job.lexicon_path, config.normalize);
-    if (config.lexicon_pos && vocab.lexicon.parts_of_speech().size() == 1)
+    const bool has_parts_of_speech = vocab.lexicon.parts_of_speech().size() > 1;
+    if (config.lexicon_pos && !has_parts_of_speech && job.lexicon_pos_if_any) config.lexicon_pos = false;
+    if (config.lexicon_pos && !has_parts_of_speech)
       throw data::Error(job.lexicon_path + ": no line gives a part of speech (a third column), which --lexicon-pos needs");
   }
   for (const data::Sentence& sentence : train.sentences)
@@ -75,8 +77,8 @@ Vocabularies build_vocabularies(const TrainJob& job, const data::Corpus& train, 
 
 // A new model of the job's configuration, initialised from `rng`, with the pretrained vectors in its tables.
 std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev, nn::Rng& rng) {
-  const ModelConfig& config = job.model;
-  Vocabularies vocab = build_vocabularies(job, train, dev);
+  ModelConfig config = job.model;
+  Vocabularies vocab = build_vocabularies(job, config, train, dev);
   data::Vectors char_vectors = extend_with_vectors(job.char_vectors_path, vocab.chars, config.char_dim, "--char-dim");
   data::Vectors bigram_vectors;
   if (!job.bigram_vectors_path.empty()) {
@@ -237,6 +239,29 @@ void read_corpora(Run& run) {
   if (!run.job.test_path.empty()) run.test_corpus = data::read_corpus(run.job.test_path, run.job.read);
 }
 
+// TrainConfig's budget made definite from the training corpus's size, and said in the log.
+void set_epoch_budget(Run& run) {
+  std::size_t chars = 0;
+  for (const data::Sentence& sentence : run.train_corpus.sentences) chars += sentence.tokens.size();
+  const bool epochs_chosen = run.config.epochs > 0, patience_chosen = run.config.patience >= 0;
+  if (!epochs_chosen) run.config.epochs = epochs_for_corpus(chars);
+  if (!patience_chosen) run.config.patience = patience_for_epochs(run.config.epochs);
+  if (!epochs_chosen || !patience_chosen)
+    run.log("epochs: at most " + std::to_string(run.config.epochs) + ", patience " + std::to_string(run.config.patience) +
+            " (for " + std::to_string(chars) + " training characters)");
+}
+
+// The input features in words: "characters (100), bigrams (50), words of FILE (50; 349046 words, parts of speech)".
+std::string features_line(const Model& model, const std::string& lexicon_path) {
+  const ModelConfig& config = model.config();
+  std::string line = "features: characters (" + std::to_string(config.char_dim) + ")";
+  if (config.bigram_dim > 0) line += ", bigrams (" + std::to_string(config.bigram_dim) + ")";
+  if (config.lexicon_dim > 0)
+    line += ", words of " + lexicon_path + " (" + std::to_string(config.lexicon_dim) + "; " +
+            std::to_string(model.vocabularies().lexicon.size()) + " words" + (config.lexicon_pos ? ", parts of speech)" : ")");
+  return line;
+}
+
 // The state a checkpoint holds, if the run continues with the settings that shaped it (epochs, patience and
 // threads may change).
 TrainState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
@@ -269,6 +294,7 @@ TrainState setup_model(Run& run) {
   } else {
     run.model = new_model(run.job, run.train_corpus, run.dev_corpus, state.rng);
   }
+  run.log(features_line(*run.model, run.job.lexicon_path));
   run.model->set_threads(config.threads);
   nn::profile::set_enabled(run.job.profile);
   run.params = run.model->params();
@@ -431,6 +457,7 @@ EpochRecord score_epoch(Run& run, TrainState& state, const EpochProgress& done, 
   if (run.average) run.average->swap_with_params();
   const Evaluation dev = evaluate(*run.model, run.dev_corpus, run.config.threads);
   record.epoch = state.epoch + 1;
+  record.epochs = run.config.epochs;
   record.loss = done.chars_done > 0 ? done.loss_sum / static_cast<double>(done.chars_done) : 0.0;
   record.train_chars_per_s = static_cast<double>(done.chars_done - chars_resumed) / train_seconds;
   record.dev_precision = dev.total().precision();
@@ -593,6 +620,7 @@ TrainState TrainState::from_json(const nlohmann::json& json, const std::string& 
 TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   Run run(job, callbacks);
   read_corpora(run);
+  set_epoch_budget(run);
   TrainState state = setup_model(run);
   setup_data(run, state);
   while (state.epoch < run.config.epochs) {

@@ -30,6 +30,7 @@ struct TrainJob {
   std::string resume_path;      // a checkpoint to continue from ("" to start afresh)
   std::string command_line;     // the command that started the run, for the report
   std::string lexicon_path;     // word dictionary for lexicon features (with model.lexicon_dim > 0)
+  bool lexicon_pos_if_any = false;  // model.lexicon_pos only when the dictionary gives parts of speech (else it must)
   std::string char_vectors_path, bigram_vectors_path;  // pretrained embeddings in word2vec text format (optional)
   data::ReadOptions read;
   ModelConfig model;
@@ -53,6 +54,7 @@ struct TrainJob {
 
 struct EpochRecord {
   int epoch = 0;  // 1-based
+  int epochs = 0;  // of at most this many
   double loss = 0;  // the training loss (CRF negative log-likelihood) per character of the epoch's batches
   double train_chars_per_s = 0, dev_precision = 0, dev_recall = 0, dev_f1 = 0, seconds = 0;
   double learning_rate = 0, gradient_norm = 0;

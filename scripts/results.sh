@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The README's accuracy table: for each corpus and configuration (char, bigram, lexicon), scripts/reproduce.sh with
+# The README's accuracy table: for each corpus and configuration (char, bigram, default), scripts/reproduce.sh with
 # each seed; prints test F1 and dev F1 as mean ± standard deviation, the training time, and the hardware.
-# Usage: scripts/results.sh [DATASETS] [CONFIGS] [SEEDS]    e.g. scripts/results.sh "resume msra" "char lexicon" "1 2 3"
+# Usage: scripts/results.sh [DATASETS] [CONFIGS] [SEEDS]    e.g. scripts/results.sh "resume msra" "char default" "1 2 3"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-datasets=${1:-resume msra}
-configs=${2:-char bigram lexicon}
+datasets=${1:-resume resume-1k msra}
+configs=${2:-char bigram default}
 seeds=${3:-1 2 3}
 echo "hardware: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 stats() { awk '{x[NR] = $1; s += $1} END {m = s / NR; for (i = 1; i <= NR; ++i) v += (x[i] - m) ^ 2;
