@@ -103,15 +103,28 @@ std::string default_recipe() {
          " (patience " + std::to_string(patience_for_epochs(epochs_for_corpus(std::size_t{1} << 40))) + ") for MSRA's";
 }
 
+// --init: the trained model gives the shape, the features and the dictionary.
+void refuse_shape_options(const CLI::App& command) {
+  std::vector<const char*> options = {"--features", "--lexicon", "--lexicon-dim", "--char-vectors", "--bigram-vectors"};
+  for (auto [option, key] : kModelOptions) options.push_back(option);
+  for (const char* option : options)
+    if (command.count(option) > 0)
+      throw CLI::ValidationError(std::string(option) + " shapes a new model; with --init the trained model's shape and "
+                                 "features are kept (leave " + option + " out)", CLI::ExitCodes::ValidationError);
+}
+
 // --features: the feature set's settings for every option the command line does not give. The lexicon set without
 // a dictionary (none given, none found) trains without lexicon features and says so.
+// With --init the model's shape is the trained model's: only the set's training settings apply.
 void apply_features(const CLI::App& command, FeatureSet features, TrainJob& job) {
   const auto given = [&](const char* option) { return command.count(option) > 0; };
+  const bool shape = job.init_path.empty();
   if (features == FeatureSet::kChar) return;
-  if (!given("--bigram-dim")) job.model.bigram_dim = kRecipeBigramDim;
+  if (!given("--bigram-dim") && shape) job.model.bigram_dim = kRecipeBigramDim;
   if (!given("--unk-rate")) job.train.unk_rate = kRecipeUnkRate;
   if (features != FeatureSet::kLexicon) return;
   if (!given("--average")) job.train.average = kRecipeAverage;
+  if (!shape) return;
   if (!given("--lexicon")) job.lexicon_path = default_lexicon_path();
   if (job.lexicon_path.empty()) {
     std::cerr << "ner: warning: no dictionary found (give --lexicon FILE, set NER_LEXICON, or install python3-jieba for "
@@ -152,6 +165,11 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--test", o->job.test_path, "test corpus: the best model is scored on it at the end (printed, and kept in the model's summary, "
                       "the metrics file's last line and the report)");
   command->add_option("--model", o->job.model_path, "where to write the best model; required unless --resume");
+  command->add_option("--init", o->job.init_path,
+                      "start from this trained model (e.g. the shipped one) instead of random weights: its shape, features, "
+                      "dictionary and weights are kept, the training text's new characters, bigrams and words and the "
+                      "corpora's new entity types are added with fresh weights (the model's own types stay), and the "
+                      "default set's training settings apply");
   command->add_flag("--overwrite", o->job.overwrite, "replace an existing model and checkpoint (else they are kept and training refuses to start)");
   command->add_option("--features", o->features,
                       "input features with their training settings: char (characters alone), bigram (with character "
@@ -247,6 +265,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     job.model.normalize.case_fold = o->case_fold;
     job.model.normalize.digit_class = o->digit_class;
     job.train.optimizer = parse_optimizer(o->optimizer);
+    if (!job.init_path.empty() && job.resume_path.empty()) refuse_shape_options(*command);
     if (job.resume_path.empty())
       apply_features(*command, parse_features(o->features), job);
     else if (command->count("--features") > 0)

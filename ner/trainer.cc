@@ -14,6 +14,7 @@
 #include "data/error.h"
 #include "data/json_field.h"
 #include "data/vectors.h"
+#include "ner/init_model.h"
 #include "ner/model_io.h"
 #include "ner/report.h"
 #include "ner/stats.h"
@@ -54,6 +55,13 @@ void copy_vectors(const data::Vectors& vectors, const data::Vocab& vocab, nn::Pa
     table.value.col(vocab.id(vectors.keys[k])) = Eigen::Map<const Eigen::VectorXf>(vectors.values[k].data(), table.value.rows()).cast<nn::Real>();
 }
 
+// Counts every feature's keys in the training text into `vocab` (whose lexicon is set) and freezes them.
+void count_training_keys(Vocabularies& vocab, const ModelConfig& config, const TrainConfig& train_config, const data::Corpus& train) {
+  for (const data::Sentence& sentence : train.sentences)
+    vocab.count(sentence_keys(sentence.tokens, config, vocab, /*simplify_traditional=*/false), config);
+  vocab.freeze(config, train_config);
+}
+
 // The vocabularies of a new model: the tags of the entity types of train and dev, and every feature's keys counted
 // in the training text.
 // With job.lexicon_pos_if_any, config.lexicon_pos is turned off for a dictionary without parts of speech.
@@ -69,11 +77,10 @@ Vocabularies build_vocabularies(const TrainJob& job, ModelConfig& config, const 
     if (config.lexicon_pos && !has_parts_of_speech)
       throw data::Error(job.lexicon_path + ": no line gives a part of speech (a third column), which --lexicon-pos needs");
   }
-  for (const data::Sentence& sentence : train.sentences)
-    vocab.count(sentence_keys(sentence.tokens, config, vocab, /*simplify_traditional=*/false), config);
-  vocab.freeze(config, job.train);
+  count_training_keys(vocab, config, job.train, train);
   return vocab;
 }
+
 
 // A new model of the job's configuration, initialised from `rng`, with the pretrained vectors in its tables.
 std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev, nn::Rng& rng) {
@@ -135,7 +142,8 @@ nlohmann::json record_json(const EpochRecord& r) {
 void check_outputs(const TrainJob& job) {
   data::check_outputs({{"--model", job.model_path}, {"--metrics", job.metrics_path}, {"--checkpoint", job.checkpoint_path},
                        {"--report", job.report_path}},
-                      {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path});
+                      {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path,
+                       job.init_path});
   for (const std::string& path : {job.model_path, job.checkpoint_path}) {
     if (path.empty()) continue;  // no checkpoint asked for
     const data::OutputTarget target = data::classify_output(path);
@@ -239,16 +247,12 @@ void read_corpora(Run& run) {
   if (!run.job.test_path.empty()) run.test_corpus = data::read_corpus(run.job.test_path, run.job.read);
 }
 
-// TrainConfig's budget made definite from the training corpus's size, and said in the log.
+// TrainConfig's epoch budget made definite from the training corpus's size.
 void set_epoch_budget(Run& run) {
   std::size_t chars = 0;
   for (const data::Sentence& sentence : run.train_corpus.sentences) chars += sentence.tokens.size();
-  const bool epochs_chosen = run.config.epochs > 0, patience_chosen = run.config.patience >= 0;
-  if (!epochs_chosen) run.config.epochs = epochs_for_corpus(chars);
-  if (!patience_chosen) run.config.patience = patience_for_epochs(run.config.epochs);
-  if (!epochs_chosen || !patience_chosen)
-    run.log("epochs: at most " + std::to_string(run.config.epochs) + ", patience " + std::to_string(run.config.patience) +
-            " (for " + std::to_string(chars) + " training characters)");
+  if (run.config.epochs <= 0) run.config.epochs = epochs_for_corpus(chars);
+  if (run.config.patience < 0) run.config.patience = patience_for_epochs(run.config.epochs);
 }
 
 // The input features in words: "characters (100), bigrams (50), words of FILE (50; 349046 words, parts of speech)".
@@ -281,6 +285,23 @@ TrainState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
   return state;
 }
 
+// A model that starts from job.init_path's (init_model.h).
+std::unique_ptr<Model> model_from_init(const Run& run, nn::Rng& rng) {
+  LoadedModel init = load_model(run.job.init_path);
+  Vocabularies counted;
+  counted.lexicon = init.model->vocabularies().lexicon;
+  count_training_keys(counted, init.model->config(), run.job.train, run.train_corpus);
+  std::unique_ptr<Model> model = model_from_trained(*init.model, counted, entity_types({&run.train_corpus, &run.dev_corpus}), rng);
+  const auto added = [&](const data::Vocab& now, const data::Vocab& before, const char* what) {
+    return std::string(what) + " " + std::to_string(now.size() - before.size());
+  };
+  const Vocabularies &before = init.model->vocabularies(), &now = model->vocabularies();
+  run.log("starting from " + run.job.init_path + "; new keys: " + added(now.chars, before.chars, "characters") + ", " +
+          added(now.bigrams, before.bigrams, "bigrams") + ", " + added(now.words, before.words, "words") + ", " +
+          added(now.tags, before.tags, "tags") + " (with fresh weights)");
+  return model;
+}
+
 // A new model and state, or everything the checkpoint holds; then the optimizer and the weight average.
 TrainState setup_model(Run& run) {
   const TrainConfig& config = run.config;
@@ -292,9 +313,9 @@ TrainState setup_model(Run& run) {
     run.model = std::move(checkpoint->model);
     state = resumed_state(run, *checkpoint);
   } else {
-    run.model = new_model(run.job, run.train_corpus, run.dev_corpus, state.rng);
+    run.model = run.job.init_path.empty() ? new_model(run.job, run.train_corpus, run.dev_corpus, state.rng)
+                                          : model_from_init(run, state.rng);
   }
-  run.log(features_line(*run.model, run.job.lexicon_path));
   run.model->set_threads(config.threads);
   nn::profile::set_enabled(run.job.profile);
   run.params = run.model->params();
@@ -329,9 +350,11 @@ void setup_data(Run& run, const TrainState& state) {
     run.lengths.push_back(s.chars.size());
     run.train_chars += s.chars.size();
   }
+  run.log(features_line(*run.model, run.job.lexicon_path.empty() ? "the dictionary of " + run.job.init_path : run.job.lexicon_path));
   run.log("train: " + std::to_string(run.train_data.size()) + " sentences, " + std::to_string(run.train_chars) + " characters; " +
           std::to_string(run.model->chars().size()) + " character keys, " + std::to_string(run.model->tags().size()) + " tags (" +
-          data::scheme_name(run.model->config().scheme) + "), " + std::to_string(nn::count_values(run.params)) + " parameters");
+          data::scheme_name(run.model->config().scheme) + "), " + std::to_string(nn::count_values(run.params)) +
+          " parameters; at most " + std::to_string(run.config.epochs) + " epochs, patience " + std::to_string(run.config.patience));
   TrainingReport& report = run.report;
   report.model_path = run.job.model_path;
   report.command_line = run.job.command_line;
@@ -443,10 +466,12 @@ EpochProgress train_epoch(Run& run, TrainState& state) {
 
 // What the model file keeps of the run.
 nlohmann::json model_summary(const Run& run, int epoch, double dev_f1) {
-  return {{"train", run.job.train_path},           {"dev", run.job.dev_path},
+  nlohmann::json summary = {{"train", run.job.train_path},           {"dev", run.job.dev_path},
           {"train_sentences", run.train_data.size()}, {"train_chars", run.train_chars},
           {"best_epoch", epoch},                    {"dev_f1", dev_f1},
           {"train_config", run.config.to_json()}};
+  if (!run.job.init_path.empty()) summary["init"] = run.job.init_path;
+  return summary;
 }
 
 // The record of a trained epoch: the dev scores of the (averaged) weights, which are saved as the model when they
@@ -529,7 +554,7 @@ const std::vector<TrainJob::PathField>& TrainJob::path_fields() {
       {"metrics", "--metrics", &TrainJob::metrics_path}, {"checkpoint", "--checkpoint", &TrainJob::checkpoint_path},
       {"report", "--report", &TrainJob::report_path},    {"lexicon", "--lexicon", &TrainJob::lexicon_path},
       {"char_vectors", "--char-vectors", &TrainJob::char_vectors_path},
-      {"bigram_vectors", "--bigram-vectors", &TrainJob::bigram_vectors_path}};
+      {"bigram_vectors", "--bigram-vectors", &TrainJob::bigram_vectors_path}, {"init", "--init", &TrainJob::init_path}};
   return fields;
 }
 
@@ -546,7 +571,7 @@ void TrainJob::set_paths_from_json(const nlohmann::json& json, const std::string
     const std::filesystem::path folder = json.at("folder").get<std::string>();
     for (const PathField& field : path_fields()) {
       std::string& path = this->*field.path;
-      path = json.at(field.key).get<std::string>();
+      path = json.contains(field.key) ? json.at(field.key).get<std::string>() : "";  // fields added later are absent
       if (!path.empty() && path != "-" && path.front() != '/' && folder != std::filesystem::current_path())
         path = (folder / path).string();
     }

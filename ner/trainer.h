@@ -28,6 +28,7 @@ struct TrainJob {
   std::string checkpoint_path;  // written after every epoch
   std::string report_path;      // HTML training report, written after every epoch ("" for none)
   std::string resume_path;      // a checkpoint to continue from ("" to start afresh)
+  std::string init_path;        // a trained model to start from (init_model.h; "" for a new model)
   std::string command_line;     // the command that started the run, for the report
   std::string lexicon_path;     // word dictionary for lexicon features (with model.lexicon_dim > 0)
   bool lexicon_pos_if_any = false;  // model.lexicon_pos only when the dictionary gives parts of speech (else it must)

@@ -6,6 +6,7 @@
 #   CONFIG: default (`ner train` without feature options: bigrams, the jieba dictionary with its parts of speech,
 #   word dropout, weight averaging), char (`--features char`), bigram (`--features bigram`)
 # Every run uses ner train's defaults otherwise, the epoch budget included (it follows the corpus's size).
+# INIT=MODEL starts from that trained model (`ner train --init MODEL`; CONFIG must then be default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dataset=${1:?usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [default|char|bigram]}
@@ -22,6 +23,11 @@ esac
 case "$config" in
   default) features=() ;;
   char|bigram) features=(--features "$config") ;;
+esac
+case "${INIT:-}" in
+  "") ;;
+  *) [ "$config" = default ] || { echo "reproduce: INIT needs the default configuration" >&2; exit 2; }
+     features=(--init "$INIT") ;;
   *) echo "reproduce: unknown configuration '$config' (default, char or bigram)" >&2; exit 2 ;;
 esac
 for f in "${files[@]}"; do [ -f "$f" ] || { echo "reproduce: $f not found (set NER_DATA)" >&2; exit 1; }; done

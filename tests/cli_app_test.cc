@@ -23,10 +23,10 @@ using test_support::slurp;
 const std::string kSample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
 const std::string kSampleText = std::string(NER_SOURCE_DIR) + "/examples/sample.txt";
 
-// A small, fast training run on the sample.
+// A small, fast training run on the sample (characters alone, so no dictionary is read unless asked).
 std::string train_args(const std::string& model, int epochs, const std::string& extra = "") {
   return "train --train " + kSample + " --dev " + kSample + " --model " + model + " --epochs " + std::to_string(epochs) +
-         " --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --seed 3 " + extra;
+         " --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --seed 3 --features char " + extra;
 }
 
 // The metrics file's records, one JSON object a line.
@@ -604,10 +604,107 @@ TEST_F(CliApp, LexiconPartsOfSpeechTrainAndTagOrSayWhatIsMissing) {
   auto no_column = run_ner(train_args(dir_ + "q.model", 1, "--lexicon " + dir_ + "plain.txt --lexicon-pos"));
   EXPECT_EQ(no_column.status, 1);
   EXPECT_EQ(no_column.err, "ner: error: " + dir_ + "plain.txt: no line gives a part of speech (a third column), which --lexicon-pos needs\n");
-  auto no_lexicon = run_ner(train_args(dir_ + "q.model", 1, "--lexicon-pos"));
+  auto no_lexicon = run_ner(train_args(dir_ + "q.model", 1, "--lexicon-pos"));  // with --features char
   EXPECT_EQ(no_lexicon.status, 1);
   EXPECT_EQ(no_lexicon.err, "ner: error: --lexicon-pos needs lexicon features: give --lexicon FILE\n");
   EXPECT_FALSE(std::ifstream(dir_ + "q.model").good());
+}
+
+// The configuration and training settings `ner info` shows for a model, as one JSON object.
+nlohmann::json model_settings(const std::string& model) {
+  const auto info = run_ner("info --model " + model);
+  const auto json_after = [&](const std::string& label) {
+    const std::size_t begin = info.out.find(label) + label.size();
+    return nlohmann::json::parse(info.out.substr(begin, info.out.find('\n', begin) - begin));
+  };
+  return {{"model", json_after("configuration:")}, {"train", json_after("training:")["train_config"]}};
+}
+
+// Without feature options, ner train trains the lexicon set: bigrams, the dictionary ($NER_LEXICON here) with its
+// parts of speech when it has them, word dropout and a weight average, and says so; --features char and bigram give
+// the others; an option given by itself wins over its set's value; the epoch budget follows the corpus's size.
+TEST_F(CliApp, TheDefaultRecipeIsTheLexiconSetAndSaysWhichDictionary) {
+  std::ofstream(dir_ + "pos.txt") << "北京大学 100 nt\n北京 500 ns\n张伟 10 nr\n";
+  std::ofstream(dir_ + "plain.txt") << "北京大学 100\n北京 500\n";
+  const std::string train = "train --train " + kSample + " --dev " + kSample + " --hidden 8 --char-dim 8 --model " + dir_;
+  const auto run_with_dictionary = [&](const std::string& dictionary, const std::string& args) {
+    ::setenv("NER_LEXICON", (dir_ + dictionary).c_str(), 1);
+    auto result = run_ner(args);
+    ::unsetenv("NER_LEXICON");
+    return result;
+  };
+  auto lexicon = run_with_dictionary("pos.txt", train + "lexicon.model --patience 1");
+  ASSERT_EQ(lexicon.status, 0) << lexicon.err;
+  EXPECT_NE(lexicon.err.find("features: characters (8), bigrams (50), words of " + dir_ + "pos.txt (50; 3 words, parts of speech)\n"),
+            std::string::npos) << lexicon.err;
+  EXPECT_NE(lexicon.err.find("at most 50 epochs, patience 1\n"), std::string::npos) << lexicon.err;
+  nlohmann::json settings = model_settings(dir_ + "lexicon.model");
+  EXPECT_EQ(settings["model"]["bigram_dim"], 50);
+  EXPECT_EQ(settings["model"]["lexicon_dim"], 50);
+  EXPECT_EQ(settings["model"]["lexicon_pos"], true);
+  EXPECT_EQ(settings["train"]["unk_rate"], 0.2);
+  EXPECT_EQ(settings["train"]["average"], 0.999);
+  EXPECT_EQ(settings["train"]["epochs"], 50) << "134 characters: the most epochs";
+  EXPECT_EQ(settings["train"]["patience"], 1);
+
+  auto plain = run_with_dictionary("plain.txt", train + "plain.model --epochs 1 --bigram-dim 20");
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_NE(plain.err.find("words of " + dir_ + "plain.txt (50; 2 words)\n"), std::string::npos) << plain.err;
+  settings = model_settings(dir_ + "plain.model");
+  EXPECT_EQ(settings["model"]["lexicon_pos"], false) << "a dictionary without parts of speech is used without them";
+  EXPECT_EQ(settings["model"]["bigram_dim"], 20);
+  EXPECT_EQ(settings["train"]["patience"], 4) << "a fifth of 1 epoch, at least 4";
+
+  for (const std::string features : {"char", "bigram"}) {
+    auto run = run_with_dictionary("pos.txt", train + features + ".model --epochs 1 --features " + features);
+    ASSERT_EQ(run.status, 0) << run.err;
+    settings = model_settings(dir_ + features + ".model");
+    EXPECT_EQ(settings["model"]["lexicon_dim"], 0) << features;
+    EXPECT_EQ(settings["model"]["bigram_dim"], features == "char" ? 0 : 50) << features;
+    EXPECT_EQ(settings["train"]["unk_rate"], features == "char" ? 0.0 : 0.2) << features;
+    EXPECT_EQ(settings["train"]["average"], 0.0) << features;
+  }
+  auto missing = run_with_dictionary("absent.txt", train + "absent.model --epochs 1");
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("absent.txt"), std::string::npos) << missing.err;
+  auto resumed = run_ner(train + "char.model --resume " + dir_ + "char.model.ckpt --features lexicon");
+  EXPECT_EQ(resumed.status, 2);
+  EXPECT_NE(resumed.err.find("--features shapes a new model"), std::string::npos) << resumed.err;
+}
+
+// --init: the trained model's shape, features and weights, the new corpus's types added; shaping options and
+// writing over the model started from are refused; the model's summary names it.
+TEST_F(CliApp, TrainingStartsFromATrainedModel) {
+  ASSERT_EQ(run_ner(train_args(dir_ + "news.model", 2, "--bigram-dim 4")).status, 0);
+  std::ofstream(dir_ + "other.bio") << "王\tB-NAME\n芳\tI-NAME\n在\tO\n华\tB-ORG\n为\tI-ORG\n\n李\tB-NAME\n雷\tI-NAME\n好\tO\n\n";
+  const std::string adapt = "train --train " + dir_ + "other.bio --dev " + dir_ + "other.bio --epochs 2 --init " + dir_ + "news.model --model " + dir_;
+  auto adapted = run_ner(adapt + "adapted.model");
+  ASSERT_EQ(adapted.status, 0) << adapted.err;
+  EXPECT_NE(adapted.err.find("starting from " + dir_ + "news.model; new keys: characters 1, "), std::string::npos) << adapted.err;
+  EXPECT_NE(adapted.err.find(", tags 4 (with fresh weights)"), std::string::npos) << "B/I/E/S-NAME: " << adapted.err;
+  const auto info = run_ner("info --model " + dir_ + "adapted.model");
+  EXPECT_NE(info.out.find("B-NAME"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("B-PER"), std::string::npos) << "the trained model's types stay: " << info.out;
+  EXPECT_NE(info.out.find("\"bigram_dim\":4"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("\"init\":\"" + dir_ + "news.model\""), std::string::npos) << info.out;
+  for (const char* option : {"--hidden 8", "--features char", "--bigram-dim 8", "--lexicon " NER_SOURCE_DIR "/README.md"}) {
+    auto refused = run_ner(adapt + "refused.model " + option);
+    EXPECT_EQ(refused.status, 2) << option;
+    EXPECT_NE(refused.err.find("with --init the trained model's shape and features are kept"), std::string::npos) << refused.err;
+  }
+  auto over_itself = run_ner(adapt + "news.model --overwrite");
+  EXPECT_EQ(over_itself.status, 1);
+  EXPECT_NE(over_itself.err.find("news.model: is an input"), std::string::npos) << over_itself.err;
+}
+
+TEST(EpochBudget, FollowsTheCorpusSize) {
+  EXPECT_EQ(ner::epochs_for_corpus(124099), 50);   // Resume NER
+  EXPECT_EQ(ner::epochs_for_corpus(2028650), 15);  // MSRA
+  EXPECT_EQ(ner::epochs_for_corpus(800000), 25);
+  EXPECT_EQ(ner::epochs_for_corpus(0), 50);
+  EXPECT_EQ(ner::patience_for_epochs(50), 10);
+  EXPECT_EQ(ner::patience_for_epochs(25), 5);
+  EXPECT_EQ(ner::patience_for_epochs(15), 4);
 }
 
 }  // namespace
