@@ -47,7 +47,7 @@ const std::vector<std::pair<const char*, const char*>> kModelOptions = {
 
 // `--resume CHECKPOINT`: what the command line leaves out comes from the checkpoint (its files and settings);
 // what it gives must agree with the model's shape there (the trainer checks the training settings).
-void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
+void complete_from_checkpoint(const CLI::App& command, TrainJob& job, const std::string& features) {
   const nlohmann::json saved = read_checkpoint_state(job.resume_path);
   if (saved.contains("job")) {
     TrainJob stored;
@@ -77,6 +77,12 @@ void complete_from_checkpoint(const CLI::App& command, TrainJob& job) {
     job.train = TrainConfig::from_json(config, job.resume_path);
   }
   if (saved.contains("model_config")) {
+    const ModelConfig model = ModelConfig::from_json(saved["model_config"], job.resume_path);
+    const FeatureSet set = model.lexicon_dim > 0 ? FeatureSet::kLexicon : model.bigram_dim > 0 ? FeatureSet::kBigram : FeatureSet::kChar;
+    if (command.count("--features") > 0 && features != features_name(set))
+      throw CLI::ValidationError(job.resume_path + ": the checkpoint's model has --features " + features_name(set) + ", not " +
+                                     features + "; a resumed model keeps its shape (leave --features out)",
+                                 CLI::ExitCodes::ValidationError);
     const nlohmann::json given = job.model.to_json();
     for (auto [option, key] : kModelOptions) {
       const nlohmann::json::json_pointer pointer(key);
@@ -268,11 +274,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     if (!job.init_path.empty() && job.resume_path.empty()) refuse_shape_options(*command);
     if (job.resume_path.empty())
       apply_features(*command, parse_features(o->features), job);
-    else if (command->count("--features") > 0)
-      throw CLI::ValidationError("--features shapes a new model; a resumed one keeps the checkpoint's (leave --features out)",
-                                 CLI::ExitCodes::ValidationError);
     else
-      complete_from_checkpoint(*command, job);
+      complete_from_checkpoint(*command, job, o->features);
     if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = kDefaultLexiconDim;
     std::string missing;
     for (auto [option, path] : {std::pair<const char*, const std::string*>{"--train", &job.train_path}, {"--dev", &job.dev_path}, {"--model", &job.model_path}})
