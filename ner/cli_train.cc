@@ -157,9 +157,9 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
       "train",
-      "Train a character BiLSTM/GRU/RNN-CRF on an annotated corpus. The defaults (" + default_recipe() +
-          "), with bigrams, the words of a dictionary and their parts of speech (--features), are the best recipe "
-          "found on Resume NER and MSRA. Keeps the model with the best "
+      "Train a character BiLSTM/GRU/RNN-CRF on an annotated corpus. The defaults are the best recipe found on Resume "
+          "NER and MSRA: characters, bigrams and the words of a dictionary with their parts of speech (--features), " +
+          default_recipe() + ". Keeps the model with the best "
           "dev F1, writes a checkpoint after every epoch (--resume continues it) and a JSON-lines metrics file.");
   command->add_option("--train", o->job.train_path, "training corpus (CoNLL columns or JSONL spans); required unless --resume");
   command->add_option("--dev", o->job.dev_path,
@@ -190,17 +190,20 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--layers", o->job.model.layers, "stacked bidirectional layers")->capture_default_str()->check(in_range(1, 8));
   command->add_option("--hidden", o->job.model.hidden, "units per direction")->capture_default_str()->check(in_range(1, 4096));
   command->add_option("--char-dim", o->job.model.char_dim, "character embedding size")->capture_default_str()->check(in_range(1, 4096));
-  command->add_option("--bigram-dim", o->job.model.bigram_dim, "character-bigram embedding size (0: no bigram features)")
-      ->capture_default_str()->check(in_range(0, 4096));
+  command->add_option("--bigram-dim", o->job.model.bigram_dim,
+                      "character-bigram embedding size (0: no bigram features; default " + std::to_string(kRecipeBigramDim) +
+                          " with --features bigram or lexicon, else 0)")
+      ->check(in_range(0, 4096));
   command->add_option("--lexicon", o->job.lexicon_path,
-                      "word dictionary ('word frequency' per line, e.g. jieba's dict.txt) for lexicon features: each "
-                      "character gets the words it begins, is inside, ends or forms, weighted by frequency");
+                      "word dictionary ('word frequency [part-of-speech]' per line, e.g. jieba's dict.txt) for lexicon "
+                      "features: each character gets the words it begins, is inside, ends or forms, weighted by "
+                      "frequency (default with --features lexicon: $NER_LEXICON, else " + std::string(kJiebaDictionary) + ")");
   command->add_option("--lexicon-dim", o->job.model.lexicon_dim, "lexicon word embedding size (default " + std::to_string(kDefaultLexiconDim) + " with --lexicon)")
       ->check(in_range(0, 4096));
   command->add_flag("--lexicon-pos,!--no-lexicon-pos", o->job.model.lexicon_pos,
-                    "with --lexicon: each matched word also brings an embedding of its part of speech (the dictionary's "
-                    "third column, e.g. jieba's nr person, ns place, nt organization), so words unseen in training "
-                    "still say something");
+                    "each matched word also brings an embedding of its part of speech (the dictionary's third column, "
+                    "e.g. jieba's nr person, ns place, nt organization), so words unseen in training still say "
+                    "something (default with --features lexicon when the dictionary has them)");
   command->add_option("--char-vectors", o->job.char_vectors_path, "pretrained character vectors (word2vec text format)");
   command->add_option("--bigram-vectors", o->job.bigram_vectors_path, "pretrained bigram vectors (word2vec text format)");
   command->add_flag("--peepholes", o->job.model.peepholes, "LSTM peephole connections");
@@ -233,12 +236,13 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "a smaller model file)")
       ->capture_default_str();
   command->add_option("--unk-rate", o->job.train.unk_rate,
-                      "while training, each character, bigram and lexicon word becomes <unk> with this probability")
-      ->capture_default_str()->check(in_range(0.0, 0.9));
+                      "while training, each character, bigram and lexicon word becomes <unk> with this probability "
+                      "(default " + CLI::detail::to_string(kRecipeUnkRate) + " with --features bigram or lexicon, else 0)")
+      ->check(in_range(0.0, 0.9));
   command->add_option("--average", o->job.train.average,
                       "evaluate and save an exponential moving average of the weights with this decay per step, e.g. 0.999 "
-                      "(0: the last weights)")
-      ->capture_default_str()->check(in_range(0.0, 0.99999));
+                      "(0: the last weights; default " + CLI::detail::to_string(kRecipeAverage) + " with --features lexicon, else 0)")
+      ->check(in_range(0.0, 0.99999));
   command->add_option("--seed", o->job.train.seed, "random seed (same seed and threads: same model bytes)")->capture_default_str();
   command->add_option("--threads", o->job.train.threads,
                       "threads (default: the cores there are); training shares its work out on two, evaluation on all")
