@@ -81,7 +81,6 @@ Vocabularies build_vocabularies(const TrainJob& job, ModelConfig& config, const 
   return vocab;
 }
 
-
 // A new model of the job's configuration, initialised from `rng`, with the pretrained vectors in its tables.
 std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev, nn::Rng& rng) {
   ModelConfig config = job.model;
@@ -467,9 +466,9 @@ EpochProgress train_epoch(Run& run, TrainState& state) {
 // What the model file keeps of the run.
 nlohmann::json model_summary(const Run& run, int epoch, double dev_f1) {
   nlohmann::json summary = {{"train", run.job.train_path},           {"dev", run.job.dev_path},
-          {"train_sentences", run.train_data.size()}, {"train_chars", run.train_chars},
-          {"best_epoch", epoch},                    {"dev_f1", dev_f1},
-          {"train_config", run.config.to_json()}};
+                            {"train_sentences", run.train_data.size()}, {"train_chars", run.train_chars},
+                            {"best_epoch", epoch},                    {"dev_f1", dev_f1},
+                            {"train_config", run.config.to_json()}};
   if (!run.job.init_path.empty()) summary["init"] = run.job.init_path;
   return summary;
 }
