@@ -35,7 +35,7 @@ echo
 declare -A train_rate train_rss
 for threads in 1 2; do
   command=("$ner" train --train "$data/resume/train.char.bmes" --dev "$data/resume/dev.char.bmes" --model "$work/m$threads.model"
-           --batch 32 --epochs 3 --patience 0 --seed 1 --threads "$threads")
+           --features char --batch 32 --epochs 3 --patience 0 --seed 1 --threads "$threads")
   echo "\$ ${command[*]}"
   rates=() rss=()
   for ((r = 0; r < repeats; ++r)); do
