@@ -3,12 +3,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <array>
 #include <string>
 #include <type_traits>
 
 #include "data/corpus.h"
 #include "data/encoding.h"
 #include "ner/config.h"
+#include "nn/profile.h"
 
 namespace ner {
 
@@ -60,5 +62,9 @@ void add_eval_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_lm_command(CLI::App& app);
+
+// `--profile`'s line after an epoch: "  profile (CPU s, all threads):  embedding 0.12 (3%)  ..." for every part.
+std::string profile_line(const std::array<double, nn::profile::kParts>& seconds);
 
 }  // namespace ner

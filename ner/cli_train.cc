@@ -300,17 +300,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     callbacks.epoch_done = [profile](const EpochRecord& r) {
       std::fprintf(stderr, "epoch %d/%d  loss/char %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, r.epochs,
                    r.loss, r.train_chars_per_s, r.dev_precision, r.dev_recall, r.dev_f1, r.seconds, r.best ? "  *best" : "");
-      if (!profile) return;
-      double total = 0;
-      for (double s : r.profile_seconds) total += s;
-      std::string line = "  profile (CPU s, all threads):";
-      for (std::size_t p = 0; p < nn::profile::kParts; ++p) {
-        char part[96];
-        std::snprintf(part, sizeof part, "  %s %.2f (%.0f%%)", nn::profile::part_name(static_cast<nn::profile::Part>(p)).c_str(),
-                      r.profile_seconds[p], total > 0 ? 100 * r.profile_seconds[p] / total : 0.0);
-        line += part;
-      }
-      std::fprintf(stderr, "%s\n", line.c_str());
+      if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
     };
     stop_signal = 0;
     std::signal(SIGINT, on_stop_signal);
