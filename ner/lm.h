@@ -36,6 +36,9 @@ class CharLm {
   // sum to the parameters' gradients, treating the carried state as a constant.
   double window(const std::vector<int>& inputs, const std::vector<int>& targets, nn::Index B, bool training);
   void reset_state();  // the next window starts from zero
+  // The state carried to the next window, per layer (empty: zero).
+  const std::vector<nn::RecurrentState>& carried_state() const { return carried_; }
+  void set_carried_state(std::vector<nn::RecurrentState> state) { carried_ = std::move(state); }
 
   // Sampling one sequence: reads `id` after the carried state (one stream) and gives log P(next) over the vocabulary.
   void step(int id, nn::Vector& log_p);

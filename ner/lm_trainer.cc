@@ -14,6 +14,7 @@
 #include "data/tokenizer.h"
 #include "ner/lm.h"
 #include "ner/lm_file.h"
+#include "ner/model_io.h"
 #include "nn/optimizer.h"
 #include "nn/side_by_side.h"
 
@@ -180,19 +181,7 @@ void check_outputs(const LmTrainJob& job) {
   std::vector<std::string> inputs = job.raw_paths;
   inputs.push_back(job.dev_path);
   data::check_outputs({{"--model", job.model_path}, {"--checkpoint", job.checkpoint_path}, {"--metrics", job.metrics_path}}, inputs);
-  for (const std::string& path : {job.model_path, job.checkpoint_path}) {
-    if (path.empty()) continue;
-    const data::OutputTarget target = data::classify_output(path);
-    if (target.kind != data::OutputKind::kReplace && target.kind != data::OutputKind::kCreate)
-      throw data::Error(path + ": a model or checkpoint must be a file (a regular file or a new path), not a device or FIFO");
-    if (path != job.checkpoint_path && data::is_an_input(path, {job.resume_path}))
-      throw data::Error(path + ": is the checkpoint being resumed; give another --model");
-    if (target.kind != data::OutputKind::kReplace || !job.resume_path.empty() || job.overwrite) continue;
-    if (path == job.model_path)
-      throw data::Error(path + ": a language model of that name exists; give --overwrite to replace it, --resume " +
-                        job.checkpoint_path + " to continue its training, or another --model");
-    throw data::Error(path + ": a checkpoint of an earlier run exists; give --resume " + path + " to continue it, or --overwrite to start afresh");
-  }
+  check_model_outputs(job.model_path, job.checkpoint_path, job.resume_path, job.overwrite, kLmKind);
 }
 
 // The text, the vocabulary and a new model, or everything the checkpoint holds; then each direction's optimizer.
@@ -340,12 +329,14 @@ void write_checkpoint(Run& run, const LmState& state) {
 
 // What the model file keeps of the run.
 nlohmann::json model_summary(const Run& run, const LmEpochRecord& record) {
+  nlohmann::json train_config = run.job.train.to_json();
+  train_config.erase("threads");  // any thread count gives the same model
   return {{"raw", run.job.raw_paths},
           {"dev", run.job.dev_path.empty() ? "held out" : run.job.dev_path},
           {"train_chars", run.text.train.size() - 1},
           {"best_epoch", record.epoch},
           {"dev_bits_per_char", {{"forward", record.dev_bits[0]}, {"backward", record.dev_bits[1]}}},
-          {"train_config", run.job.train.to_json()}};
+          {"train_config", train_config}};
 }
 
 // The job of a checkpoint, with what the command line may change: more epochs, the threads, profiling.

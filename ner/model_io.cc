@@ -25,6 +25,25 @@ std::uint32_t crc32_of(std::string_view bytes) {
 
 }  // namespace
 
+void check_model_outputs(const std::string& model_path, const std::string& checkpoint_path, const std::string& resume_path,
+                         bool overwrite, const FileKind& kind) {
+  for (const std::string& path : {model_path, checkpoint_path}) {
+    if (path.empty()) continue;  // no checkpoint asked for
+    const data::OutputTarget target = data::classify_output(path);
+    if (target.kind != data::OutputKind::kReplace && target.kind != data::OutputKind::kCreate)
+      throw data::Error(path + ": a model or checkpoint must be a file (a regular file or a new path), not a device or FIFO");
+    if (path != checkpoint_path && data::is_an_input(path, {resume_path}))
+      throw data::Error(path + ": is the checkpoint being resumed; give another --model");
+    if (target.kind != data::OutputKind::kReplace || !resume_path.empty() || overwrite) continue;
+    if (path == model_path)
+      throw data::Error(path + ": a " + kind.name + " of that name exists; give --overwrite to replace it, --resume " +
+                        checkpoint_path + " to continue its training, or another --model");
+    if (path == checkpoint_path)
+      throw data::Error(path + ": a checkpoint of an earlier run exists; give --resume " + path +
+                        " to continue it, or --overwrite to start afresh");
+  }
+}
+
 // magic | version | size | payload | crc32
 std::string wrap_file(const FileKind& kind, const std::string& payload) {
   std::ostringstream out;

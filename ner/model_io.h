@@ -31,6 +31,12 @@ inline constexpr FileKind kCheckpointKind{data::kCheckpointMagic.data(), "checkp
 inline constexpr FileKind kLmKind{data::kLmMagic.data(), "language model"};
 inline constexpr FileKind kLmCheckpointKind{data::kLmCheckpointMagic.data(), "language-model checkpoint"};
 
+// The model and checkpoint paths of a training run, checked before any work: each must be a file (a regular file or
+// a new path) other than the checkpoint being resumed (`resume_path`), and an existing one is refused unless the run
+// resumes or may `overwrite` it ("m.model: a model of that name exists; ..."). `kind`: the model's.
+void check_model_outputs(const std::string& model_path, const std::string& checkpoint_path, const std::string& resume_path,
+                         bool overwrite, const FileKind& kind);
+
 // The container of `payload` as a file of `kind`.
 std::string wrap_file(const FileKind& kind, const std::string& payload);
 // The payload inside `bytes` (a view of them) after the container's checks: a file of another kind ("not a model

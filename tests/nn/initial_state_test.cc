@@ -3,24 +3,17 @@
 // final state, gives the outputs of the whole sequence.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "nn/recurrent.h"
 #include "tests/nn/nn_test_util.h"
 
 namespace nn {
 namespace {
 
+using test::CellCase;
 using test::kD;
 using test::kH;
 using test::kLengths;
 using test::random_matrix;
-
-struct CellCase {
-  CellType cell;
-  Direction direction;
-  bool peepholes;
-};
 
 class InitialState : public ::testing::TestWithParam<CellCase> {};
 
@@ -84,12 +77,7 @@ INSTANTIATE_TEST_SUITE_P(
                       CellCase{CellType::kGru, Direction::kRightToLeft, false},
                       CellCase{CellType::kRnnTanh, Direction::kLeftToRight, false},
                       CellCase{CellType::kRnnRelu, Direction::kRightToLeft, false}),
-    [](const auto& info) {
-      std::string name = cell_name(info.param.cell);
-      std::replace(name.begin(), name.end(), '-', '_');
-      return name + (info.param.direction == Direction::kLeftToRight ? "_ltr" : "_rtl") +
-             (info.param.peepholes ? "_peepholes" : "");
-    });
+    [](const auto& info) { return test::cell_case_name(info.param); });
 
 }  // namespace
 }  // namespace nn
