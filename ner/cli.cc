@@ -2,7 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <new>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "data/error.h"
+#include "data/output_file.h"
 #include "ner/cli_common.h"
 
 namespace ner {
@@ -92,6 +96,21 @@ std::string suggestions(const CLI::App& command, const std::vector<std::string>&
   return text;
 }
 
+volatile std::sig_atomic_t g_stop_signal = 0;
+char g_stop_message[96];  // written by the handler, so composed beforehand
+std::size_t g_stop_message_size = 0;
+
+void on_stop_signal(int signal) {
+  if (g_stop_signal != 0) {
+    data::remove_temporaries();
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+    return;
+  }
+  g_stop_signal = signal;
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, g_stop_message, g_stop_message_size);
+}
+
 // The innermost command chosen (`lm train` within `lm`), or the app itself.
 const CLI::App* chosen_command(const CLI::App& app) {
   const CLI::App* command = &app;
@@ -108,6 +127,22 @@ std::string command_name(const CLI::App& app) {
 }
 
 }  // namespace
+
+void catch_stop_signals(const char* step) {
+  const int n = std::snprintf(g_stop_message, sizeof g_stop_message,
+                              "\nner: stopping at the next %s, with the state saved (again to quit at once)\n", step);
+  g_stop_message_size = static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof g_stop_message) - 1));
+  g_stop_signal = 0;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+}
+
+int stop_signal() { return g_stop_signal; }
+
+void restore_stop_signals() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
 
 std::string profile_line(const std::array<double, nn::profile::kParts>& seconds) {
   double total = 0;

@@ -1,6 +1,7 @@
 // `ner lm train --raw FILE... --model LM ...` and `ner lm sample --model LM ...`
-#include <cmath>
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -9,6 +10,7 @@
 #include "ner/lm_sample.h"
 #include "ner/lm_trainer.h"
 #include "ner/progress.h"
+#include "ner/trainer.h"
 
 namespace ner {
 namespace {
@@ -70,8 +72,9 @@ void add_train(CLI::App& lm) {
                       "threads (default: the cores there are); the forward and backward models train side by side on two")
       ->capture_default_str()->check(in_range(1, 256));
   command->add_option("--resume", o->job.resume_path,
-                      "continue from this checkpoint (written after every epoch; an interrupted epoch starts again): "
-                      "its files and settings are used, and only --epochs (more), --threads and --profile may be given");
+                      "continue from this checkpoint (written after every epoch, and on Ctrl-C or SIGTERM between two "
+                      "windows): its files and settings are used, and only --epochs (more), --threads and --profile may "
+                      "be given; the result is the bytes of an uninterrupted run");
   command->add_flag("--overwrite", o->job.overwrite, "replace an existing model and checkpoint (else training refuses to start)");
   command->add_flag("--profile", o->job.profile,
                     "after each epoch, print the CPU seconds (summed over threads) spent in each part of the network");
@@ -119,7 +122,16 @@ void add_train(CLI::App& lm) {
                    r.best ? "  *best" : "");
       if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
     };
-    const LmTrainResult result = train_lm(job, callbacks);
+    catch_stop_signals("window");
+    callbacks.should_stop = [] { return stop_signal() != 0; };
+    LmTrainResult result;
+    try {
+      result = train_lm(job, callbacks);
+    } catch (const Interrupted& e) {
+      std::fprintf(stderr, "ner: %s\n", e.what());
+      std::exit(128 + stop_signal());
+    }
+    restore_stop_signals();
     std::fprintf(stderr, "best dev bits/char %.4f (mean of both directions) at epoch %d of %d\n", result.best_dev_bits,
                  result.best_epoch, result.epochs_run);
   });

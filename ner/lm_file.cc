@@ -69,6 +69,13 @@ void save_lm_checkpoint(LanguageModel& lm, nn::Optimizer& forward, nn::Optimizer
   data::write_string(out, full.dump());
   write_moments(out, forward);
   write_moments(out, backward);
+  for (CharLm* model : {&lm.forward_model(), &lm.backward_model()}) {
+    data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(model->carried_state().size()));
+    for (const nn::RecurrentState& state : model->carried_state()) {
+      write_matrix(out, state.h);
+      write_matrix(out, state.c);
+    }
+  }
   data::write_output_file(path, wrap_file(kLmCheckpointKind, out.str()));
 }
 
@@ -81,6 +88,21 @@ LoadedLmCheckpoint load_lm_checkpoint(const std::string& path) {
   if (checkpoint.state.is_discarded() || !checkpoint.state.is_object()) throw data::Error(path + ": damaged (unreadable state)");
   read_moments(in, checkpoint.lm->forward_model().params(), checkpoint.first_moments[0], checkpoint.second_moments[0], path);
   read_moments(in, checkpoint.lm->backward_model().params(), checkpoint.first_moments[1], checkpoint.second_moments[1], path);
+  // Each layer's h and c: (H, B), or empty (zero state; c of the cells other than the LSTM).
+  const LmConfig& config = checkpoint.lm->config();
+  for (std::vector<nn::RecurrentState>& carried : checkpoint.carried) {
+    if (data::read_pod<std::uint32_t>(in, path) != static_cast<std::uint32_t>(config.layers))
+      throw data::Error(path + ": damaged (the carried states do not match the model)");
+    carried.resize(static_cast<std::size_t>(config.layers));
+    for (nn::RecurrentState& state : carried)
+      for (nn::Matrix* m : {&state.h, &state.c}) {
+        const auto rows = data::read_pod<std::uint32_t>(in, path), cols = data::read_pod<std::uint32_t>(in, path);
+        if ((rows != 0 || cols != 0) && (rows != static_cast<std::uint32_t>(config.hidden) || cols > (1u << 20)))
+          throw data::Error(path + ": damaged (a carried state of " + std::to_string(rows) + "x" + std::to_string(cols) + ")");
+        m->resize(rows, cols);
+        read_values(in, *m, path);
+      }
+  }
   return checkpoint;
 }
 

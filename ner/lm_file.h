@@ -24,14 +24,15 @@ LoadedLm load_lm(const std::string& path);
 std::string lm_payload(LanguageModel& lm, const nlohmann::json& summary);
 LoadedLm parse_lm_payload(std::string_view payload, const std::string& origin);
 
-// The checkpoint of `ner lm train` (magic NERLMCK1): the model, the trainer's state as JSON (its own business) and
-// each direction's optimizer moments, forward first.
+// The checkpoint of `ner lm train` (magic NERLMCK1): the model, the trainer's state as JSON (its own business),
+// each direction's optimizer moments and the state each direction carries to its next window, forward first.
 void save_lm_checkpoint(LanguageModel& lm, nn::Optimizer& forward, nn::Optimizer& backward, const nlohmann::json& state,
                         const std::string& path);
 struct LoadedLmCheckpoint {
   std::unique_ptr<LanguageModel> lm;
   nlohmann::json state;
   std::vector<nn::Matrix> first_moments[2], second_moments[2];  // forward, backward
+  std::vector<nn::RecurrentState> carried[2];                    // per layer; empty between epochs
 };
 LoadedLmCheckpoint load_lm_checkpoint(const std::string& path);
 

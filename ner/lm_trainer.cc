@@ -15,6 +15,7 @@
 #include "ner/lm.h"
 #include "ner/lm_file.h"
 #include "ner/model_io.h"
+#include "ner/trainer.h"
 #include "nn/optimizer.h"
 #include "nn/side_by_side.h"
 
@@ -127,7 +128,6 @@ struct Direction {
   std::optional<nn::Optimizer> optimizer;
   bool reversed = false;
   std::vector<int> inputs, targets;  // the current window
-  double loss = 0;                   // summed over the windows run so far
 };
 
 // A run's fixed parts.
@@ -147,15 +147,26 @@ struct Run {
   std::string metrics;  // the metrics file's lines so far
 };
 
-// The state between two epochs, kept in the checkpoint.
+// Where an epoch stands after some of its windows (the carried states are the models').
+struct LmEpochProgress {
+  std::size_t window = 0;      // windows done
+  double loss[2] = {0, 0};     // their summed loss per direction
+  std::size_t chars = 0;       // their characters
+};
+
+// The state of a run between two windows, kept in the checkpoint.
 struct LmState {
-  int epoch = 0, best_epoch = 0;
+  int epoch = 0, best_epoch = 0;  // epochs completed; 1-based, 0: none evaluated yet
   double best_bits = 0;
   nlohmann::json metrics = nlohmann::json::array();
   nn::Rng rng;
+  std::optional<LmEpochProgress> in_epoch;  // set when the run stopped inside epoch `epoch` + 1
 
   nlohmann::json to_json() const {
-    return {{"epoch", epoch}, {"best_epoch", best_epoch}, {"best_bits", best_bits}, {"metrics", metrics}, {"rng", rng.state()}};
+    nlohmann::json json = {{"epoch", epoch}, {"best_epoch", best_epoch}, {"best_bits", best_bits}, {"metrics", metrics}, {"rng", rng.state()}};
+    if (in_epoch)
+      json["in_epoch"] = {{"window", in_epoch->window}, {"loss", in_epoch->loss}, {"chars", in_epoch->chars}};
+    return json;
   }
   static LmState from_json(const nlohmann::json& json, const std::string& origin) {
     constexpr const char* what = "checkpoint state";
@@ -166,6 +177,16 @@ struct LmState {
     state.metrics = data::json_field<nlohmann::json>(json, "metrics", origin, what);
     if (state.epoch < 0 || state.best_epoch < 0 || state.best_epoch > state.epoch || !state.metrics.is_array())
       throw data::Error(origin + ": damaged " + what + " (the epochs do not add up)");
+    if (json.contains("in_epoch")) {
+      const nlohmann::json in_epoch = data::json_field<nlohmann::json>(json, "in_epoch", origin, what);
+      LmEpochProgress& progress = state.in_epoch.emplace();
+      progress.window = data::json_field<std::size_t>(in_epoch, "window", origin, what);
+      const auto loss = data::json_field<std::vector<double>>(in_epoch, "loss", origin, what);
+      if (loss.size() != 2) throw data::Error(origin + ": damaged " + what + " (field 'loss')");
+      progress.loss[0] = loss[0];
+      progress.loss[1] = loss[1];
+      progress.chars = data::json_field<std::size_t>(in_epoch, "chars", origin, what);
+    }
     try {
       state.rng.set_state(data::json_field<std::string>(json, "rng", origin, what));
     } catch (const std::invalid_argument&) {
@@ -200,7 +221,9 @@ LmState setup(Run& run) {
     checkpoint = load_lm_checkpoint(job.resume_path);
     run.lm = std::move(checkpoint->lm);
     state = LmState::from_json(checkpoint->state, job.resume_path);
-    run.log("resuming from " + job.resume_path + " after epoch " + std::to_string(state.epoch));
+    run.log("resuming from " + job.resume_path + " after epoch " + std::to_string(state.epoch) +
+            (state.in_epoch ? ", window " + std::to_string(state.in_epoch->window) + " of epoch " + std::to_string(state.epoch + 1)
+                            : std::string()));
   } else {
     // The vocabulary: keys seen at least min_count times (the line end always), ids by falling count.
     data::Vocab vocab;
@@ -235,6 +258,7 @@ LmState setup(Run& run) {
     direction.optimizer->set_steps(data::json_field<std::vector<long>>(checkpoint->state, "optimizer_steps", job.resume_path, "checkpoint state").at(static_cast<std::size_t>(d)));
     direction.optimizer->first_moments() = checkpoint->first_moments[d];
     direction.optimizer->second_moments() = checkpoint->second_moments[d];
+    models[d]->set_carried_state(checkpoint->carried[d]);
   }
   run.parallel = job.train.threads >= 2;
   nn::profile::set_enabled(job.profile);
@@ -261,19 +285,40 @@ void for_both(const Run& run, const std::function<void(int)>& work) {
 
 constexpr double kLn2 = 0.69314718055994530942;
 
-// One epoch of truncated backpropagation through time on both directions; returns the characters trained.
-std::size_t train_epoch(Run& run, int epoch) {
+void write_checkpoint(Run& run, const LmState& state) {
+  nlohmann::json json = state.to_json();
+  json["job"] = run.job.to_json();
+  save_lm_checkpoint(*run.lm, *run.directions[0].optimizer, *run.directions[1].optimizer, json, run.job.checkpoint_path);
+}
+
+// One epoch of truncated backpropagation through time on both directions (or the rest of an interrupted one): its
+// windows' sums. When callbacks.should_stop says so, saves the state in the checkpoint and throws Interrupted.
+LmEpochProgress train_epoch(Run& run, LmState& state) {
+  const int epoch = state.epoch;
   const Windows windows(run.text.train, false, run.job.train.batch, run.job.train.bptt);
   if (windows.count() == 0)
     throw data::Error("the training text has " + std::to_string(run.text.train.size() - 1) + " characters, too few for " +
                       std::to_string(run.job.train.batch) + " streams (--batch)");
   const Windows reversed(run.text.train, true, run.job.train.batch, run.job.train.bptt);
-  std::size_t done = 0;
-  for (Direction& direction : run.directions) {
-    direction.lm->reset_state();
-    direction.loss = 0;
+  LmEpochProgress progress;
+  if (state.in_epoch) {
+    progress = *state.in_epoch;  // the carried states came with the checkpoint
+    state.in_epoch.reset();
+  } else {
+    for (Direction& direction : run.directions) direction.lm->reset_state();
   }
-  for (std::size_t k = 0; k < windows.count(); ++k) {
+  for (; progress.window < windows.count(); ++progress.window) {
+    const std::size_t k = progress.window;
+    if (run.callbacks.should_stop && run.callbacks.should_stop()) {
+      const std::string where = "interrupted in epoch " + std::to_string(epoch + 1) + " after window " + std::to_string(k) + " of " +
+                                std::to_string(windows.count());
+      if (run.job.checkpoint_path.empty()) throw Interrupted(where + "; no checkpoint was asked for, so nothing is saved");
+      LmState stopped = state;
+      stopped.in_epoch = progress;
+      write_checkpoint(run, stopped);
+      throw Interrupted(where + "; the state is saved in " + run.job.checkpoint_path + ": continue with `ner lm train --resume " +
+                        run.job.checkpoint_path + "`");
+    }
     for_both(run, [&](int d) {
       Direction& direction = run.directions[d];
       (d == 0 ? windows : reversed).fill(k, direction.inputs, direction.targets);
@@ -287,12 +332,13 @@ std::size_t train_epoch(Run& run, int epoch) {
                           ", window " + std::to_string(k + 1) + " (try a lower --lr or --clip); the best model so far is kept");
       // The step follows the window's mean loss, its gradient clipped to norm `clip`.
       direction.optimizer->step(static_cast<nn::Real>(nn::clip_scale(norm, run.job.train.clip) / n));
-      direction.loss += loss;
+      progress.loss[d] += loss;
     });
-    done += run.directions[0].inputs.size();
-    if (run.callbacks.progress) run.callbacks.progress(done, windows.chars(), run.directions[0].loss / static_cast<double>(done) / kLn2);
+    progress.chars += run.directions[0].inputs.size();
+    if (run.callbacks.progress)
+      run.callbacks.progress(progress.chars, windows.chars(), progress.loss[0] / static_cast<double>(progress.chars) / kLn2);
   }
-  return done;
+  return progress;
 }
 
 // Bits per character of the held-out text, per direction, from zero state (with at most `batch` streams).
@@ -321,11 +367,6 @@ nlohmann::json record_json(const LmEpochRecord& r) {
           {"best", r.best}};
 }
 
-void write_checkpoint(Run& run, const LmState& state) {
-  nlohmann::json json = state.to_json();
-  json["job"] = run.job.to_json();
-  save_lm_checkpoint(*run.lm, *run.directions[0].optimizer, *run.directions[1].optimizer, json, run.job.checkpoint_path);
-}
 
 // What the model file keeps of the run.
 nlohmann::json model_summary(const Run& run, const LmEpochRecord& record) {
@@ -399,10 +440,11 @@ LmTrainResult train_lm(const LmTrainJob& given, const LmTrainCallbacks& callback
     LmEpochRecord record;
     record.epoch = state.epoch + 1;
     record.epochs = run.job.train.epochs;
-    const std::size_t chars = train_epoch(run, state.epoch);
-    record.chars_per_s = static_cast<double>(chars) / seconds_since(started);
+    const std::size_t chars_resumed = state.in_epoch ? state.in_epoch->chars : 0;
+    const LmEpochProgress done = train_epoch(run, state);
+    record.chars_per_s = static_cast<double>(done.chars - chars_resumed) / seconds_since(started);
     record.profile_seconds = nn::profile::seconds();
-    for (int d = 0; d < 2; ++d) record.train_bits[d] = run.directions[d].loss / static_cast<double>(chars) / kLn2;
+    for (int d = 0; d < 2; ++d) record.train_bits[d] = done.loss[d] / static_cast<double>(done.chars) / kLn2;
     dev_bits(run, record.dev_bits);
     const double mean = (record.dev_bits[0] + record.dev_bits[1]) / 2;
     record.best = state.best_epoch == 0 || mean < state.best_bits;

@@ -5,7 +5,8 @@
 // the backward model from the end; with two threads the two train side by side, each with its own Adam, which gives
 // the bytes of one thread. After every epoch: the bits per character of held-out text, the model when they are the
 // best so far, the metrics file and the checkpoint, from which --resume continues to the bytes of an uninterrupted
-// run. The library reports through callbacks and never prints.
+// run; so does a checkpoint saved between two windows when callbacks.should_stop asks (with the carried states).
+// The library reports through callbacks and never prints.
 #pragma once
 
 #include <array>
@@ -53,6 +54,8 @@ struct LmTrainCallbacks {
   // During an epoch: the characters trained of all, and the forward model's bits per character so far.
   std::function<void(std::size_t chars_done, std::size_t chars_total, double bits)> progress;
   std::function<void(const LmEpochRecord&)> epoch_done;
+  // Asked before every window: true saves the state in the checkpoint and stops with Interrupted (ner/trainer.h).
+  std::function<bool()> should_stop;
 };
 
 struct LmTrainResult {
@@ -60,6 +63,8 @@ struct LmTrainResult {
   double best_dev_bits = 0;  // the mean of the two directions' at best_epoch
 };
 
+// With job.resume_path, the checkpoint's job is run, with job.train.epochs when positive (0: the checkpoint's),
+// job.train.threads and job.profile.
 LmTrainResult train_lm(const LmTrainJob& job, const LmTrainCallbacks& callbacks);
 
 // The JSON line of one epoch in the metrics file.

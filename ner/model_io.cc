@@ -118,6 +118,10 @@ void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, con
   if (rows != m.rows() || cols != m.cols())
     throw data::Error(origin + ": damaged (" + name + " is " + std::to_string(rows) + "x" + std::to_string(cols) +
                       ", the configuration needs " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) + ")");
+  read_values(in, m, origin);
+}
+
+void read_values(std::istream& in, nn::Matrix& m, const std::string& origin) {
   for (nn::Index j = 0; j < m.cols(); ++j)
     for (nn::Index i = 0; i < m.rows(); ++i) m(i, j) = static_cast<nn::Real>(data::read_pod<float>(in, origin));
 }

@@ -47,6 +47,8 @@ std::string_view unwrap_file(const FileKind& kind, const std::string& bytes, con
 // `may_be_empty`, a 0x0 matrix too), else a data::Error naming `origin` and `name`.
 void write_matrix(std::ostream& out, const nn::Matrix& m);
 void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, const std::string& name, bool may_be_empty = false);
+// The values alone, as many as m's shape (which the caller has read).
+void read_values(std::istream& in, nn::Matrix& m, const std::string& origin);
 // The parameters' count, then each one's name and values; read_params reads them into `params`, whose names and
 // shapes they must have.
 void write_params(std::ostream& out, const nn::ParamList& params);

@@ -9,6 +9,7 @@
 #include "ner/lm_file.h"
 #include "ner/lm_sample.h"
 #include "ner/lm_trainer.h"
+#include "ner/trainer.h"
 #include "tests/test_support.h"
 
 namespace ner {
@@ -94,6 +95,28 @@ TEST_F(Lm, ResumedAfterAnEpochGivesTheSameBytes) {
   resumed.train.threads = 1;
   const LmTrainResult result = train_lm(resumed, {});
   EXPECT_EQ(result.epochs_run, 3);
+  EXPECT_TRUE(slurp(run_.model_path) == uninterrupted) << "the resumed run's model differs";
+}
+
+TEST_F(Lm, StoppedMidEpochAndResumedGivesTheSameBytes) {
+  train_lm(run_.job(2), {});
+  const std::string uninterrupted = slurp(run_.model_path);
+  // Stopped before the 4th window of the second epoch (an epoch is 10 windows: 451 symbols, 4 streams of 112 steps,
+  // windows of 12): the state, with the carried recurrent states, is in the checkpoint.
+  int asked = 0;
+  LmTrainCallbacks callbacks;
+  callbacks.should_stop = [&] { return ++asked == 14; };
+  try {
+    train_lm(run_.job(2), callbacks);
+    FAIL() << "not interrupted";
+  } catch (const Interrupted& e) {
+    EXPECT_NE(std::string(e.what()).find("interrupted in epoch 2 after window 3 of 10"), std::string::npos) << e.what();
+  }
+  LmTrainJob resumed;
+  resumed.resume_path = run_.model_path + ".ckpt";
+  resumed.train.epochs = 0;  // the checkpoint's
+  resumed.train.threads = 2;
+  train_lm(resumed, {});
   EXPECT_TRUE(slurp(run_.model_path) == uninterrupted) << "the resumed run's model differs";
 }
 
