@@ -78,8 +78,8 @@ void add_train(CLI::App& lm) {
   command->add_flag("--overwrite", o->job.overwrite, "replace an existing model and checkpoint (else training refuses to start)");
   command->add_flag("--profile", o->job.profile,
                     "after each epoch, print the CPU seconds (summed over threads) spent in each part of the network");
-  command->add_option("--checkpoint", o->job.checkpoint_path, "checkpoint written after every epoch (default: LM.ckpt)");
-  command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: LM.metrics.jsonl)");
+  command->add_option("--checkpoint", o->job.checkpoint_path, "checkpoint written after every epoch (default: MODEL.ckpt)");
+  command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: MODEL.metrics.jsonl)");
   command->callback([o, command] {
     LmTrainJob job = o->job;
     if (!job.resume_path.empty()) {

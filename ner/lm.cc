@@ -40,7 +40,7 @@ void CharLm::reset_state() {
 void CharLm::run_layers(const nn::SequenceBatch& batch, bool training) {
   for (std::size_t l = 0; l < layers_.size(); ++l) {
     // H_l = layer_l(H_{l−1}) from the carried state, whose place the layer's final state takes
-    layers_[l]->set_initial_state(carried_[l]);
+    layers_[l]->set_initial_state(std::move(carried_[l]));
     layers_[l]->forward(l == 0 ? X_ : H_[l - 1], batch, H_[l], training);
     carried_[l] = layers_[l]->final_state(H_[l], batch);
   }
@@ -75,8 +75,9 @@ double CharLm::window(const std::vector<int>& inputs, const std::vector<int>& ta
 
 void CharLm::step(int id, nn::Vector& log_p) {
   X_.resize(embedding_.dim(), 1);
-  embedding_.forward({id}, X_);
-  run_layers(nn::SequenceBatch({1}), /*training=*/false);
+  step_input_[0] = id;
+  embedding_.forward(step_input_, X_);
+  run_layers(one_step_, /*training=*/false);
   log_p.resize(vocab_size());
   softmax_.log_probabilities(H_.back().col(0), log_p);
 }

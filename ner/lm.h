@@ -16,6 +16,7 @@
 #include "nn/class_softmax.h"
 #include "nn/embedding.h"
 #include "nn/recurrent.h"
+#include "nn/sequence_batch.h"
 
 namespace ner {
 
@@ -60,7 +61,8 @@ class CharLm {
   nn::Matrix X_;                 // (E, T*B): the embedded inputs
   std::vector<nn::Matrix> H_;    // (H, T*B) per layer: its output
   nn::Matrix dH_, dInput_;       // (H, T*B), (D, T*B): backward workspace
-  nn::Vector log_p_;             // (V)
+  std::vector<int> step_input_ = {0};                // step's id
+  const nn::SequenceBatch one_step_{std::vector<int>{1}};  // step's batch: one stream, one step
 };
 
 class LanguageModel {
