@@ -126,7 +126,6 @@ struct Direction {
   CharLm* lm = nullptr;
   nn::ParamList params;
   std::optional<nn::Optimizer> optimizer;
-  bool reversed = false;
   std::vector<int> inputs, targets;  // the current window
 };
 
@@ -160,10 +159,12 @@ struct LmState {
   double best_bits = 0;
   nlohmann::json metrics = nlohmann::json::array();
   nn::Rng rng;
+  std::size_t train_symbols = 0;            // the training stream's length, which a resumed run must find again
   std::optional<LmEpochProgress> in_epoch;  // set when the run stopped inside epoch `epoch` + 1
 
   nlohmann::json to_json() const {
-    nlohmann::json json = {{"epoch", epoch}, {"best_epoch", best_epoch}, {"best_bits", best_bits}, {"metrics", metrics}, {"rng", rng.state()}};
+    nlohmann::json json = {{"epoch", epoch}, {"best_epoch", best_epoch}, {"best_bits", best_bits}, {"metrics", metrics},
+                           {"rng", rng.state()}, {"train_symbols", train_symbols}};
     if (in_epoch)
       json["in_epoch"] = {{"window", in_epoch->window}, {"loss", in_epoch->loss}, {"chars", in_epoch->chars}};
     return json;
@@ -175,6 +176,7 @@ struct LmState {
     state.best_epoch = data::json_field<int>(json, "best_epoch", origin, what);
     state.best_bits = data::json_field<double>(json, "best_bits", origin, what);
     state.metrics = data::json_field<nlohmann::json>(json, "metrics", origin, what);
+    state.train_symbols = data::json_field<std::size_t>(json, "train_symbols", origin, what);
     if (state.epoch < 0 || state.best_epoch < 0 || state.best_epoch > state.epoch || !state.metrics.is_array())
       throw data::Error(origin + ": damaged " + what + " (the epochs do not add up)");
     if (json.contains("in_epoch")) {
@@ -216,11 +218,16 @@ LmState setup(Run& run) {
                       nlohmann::json(job.train.dev_fraction).dump() + " of them; give --dev-raw FILE");
   LmState state;
   state.rng = nn::Rng(job.train.seed);
+  state.train_symbols = run.text.train.size();
   std::optional<LoadedLmCheckpoint> checkpoint;
   if (!job.resume_path.empty()) {
     checkpoint = load_lm_checkpoint(job.resume_path);
     run.lm = std::move(checkpoint->lm);
     state = LmState::from_json(checkpoint->state, job.resume_path);
+    if (state.train_symbols != run.text.train.size())
+      throw data::Error(job.resume_path + ": the training text has changed since the checkpoint (" +
+                        std::to_string(run.text.train.size() - 1) + " characters, the run had " +
+                        std::to_string(state.train_symbols - 1) + "); resume with the same files");
     run.log("resuming from " + job.resume_path + " after epoch " + std::to_string(state.epoch) +
             (state.in_epoch ? ", window " + std::to_string(state.in_epoch->window) + " of epoch " + std::to_string(state.epoch + 1)
                             : std::string()));
@@ -251,11 +258,12 @@ LmState setup(Run& run) {
   for (int d = 0; d < 2; ++d) {
     Direction& direction = run.directions[d];
     direction.lm = models[d];
-    direction.reversed = d == 1;
     direction.params = models[d]->params();
     direction.optimizer.emplace(direction.params, optimizer_config);
     if (!checkpoint) continue;
-    direction.optimizer->set_steps(data::json_field<std::vector<long>>(checkpoint->state, "optimizer_steps", job.resume_path, "checkpoint state").at(static_cast<std::size_t>(d)));
+    const auto steps = data::json_field<std::vector<long>>(checkpoint->state, "optimizer_steps", job.resume_path, "checkpoint state");
+    if (steps.size() != 2) throw data::Error(job.resume_path + ": damaged checkpoint state (field 'optimizer_steps')");
+    direction.optimizer->set_steps(steps[static_cast<std::size_t>(d)]);
     direction.optimizer->first_moments() = checkpoint->first_moments[d];
     direction.optimizer->second_moments() = checkpoint->second_moments[d];
     models[d]->set_carried_state(checkpoint->carried[d]);
