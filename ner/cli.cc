@@ -195,7 +195,7 @@ int run_cli(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::vector<const CLI::App*> children = parent->get_subcommands([](const CLI::App*) { return true; });
     const std::string word = argv[i];
-    if (children.empty() || word.empty() || word[0] == '-') break;
+    if (children.empty() || (!word.empty() && word[0] == '-')) break;
     std::vector<std::string> commands;
     for (const CLI::App* command : children) commands.push_back(command->get_name());
     const auto found = std::find(commands.begin(), commands.end(), word);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 #include "data/utf8.h"
 #include "data/vocab.h"
@@ -22,6 +23,7 @@ std::string sample_text(LanguageModel& lm, const SampleOptions& options) {
   model.step(lm.line_end(), log_p);
   for (int id : prefix) model.step(id, log_p);
   std::vector<int> drawn;
+  drawn.reserve(static_cast<std::size_t>(std::max(options.length, 0)));
   for (int n = 0; n < options.length; ++n) {
     // w_y = exp((log P(y) − max) / temperature), 0 for <pad> and <unk>; y drawn with probability w_y / Σ w
     const double top = log_p.maxCoeff();
