@@ -275,7 +275,8 @@ LmState setup(Run& run) {
   run.log("train: " + std::to_string(run.text.train_lines) + " lines, " + std::to_string(run.text.train.size() - 1) +
           " characters (line ends included); dev: " + std::to_string(run.text.dev_lines) + " lines" +
           (job.dev_path.empty() ? " held out" : " of " + job.dev_path) + "; " + std::to_string(lm.vocab().size()) +
-          " character keys, softmax of " + std::to_string(lm.config().classes) + " classes; " +
+          " character keys, " +
+          (lm.config().classes == 1 ? std::string("a full softmax") : "a softmax of " + std::to_string(lm.config().classes) + " classes") + "; " +
           std::to_string(nn::count_values(run.lm->params())) + " parameters; " + std::to_string(job.train.batch) +
           " streams, windows of " + std::to_string(job.train.bptt));
   return state;
