@@ -119,6 +119,13 @@ nn::ParamList LanguageModel::params() {
   return list;
 }
 
+std::string LanguageModel::text_of(int id) const {
+  if (id == line_end_) return "\n";
+  const std::string& key = vocab_.key(id);
+  const auto form = surface_forms_.find(key);
+  return form == surface_forms_.end() ? key : form->second;
+}
+
 std::vector<int> LanguageModel::encode(std::string_view text) const {
   data::Tokenizer tokenizer;
   std::vector<int> ids;

@@ -6,6 +6,7 @@
 // backward model reads that stream from its end.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -77,6 +78,12 @@ class LanguageModel {
   const data::Vocab& vocab() const { return vocab_; }
   const std::vector<nn::Index>& class_begins() const { return class_begins_; }
   int line_end() const { return line_end_; }
+  // How the training text most often wrote a key, where not as the key itself (NFKC's "," for "，"): what sampling
+  // writes.
+  const std::map<std::string, std::string>& surface_forms() const { return surface_forms_; }
+  void set_surface_forms(std::map<std::string, std::string> forms) { surface_forms_ = std::move(forms); }
+  // The text of an id: its surface form, else its key; "\n" for the line end.
+  std::string text_of(int id) const;
   CharLm& forward_model() { return forward_; }
   CharLm& backward_model() { return backward_; }
 
@@ -94,6 +101,7 @@ class LanguageModel {
   data::Vocab vocab_;
   std::vector<nn::Index> class_begins_;
   int line_end_;
+  std::map<std::string, std::string> surface_forms_;
   CharLm forward_, backward_;
 };
 

@@ -12,7 +12,8 @@ namespace ner {
 
 std::string lm_payload(LanguageModel& lm, const nlohmann::json& summary) {
   std::ostringstream out;
-  const nlohmann::json header = {{"config", lm.config().to_json()}, {"classes", lm.class_begins()}, {"summary", summary}};
+  const nlohmann::json header = {{"config", lm.config().to_json()}, {"classes", lm.class_begins()},
+                                 {"surface_forms", lm.surface_forms()}, {"summary", summary}};
   data::write_string(out, header.dump());
   lm.vocab().save(out);
   write_params(out, lm.params());
@@ -44,6 +45,11 @@ LoadedLm parse_lm_payload(std::string_view payload, const std::string& origin) {
     loaded.lm = std::make_unique<LanguageModel>(config, std::move(vocab), std::move(classes));
   } catch (const std::invalid_argument& e) {
     throw data::Error(origin + ": damaged (" + e.what() + ")");
+  }
+  try {
+    loaded.lm->set_surface_forms(header.value("surface_forms", nlohmann::json::object()).get<std::map<std::string, std::string>>());
+  } catch (const nlohmann::json::exception&) {
+    throw data::Error(origin + ": damaged (the surface forms)");
   }
   loaded.summary = header.value("summary", nlohmann::json::object());
   read_params(in, loaded.lm->params(), origin);

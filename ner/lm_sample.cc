@@ -51,7 +51,7 @@ std::string sample_text(LanguageModel& lm, const SampleOptions& options) {
   model.reset_state();
   if (options.backward) std::reverse(drawn.begin(), drawn.end());
   std::string text;
-  for (int y : drawn) text += y == lm.line_end() ? std::string("\n") : vocab.key(y);
+  for (int y : drawn) text += lm.text_of(y);
   return options.backward ? text + options.prefix : options.prefix + text;
 }
 

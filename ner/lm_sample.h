@@ -19,7 +19,7 @@ struct SampleOptions {
   bool backward = false;    // the backward model writes the text that comes before the prefix, right to left
 };
 
-// The prefix as given and the generated characters (their normalized keys), in reading order. The model starts after
+// The prefix as given and the generated characters (as the training text most often wrote them), in reading order. The model starts after
 // a line end; prefix characters the vocabulary lacks are read as <unk>.
 std::string sample_text(LanguageModel& lm, const SampleOptions& options);
 

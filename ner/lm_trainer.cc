@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -31,21 +32,49 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 struct Symbols {
   Symbols() : keys{kLineEndKey}, train_counts{0} { by_key.emplace(kLineEndKey, 0); }
 
-  // The temporary id of a grapheme (normalized once per distinct grapheme).
-  int id(std::string_view grapheme, const data::NormalizeOptions& normalize) {
+  // The temporary id of a grapheme (normalized once per distinct grapheme), counted when `train`.
+  int id(std::string_view grapheme, const data::NormalizeOptions& normalize, bool train) {
     std::string text(grapheme);
-    if (auto found = by_grapheme.find(text); found != by_grapheme.end()) return found->second;
-    const std::string key = data::normalize_key(grapheme, normalize);
-    auto [entry, added] = by_key.emplace(key, static_cast<int>(keys.size()));
-    if (added) {
-      keys.push_back(key);
-      train_counts.push_back(0);
+    auto found = by_grapheme.find(text);
+    if (found == by_grapheme.end()) {
+      const std::string key = data::normalize_key(grapheme, normalize);
+      auto [entry, added] = by_key.emplace(key, static_cast<int>(keys.size()));
+      if (added) {
+        keys.push_back(key);
+        train_counts.push_back(0);
+      }
+      found = by_grapheme.emplace(std::move(text), Grapheme{entry->second, 0}).first;
     }
-    by_grapheme.emplace(std::move(text), entry->second);
-    return entry->second;
+    if (train) {
+      ++found->second.train_count;
+      ++train_counts[static_cast<std::size_t>(found->second.key)];
+    }
+    return found->second.key;
   }
 
-  std::unordered_map<std::string, int> by_grapheme, by_key;
+  // Each key's most frequent grapheme in the training text (the smallest of equally frequent ones), where it is not
+  // the key itself.
+  std::map<std::string, std::string> surface_forms() const {
+    std::vector<std::pair<std::size_t, const std::string*>> best(keys.size(), {0, nullptr});
+    for (const auto& [text, grapheme] : by_grapheme) {
+      auto& [count, form] = best[static_cast<std::size_t>(grapheme.key)];
+      if (grapheme.train_count > count || (grapheme.train_count == count && count > 0 && text < *form)) {
+        count = grapheme.train_count;
+        form = &text;
+      }
+    }
+    std::map<std::string, std::string> forms;
+    for (std::size_t t = 0; t < keys.size(); ++t)
+      if (best[t].second && *best[t].second != keys[t]) forms.emplace(keys[t], *best[t].second);
+    return forms;
+  }
+
+  struct Grapheme {
+    int key;
+    std::size_t train_count;
+  };
+  std::unordered_map<std::string, Grapheme> by_grapheme;
+  std::unordered_map<std::string, int> by_key;
   std::vector<std::string> keys;          // by temporary id
   std::vector<std::size_t> train_counts;  // by temporary id
 };
@@ -73,11 +102,7 @@ void read_raw(const std::string& path, const LmTrainJob& job, bool dev_file, dou
     const double k = static_cast<double>(text.train_lines + text.dev_lines);
     const bool to_dev = dev_file || (dev_fraction > 0 && std::floor((k + 1) * dev_fraction) > std::floor(k * dev_fraction));
     std::vector<int>& stream = to_dev ? text.dev : text.train;
-    for (const data::Token& token : tokens) {
-      const int id = symbols.id(token.text(line), job.model.normalize);
-      stream.push_back(id);
-      if (!to_dev) ++symbols.train_counts[static_cast<std::size_t>(id)];
-    }
+    for (const data::Token& token : tokens) stream.push_back(symbols.id(token.text(line), job.model.normalize, !to_dev));
     stream.push_back(0);
     if (!to_dev) ++symbols.train_counts[0];
     ++(to_dev ? text.dev_lines : text.train_lines);
@@ -244,7 +269,11 @@ LmState setup(Run& run) {
     const int classes = config.classes > 0 ? config.classes : static_cast<int>(std::ceil(std::sqrt(static_cast<double>(vocab.size()))));
     std::vector<nn::Index> begins = frequency_classes(counts, classes);
     config.classes = static_cast<int>(begins.size());
+    std::map<std::string, std::string> surface;
+    for (auto& [key, form] : symbols.surface_forms())
+      if (vocab.contains(key)) surface.emplace(key, form);
     run.lm = std::make_unique<LanguageModel>(config, std::move(vocab), std::move(begins));
+    run.lm->set_surface_forms(std::move(surface));
     run.lm->init(state.rng);
   }
   // The streams in the model's ids (a key the vocabulary lacks is <unk>).

@@ -70,6 +70,11 @@ TEST_F(Lm, MemorisesATinyText) {
   const LoadedLm loaded = load_lm(run_.model_path);
   EXPECT_EQ(loaded.lm->vocab().size(), 40u);  // <pad>, <unk>, </s> and 37 characters
   EXPECT_EQ(loaded.summary["best_epoch"], 40);
+  // The keys are NFKC; sampling writes what the text wrote.
+  const LanguageModel& lm = *loaded.lm;
+  EXPECT_EQ(lm.text_of(lm.vocab().id(",")), "，");
+  EXPECT_EQ(lm.text_of(lm.vocab().id("明")), "明");
+  EXPECT_EQ(lm.text_of(lm.line_end()), "\n");
 }
 
 TEST_F(Lm, SameSeedSameBytesOnOneOrTwoThreads) {
