@@ -18,6 +18,8 @@ namespace data {
 // kinds of input recognise them.
 inline constexpr std::string_view kModelMagic{"NERMODEL", 8};
 inline constexpr std::string_view kCheckpointMagic{"NERCKPT1", 8};
+inline constexpr std::string_view kLmMagic{"NERLMOD1", 8};            // a character language model (ner/lm.h)
+inline constexpr std::string_view kLmCheckpointMagic{"NERLMCK1", 8};  // its training checkpoint
 
 // Refuses input that is certainly not text, by its first bytes: ner's own models and checkpoints, and gzip data.
 // `expected` says what it should have been ("a corpus", "text").
@@ -25,6 +27,9 @@ inline void refuse_known_binary(std::string_view head, const std::string& origin
   if (head.substr(0, kModelMagic.size()) == kModelMagic) throw Error(origin + ": is a ner model file, not " + expected);
   if (head.substr(0, kCheckpointMagic.size()) == kCheckpointMagic)
     throw Error(origin + ": is a ner checkpoint file, not " + expected);
+  if (head.substr(0, kLmMagic.size()) == kLmMagic) throw Error(origin + ": is a ner language model file, not " + expected);
+  if (head.substr(0, kLmCheckpointMagic.size()) == kLmCheckpointMagic)
+    throw Error(origin + ": is a ner language-model checkpoint file, not " + expected);
   if (head.substr(0, 2) == "\x1F\x8B") throw Error(origin + ": is gzip-compressed, not " + expected + " (decompress it first)");
 }
 

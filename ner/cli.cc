@@ -2,13 +2,18 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
+#include <cstdio>
 #include <iostream>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "data/error.h"
+#include "data/output_file.h"
 #include "ner/cli_common.h"
 
 namespace ner {
@@ -91,7 +96,66 @@ std::string suggestions(const CLI::App& command, const std::vector<std::string>&
   return text;
 }
 
+volatile std::sig_atomic_t g_stop_signal = 0;
+char g_stop_message[96];  // written by the handler, so composed beforehand
+std::size_t g_stop_message_size = 0;
+
+void on_stop_signal(int signal) {
+  if (g_stop_signal != 0) {
+    data::remove_temporaries();
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+    return;
+  }
+  g_stop_signal = signal;
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, g_stop_message, g_stop_message_size);
+}
+
+// The innermost command chosen (`lm train` within `lm`), or the app itself.
+const CLI::App* chosen_command(const CLI::App& app) {
+  const CLI::App* command = &app;
+  for (std::vector<const CLI::App*> chosen; !(chosen = command->get_subcommands([](const CLI::App* c) { return c->parsed(); })).empty();)
+    command = chosen.front();
+  return command;
+}
+
+// "ner", "ner train", "ner lm sample": what the chosen command is called.
+std::string command_name(const CLI::App& app) {
+  std::string name;
+  for (const CLI::App* command = chosen_command(app); command != &app; command = command->get_parent()) name = " " + command->get_name() + name;
+  return "ner" + name;
+}
+
 }  // namespace
+
+void catch_stop_signals(const char* step) {
+  const int n = std::snprintf(g_stop_message, sizeof g_stop_message,
+                              "\nner: stopping at the next %s, with the state saved (again to quit at once)\n", step);
+  g_stop_message_size = static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof g_stop_message) - 1));
+  g_stop_signal = 0;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+}
+
+int stop_signal() { return g_stop_signal; }
+
+void restore_stop_signals() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+std::string profile_line(const std::array<double, nn::profile::kParts>& seconds) {
+  double total = 0;
+  for (double s : seconds) total += s;
+  std::string line = "  profile (CPU s, all threads):";
+  for (std::size_t p = 0; p < nn::profile::kParts; ++p) {
+    char part[96];
+    std::snprintf(part, sizeof part, "  %s %.2f (%.0f%%)", nn::profile::part_name(static_cast<nn::profile::Part>(p)).c_str(),
+                  seconds[p], total > 0 ? 100 * seconds[p] / total : 0.0);
+    line += part;
+  }
+  return line;
+}
 
 std::string shell_command_line(int argc, char** argv) {
   std::string line;
@@ -120,20 +184,29 @@ int run_cli(int argc, char** argv) {
   add_info_command(app);
   add_convert_command(app);
   add_stats_command(app);
+  add_lm_command(app);
   if (argc <= 1) {
     std::cout << app.help();
     return 0;
   }
-  const std::string first = argv[1];
-  if (first.empty() || first[0] != '-') {
+  // A command's first argument names one of its own commands when it has any (`ner lm train`).
+  std::string name = "ner";
+  const CLI::App* parent = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::vector<const CLI::App*> children = parent->get_subcommands([](const CLI::App*) { return true; });
+    const std::string word = argv[i];
+    if (children.empty() || (!word.empty() && word[0] == '-')) break;
     std::vector<std::string> commands;
-    for (const CLI::App* command : app.get_subcommands({})) commands.push_back(command->get_name());
-    if (std::find(commands.begin(), commands.end(), first) == commands.end()) {
-      const std::string match = closest(first, commands);
-      std::cerr << "ner: error: unknown command '" << first << "'" << (match.empty() ? "" : "; did you mean '" + match + "'?")
-                << " (see ner --help)\n";
+    for (const CLI::App* command : children) commands.push_back(command->get_name());
+    const auto found = std::find(commands.begin(), commands.end(), word);
+    if (found == commands.end()) {
+      const std::string match = closest(word, commands);
+      std::cerr << "ner: error: unknown command '" << word << "'" << (match.empty() ? "" : "; did you mean '" + match + "'?")
+                << " (see " << name << " --help)\n";
       return 2;
     }
+    parent = children[static_cast<std::size_t>(found - commands.begin())];
+    name += " " + word;
   }
   try {
     app.parse(argc, argv);
@@ -145,17 +218,13 @@ int run_cli(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Named after the command it concerns, with its help.
-    const std::vector<CLI::App*> chosen = app.get_subcommands();
-    std::string message = e.what(), help = "ner --help";
-    if (!chosen.empty()) {
-      help = "ner " + chosen.front()->get_name() + " --help";
-      if (dynamic_cast<const CLI::ExtrasError*>(&e)) message += suggestions(*chosen.front(), chosen.front()->remaining());
-    }
-    std::cerr << "ner: error: " << message << " (see " << help << ")\n";
+    const CLI::App* chosen = chosen_command(app);
+    std::string message = e.what();
+    if (chosen != &app && dynamic_cast<const CLI::ExtrasError*>(&e)) message += suggestions(*chosen, chosen->remaining());
+    std::cerr << "ner: error: " << message << " (see " << command_name(app) << " --help)\n";
     return 2;
   } catch (const data::UsageError& e) {
-    const std::vector<CLI::App*> chosen = app.get_subcommands();
-    std::cerr << "ner: error: " << e.what() << " (see ner " << (chosen.empty() ? "" : chosen.front()->get_name() + " ") << "--help)\n";
+    std::cerr << "ner: error: " << e.what() << " (see " << command_name(app) << " --help)\n";
     return 2;
   } catch (const data::Error& e) {
     std::cerr << "ner: error: " << e.what() << "\n";

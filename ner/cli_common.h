@@ -3,12 +3,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <array>
 #include <string>
 #include <type_traits>
 
 #include "data/corpus.h"
 #include "data/encoding.h"
 #include "ner/config.h"
+#include "nn/profile.h"
 
 namespace ner {
 
@@ -60,5 +62,16 @@ void add_eval_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_lm_command(CLI::App& app);
+
+// SIGINT and SIGTERM ask a training command to save its state and stop after the current `step` ("batch"); a
+// second one ends the process at once. stop_signal() is the signal received (0: none); restore_stop_signals
+// gives the signals back their default action.
+void catch_stop_signals(const char* step);
+int stop_signal();
+void restore_stop_signals();
+
+// `--profile`'s line after an epoch: "  profile (CPU s, all threads):  embedding 0.12 (3%)  ..." for every part.
+std::string profile_line(const std::array<double, nn::profile::kParts>& seconds);
 
 }  // namespace ner

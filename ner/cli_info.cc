@@ -1,17 +1,44 @@
 // `ner info [MODEL]` (or --model MODEL)
+#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "ner/cli_common.h"
+#include "ner/lm_file.h"
 #include "ner/model_io.h"
 
 namespace ner {
+namespace {
+
+// A language model of ner lm train: its configuration, vocabulary, classes, parameters and training summary.
+void print_lm(const std::string& path) {
+  LoadedLm loaded = load_lm(path);
+  LanguageModel& lm = *loaded.lm;
+  std::cout << "language model: " << path << "\n"
+            << "configuration:  " << lm.config().to_json().dump() << "\n"
+            << "characters:     " << lm.vocab().size() << " keys (with <pad>, <unk> and " << kLineEndKey << ")\n"
+            << "softmax:        " << (lm.config().classes == 1 ? std::string("full") : std::to_string(lm.config().classes) + " classes")
+            << "\n"
+            << "parameters:     " << nn::count_values(lm.params()) << "\n";
+  for (const nn::Param* p : lm.params()) std::cout << "  " << p->name << " " << p->value.rows() << "x" << p->value.cols() << "\n";
+  std::cout << "training:       " << loaded.summary.dump() << "\n";
+}
+
+bool is_lm_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(data::kLmMagic.size(), '\0');
+  return in.read(head.data(), static_cast<std::streamsize>(head.size())) && head == data::kLmMagic;
+}
+
+}  // namespace
 
 void add_info_command(CLI::App& app) {
   auto model_path = std::make_shared<std::string>(default_model_path());
-  CLI::App* command = app.add_subcommand("info", "Print what a model file holds: configuration, sizes, tags, training summary");
+  CLI::App* command = app.add_subcommand(
+      "info", "Print what a model file holds: configuration, sizes, tags, training summary (of a language model too)");
   command->add_option("MODEL,--model", *model_path, "model file")->capture_default_str();
   command->callback([model_path] {
+    if (is_lm_file(*model_path)) return print_lm(*model_path);
     LoadedModel loaded = load_model(*model_path);
     Model& model = *loaded.model;
     std::string tags;

@@ -1,7 +1,4 @@
 // `ner train --train FILE --dev FILE --model OUT ...`
-#include <unistd.h>
-
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -17,21 +14,6 @@
 
 namespace ner {
 namespace {
-
-// SIGINT and SIGTERM ask training to save its state and stop; a second one ends the process at once.
-volatile std::sig_atomic_t stop_signal = 0;
-
-void on_stop_signal(int signal) {
-  if (stop_signal != 0) {
-    data::remove_temporaries();
-    std::signal(signal, SIG_DFL);
-    std::raise(signal);
-    return;
-  }
-  stop_signal = signal;
-  const char message[] = "\nner: stopping at the next batch, with the state saved (again to quit at once)\n";
-  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, message, sizeof message - 1);
-}
 
 // The options that set the training configuration and the model's shape, by their key in the configurations' JSON.
 const std::vector<std::pair<const char*, const char*>> kTrainOptions = {
@@ -304,31 +286,18 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     callbacks.epoch_done = [profile](const EpochRecord& r) {
       std::fprintf(stderr, "epoch %d/%d  loss/char %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, r.epochs,
                    r.loss, r.train_chars_per_s, r.dev_precision, r.dev_recall, r.dev_f1, r.seconds, r.best ? "  *best" : "");
-      if (!profile) return;
-      double total = 0;
-      for (double s : r.profile_seconds) total += s;
-      std::string line = "  profile (CPU s, all threads):";
-      for (std::size_t p = 0; p < nn::profile::kParts; ++p) {
-        char part[96];
-        std::snprintf(part, sizeof part, "  %s %.2f (%.0f%%)", nn::profile::part_name(static_cast<nn::profile::Part>(p)).c_str(),
-                      r.profile_seconds[p], total > 0 ? 100 * r.profile_seconds[p] / total : 0.0);
-        line += part;
-      }
-      std::fprintf(stderr, "%s\n", line.c_str());
+      if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
     };
-    stop_signal = 0;
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
-    callbacks.should_stop = [] { return stop_signal != 0; };
+    catch_stop_signals("batch");
+    callbacks.should_stop = [] { return stop_signal() != 0; };
     TrainResult result;
     try {
       result = train(job, callbacks);
     } catch (const Interrupted& e) {
       std::fprintf(stderr, "ner: %s\n", e.what());
-      std::exit(128 + stop_signal);
+      std::exit(128 + stop_signal());
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    restore_stop_signals();
     std::fprintf(stderr, "best dev F1 %.2f at epoch %d of %d; model: %s\n", result.best_dev_f1, result.best_epoch,
                  result.epochs_run, job.model_path.c_str());
     if (result.test) {

@@ -68,6 +68,14 @@ int epochs_for_corpus(std::size_t train_chars) {
 
 int patience_for_epochs(int epochs) { return std::max(4, epochs / 5); }
 
+namespace {
+
+nlohmann::json normalize_json(const data::NormalizeOptions& normalize) {
+  return {{"nfkc", normalize.nfkc}, {"case_fold", normalize.case_fold}, {"digit_class", normalize.digit_class}};
+}
+
+}  // namespace
+
 nlohmann::json ModelConfig::to_json() const {
   return {{"cell", nn::cell_name(cell)},
           {"layers", layers},
@@ -80,7 +88,7 @@ nlohmann::json ModelConfig::to_json() const {
           {"peepholes", peepholes},
           {"constrained", constrained},
           {"scheme", data::scheme_name(scheme)},
-          {"normalize", {{"nfkc", normalize.nfkc}, {"case_fold", normalize.case_fold}, {"digit_class", normalize.digit_class}}},
+          {"normalize", normalize_json(normalize)},
           {"max_sentence_tokens", max_sentence_tokens}};
 }
 
@@ -96,6 +104,14 @@ T field(const nlohmann::json& json, const char* key, const std::string& origin) 
 template <typename T>
 T optional_field(const nlohmann::json& json, const char* key, T fallback, const std::string& origin) {
   return data::optional_json_field<T>(json, key, fallback, origin, "configuration");
+}
+
+data::NormalizeOptions normalize_from_json(const nlohmann::json& json, const std::string& origin) {
+  data::NormalizeOptions normalize;
+  normalize.nfkc = field<bool>(json, "nfkc", origin);
+  normalize.case_fold = field<bool>(json, "case_fold", origin);
+  normalize.digit_class = field<bool>(json, "digit_class", origin);
+  return normalize;
 }
 
 }  // namespace
@@ -114,16 +130,51 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   config.peepholes = field<bool>(json, "peepholes", origin);
   config.constrained = field<bool>(json, "constrained", origin);
   config.scheme = data::parse_scheme(field<std::string>(json, "scheme", origin));
-  nlohmann::json normalize = field<nlohmann::json>(json, "normalize", origin);
-  config.normalize.nfkc = field<bool>(normalize, "nfkc", origin);
-  config.normalize.case_fold = field<bool>(normalize, "case_fold", origin);
-  config.normalize.digit_class = field<bool>(normalize, "digit_class", origin);
+  config.normalize = normalize_from_json(field<nlohmann::json>(json, "normalize", origin), origin);
   config.max_sentence_tokens = field<std::size_t>(json, "max_sentence_tokens", origin);
   if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.bigram_dim < 0 || config.lexicon_dim < 0 ||
       config.max_sentence_tokens < 1)
     throw data::Error(origin + ": damaged configuration (sizes must be positive)");
   if (config.layers > 8 || config.hidden > 4096 || config.char_dim > 4096 || config.bigram_dim > 4096 || config.lexicon_dim > 4096)
     throw data::Error(origin + ": damaged configuration (sizes above the limits of ner train)");
+  return config;
+}
+
+nlohmann::json LmConfig::to_json() const {
+  return {{"cell", nn::cell_name(cell)}, {"layers", layers}, {"hidden", hidden}, {"char_dim", char_dim}, {"classes", classes},
+          {"normalize", normalize_json(normalize)}};
+}
+
+LmConfig LmConfig::from_json(const nlohmann::json& json, const std::string& origin) {
+  LmConfig config;
+  config.cell = parse_cell(field<std::string>(json, "cell", origin));
+  config.layers = field<int>(json, "layers", origin);
+  config.hidden = field<int>(json, "hidden", origin);
+  config.char_dim = field<int>(json, "char_dim", origin);
+  config.classes = field<int>(json, "classes", origin);
+  config.normalize = normalize_from_json(field<nlohmann::json>(json, "normalize", origin), origin);
+  if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.classes < 0 || config.layers > 8 ||
+      config.hidden > 4096 || config.char_dim > 4096)
+    throw data::Error(origin + ": damaged configuration (sizes outside the limits of ner lm train)");
+  return config;
+}
+
+nlohmann::json LmTrainConfig::to_json() const {
+  return {{"epochs", epochs}, {"batch", batch}, {"bptt", bptt}, {"learning_rate", learning_rate}, {"clip", clip},
+          {"seed", seed}, {"threads", threads}, {"min_count", min_count}, {"dev_fraction", dev_fraction}};
+}
+
+LmTrainConfig LmTrainConfig::from_json(const nlohmann::json& json, const std::string& origin) {
+  LmTrainConfig config;
+  config.epochs = field<int>(json, "epochs", origin);
+  config.batch = field<int>(json, "batch", origin);
+  config.bptt = field<int>(json, "bptt", origin);
+  config.learning_rate = field<double>(json, "learning_rate", origin);
+  config.clip = field<double>(json, "clip", origin);
+  config.seed = field<std::uint64_t>(json, "seed", origin);
+  config.threads = field<int>(json, "threads", origin);
+  config.min_count = field<std::size_t>(json, "min_count", origin);
+  config.dev_fraction = field<double>(json, "dev_fraction", origin);
   return config;
 }
 

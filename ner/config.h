@@ -96,6 +96,39 @@ struct TrainConfig {
   static TrainConfig from_json(const nlohmann::json& json, const std::string& origin);
 };
 
+// The character language model of `ner lm train` (ner/lm.h): its shape travels inside the LM file.
+struct LmConfig {
+  nn::CellType cell = nn::CellType::kLstm;
+  int layers = 1;      // stacked layers, all in the model's reading direction
+  int hidden = 256;    // units per layer
+  int char_dim = 64;   // character embedding size
+  int classes = 0;     // softmax classes: 1 is a full softmax; 0 (before training) chooses ⌈√V⌉
+  data::NormalizeOptions normalize;  // how characters become vocabulary keys
+
+  nlohmann::json to_json() const;
+  static LmConfig from_json(const nlohmann::json& json, const std::string& origin);
+};
+
+// How `ner lm train` trains (inside its checkpoints).
+struct LmTrainConfig {
+  int epochs = 5;
+  int batch = 32;                    // parallel streams the text is cut into
+  int bptt = 35;                     // steps per window of truncated backpropagation through time
+  double learning_rate = 2e-3;       // Adam
+  double clip = 1.0;                 // global gradient-norm limit of each direction's window mean (0: none)
+  std::uint64_t seed = 1;
+  int threads = default_threads();  // the forward and the backward model train side by side on two
+  std::size_t min_count = 2;         // rarer characters become <unk>
+  double dev_fraction = 0.01;        // without --dev-raw: this share of the lines, evenly spaced, is held out
+
+  nlohmann::json to_json() const;
+  static LmTrainConfig from_json(const nlohmann::json& json, const std::string& origin);
+};
+
+// `ner lm sample`'s defaults.
+inline constexpr int kDefaultSampleLength = 200;
+inline constexpr double kDefaultTemperature = 1.0;
+
 nn::CellType parse_cell(const std::string& name);  // lstm, gru, rnn, rnn-relu; throws data::Error
 nn::OptimizerKind parse_optimizer(const std::string& name);  // adam, sgd; throws data::Error
 std::string optimizer_name(nn::OptimizerKind kind);

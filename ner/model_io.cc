@@ -18,21 +18,34 @@
 namespace ner {
 namespace {
 
-// The two kinds of container: what each is called in messages, and its magic.
-struct Kind {
-  const char* magic;
-  const char* name;
-};
-constexpr Kind kModelKind{data::kModelMagic.data(), "model"};
-constexpr Kind kCheckpointKind{data::kCheckpointMagic.data(), "checkpoint"};
-
 std::uint32_t crc32_of(std::string_view bytes) {
   return static_cast<std::uint32_t>(
       ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
 }
 
+}  // namespace
+
+void check_model_outputs(const std::string& model_path, const std::string& checkpoint_path, const std::string& resume_path,
+                         bool overwrite, const FileKind& kind) {
+  for (const std::string& path : {model_path, checkpoint_path}) {
+    if (path.empty()) continue;  // no checkpoint asked for
+    const data::OutputTarget target = data::classify_output(path);
+    if (target.kind != data::OutputKind::kReplace && target.kind != data::OutputKind::kCreate)
+      throw data::Error(path + ": a model or checkpoint must be a file (a regular file or a new path), not a device or FIFO");
+    if (path != checkpoint_path && data::is_an_input(path, {resume_path}))
+      throw data::Error(path + ": is the checkpoint being resumed; give another --model");
+    if (target.kind != data::OutputKind::kReplace || !resume_path.empty() || overwrite) continue;
+    if (path == model_path)
+      throw data::Error(path + ": a " + kind.name + " of that name exists; give --overwrite to replace it, --resume " +
+                        checkpoint_path + " to continue its training, or another --model");
+    if (path == checkpoint_path)
+      throw data::Error(path + ": a checkpoint of an earlier run exists; give --resume " + path +
+                        " to continue it, or --overwrite to start afresh");
+  }
+}
+
 // magic | version | size | payload | crc32
-std::string wrap(const Kind& kind, const std::string& payload) {
+std::string wrap_file(const FileKind& kind, const std::string& payload) {
   std::ostringstream out;
   out.write(kind.magic, 8);
   data::write_pod<std::uint32_t>(out, kModelFormatVersion);
@@ -42,16 +55,19 @@ std::string wrap(const Kind& kind, const std::string& payload) {
   return out.str();
 }
 
+namespace {
+
 constexpr std::size_t kHeader = 8 + 4 + 8, kTrailer = 4;  // magic | version | size, and the CRC-32
 
 // The container's checks on its first bytes (`head`, up to kHeader of them) and its length `total`: returns the
 // payload's size.
-std::uint64_t check_container(const Kind& kind, const Kind& other, std::string_view head, std::uint64_t total,
-                              const std::string& path) {
+std::uint64_t check_container(const FileKind& kind, std::string_view head, std::uint64_t total, const std::string& path) {
   const std::string what = kind.name;
   if (head.size() < 8 || std::memcmp(head.data(), kind.magic, 8) != 0) {
-    bool is_other = head.size() >= 8 && std::memcmp(head.data(), other.magic, 8) == 0;
-    throw data::Error(path + ": not a " + what + " file" + (is_other ? std::string(" (it is a ") + other.name + ")" : ""));
+    std::string is_other;
+    for (const FileKind& other : {kModelKind, kCheckpointKind, kLmKind, kLmCheckpointKind})
+      if (head.size() >= 8 && std::memcmp(head.data(), other.magic, 8) == 0) is_other = std::string(" (it is a ") + other.name + ")";
+    throw data::Error(path + ": not a " + what + " file" + is_other);
   }
   if (head.size() < kHeader) throw data::Error(path + ": truncated " + what + " file");
   std::uint32_t version;
@@ -68,14 +84,15 @@ std::uint64_t check_container(const Kind& kind, const Kind& other, std::string_v
   return size;
 }
 
-void check_crc(const Kind& kind, std::uint32_t computed, std::uint32_t stored, const std::string& path) {
+void check_crc(const FileKind& kind, std::uint32_t computed, std::uint32_t stored, const std::string& path) {
   if (stored != computed) throw data::Error(path + ": damaged " + kind.name + " file (checksum mismatch)");
 }
 
-// The payload inside `bytes` (a view of them), after the container's checks.
-std::string_view unwrap(const Kind& kind, const Kind& other, const std::string& bytes, const std::string& path) {
+}  // namespace
+
+std::string_view unwrap_file(const FileKind& kind, const std::string& bytes, const std::string& path) {
   const std::string_view all(bytes);
-  const std::uint64_t size = check_container(kind, other, all.substr(0, kHeader), all.size(), path);
+  const std::uint64_t size = check_container(kind, all.substr(0, kHeader), all.size(), path);
   const std::string_view payload = all.substr(kHeader, size);
   std::uint32_t stored;
   std::memcpy(&stored, bytes.data() + kHeader + size, 4);
@@ -90,10 +107,8 @@ void write_matrix(std::ostream& out, const nn::Matrix& m) {
     for (nn::Index i = 0; i < m.rows(); ++i) data::write_pod<float>(out, static_cast<float>(m(i, j)));
 }
 
-// Reads a matrix into m, whose shape it must have; with `may_be_empty`, a 0x0 matrix is accepted too (SGD keeps
-// no second moment).
-void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, const std::string& name,
-                 bool may_be_empty = false) {
+// With `may_be_empty`, a 0x0 matrix is accepted too (SGD keeps no second moment).
+void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, const std::string& name, bool may_be_empty) {
   auto rows = data::read_pod<std::uint32_t>(in, origin);
   auto cols = data::read_pod<std::uint32_t>(in, origin);
   if (may_be_empty && rows == 0 && cols == 0) {
@@ -103,21 +118,63 @@ void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, con
   if (rows != m.rows() || cols != m.cols())
     throw data::Error(origin + ": damaged (" + name + " is " + std::to_string(rows) + "x" + std::to_string(cols) +
                       ", the configuration needs " + std::to_string(m.rows()) + "x" + std::to_string(m.cols()) + ")");
+  read_values(in, m, origin);
+}
+
+void read_values(std::istream& in, nn::Matrix& m, const std::string& origin) {
   for (nn::Index j = 0; j < m.cols(); ++j)
     for (nn::Index i = 0; i < m.rows(); ++i) m(i, j) = static_cast<nn::Real>(data::read_pod<float>(in, origin));
 }
+
+void write_params(std::ostream& out, const nn::ParamList& params) {
+  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(params.size()));
+  for (const nn::Param* param : params) {
+    data::write_string(out, param->name);
+    write_matrix(out, param->value);
+  }
+}
+
+void read_params(std::istream& in, const nn::ParamList& params, const std::string& origin) {
+  auto count = data::read_pod<std::uint32_t>(in, origin);
+  if (count != params.size())
+    throw data::Error(origin + ": damaged (" + std::to_string(count) + " parameters, the configuration needs " +
+                      std::to_string(params.size()) + ")");
+  for (nn::Param* param : params) {
+    std::string name = data::read_string(in, origin);
+    if (name != param->name) throw data::Error(origin + ": damaged (parameter '" + name + "' where '" + param->name + "' belongs)");
+    read_matrix(in, param->value, origin, name);
+  }
+}
+
+void write_moments(std::ostream& out, nn::Optimizer& optimizer) {
+  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(optimizer.first_moments().size()));
+  for (std::size_t p = 0; p < optimizer.first_moments().size(); ++p) {
+    write_matrix(out, optimizer.first_moments()[p]);
+    write_matrix(out, optimizer.second_moments()[p]);
+  }
+}
+
+void read_moments(std::istream& in, const nn::ParamList& params, std::vector<nn::Matrix>& first, std::vector<nn::Matrix>& second,
+                  const std::string& origin) {
+  auto count = data::read_pod<std::uint32_t>(in, origin);
+  if (count != params.size()) throw data::Error(origin + ": damaged (optimizer state does not match the model)");
+  for (nn::Param* param : params) {
+    nn::Matrix m(param->value.rows(), param->value.cols()), s(m.rows(), m.cols());
+    read_matrix(in, m, origin, param->name + " (first moment)");
+    read_matrix(in, s, origin, param->name + " (second moment)", /*may_be_empty=*/true);
+    first.push_back(std::move(m));
+    second.push_back(std::move(s));
+  }
+}
+
+namespace {
 
 std::string model_payload(Model& model, const nlohmann::json& summary) {
   std::ostringstream out;
   nlohmann::json header = {{"config", model.config().to_json()}, {"summary", summary}};
   data::write_string(out, header.dump());
   model.vocabularies().save(out, model.config());
-  nn::ParamList params = model.params();
-  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(params.size()));
-  for (const nn::Param* param : params) {
-    data::write_string(out, param->name);
-    write_matrix(out, param->value);
-  }
+  write_params(out, model.params());
   return out.str();
 }
 
@@ -147,16 +204,7 @@ LoadedModel parse_payload(std::istream& in, std::uint64_t size, const std::strin
     throw data::Error(origin + ": damaged (" + e.what() + ")");
   }
   loaded.summary = header.value("summary", nlohmann::json::object());
-  nn::ParamList params = loaded.model->params();
-  auto count = data::read_pod<std::uint32_t>(in, origin);
-  if (count != params.size())
-    throw data::Error(origin + ": damaged (" + std::to_string(count) + " parameters, the configuration needs " +
-                      std::to_string(params.size()) + ")");
-  for (nn::Param* param : params) {
-    std::string name = data::read_string(in, origin);
-    if (name != param->name) throw data::Error(origin + ": damaged (parameter '" + name + "' where '" + param->name + "' belongs)");
-    read_matrix(in, param->value, origin, name);
-  }
+  read_params(in, loaded.model->params(), origin);
   if (consumed() != size) throw data::Error(origin + ": damaged (trailing bytes)");
   return loaded;
 }
@@ -169,11 +217,11 @@ LoadedModel parse_model_payload(std::string_view payload, const std::string& ori
 }
 
 void save_model(Model& model, const nlohmann::json& summary, const std::string& path) {
-  data::write_output_file(path, wrap(kModelKind, model_payload(model, summary)));
+  data::write_output_file(path, wrap_file(kModelKind, model_payload(model, summary)));
 }
 
 LoadedModel parse_model(const std::string& bytes, const std::string& origin) {
-  return parse_model_payload(unwrap(kModelKind, kCheckpointKind, bytes, origin), origin);
+  return parse_model_payload(unwrap_file(kModelKind, bytes, origin), origin);
 }
 
 LoadedModel load_model(const std::string& path) {
@@ -188,7 +236,7 @@ LoadedModel load_model(const std::string& path) {
   in.clear();
   in.seekg(0, std::ios::end);
   const std::uint64_t total = static_cast<std::uint64_t>(in.tellg());
-  const std::uint64_t size = check_container(kModelKind, kCheckpointKind, head, total, path);
+  const std::uint64_t size = check_container(kModelKind, head, total, path);
   in.seekg(static_cast<std::streamoff>(kHeader));
   std::vector<char> chunk(1 << 20);
   uLong crc = ::crc32(0L, Z_NULL, 0);
@@ -211,14 +259,10 @@ void save_checkpoint(Model& model, nn::Optimizer& optimizer, const std::vector<n
   nlohmann::json full = state;
   full["optimizer_steps"] = optimizer.steps();
   data::write_string(out, full.dump());
-  data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(optimizer.first_moments().size()));
-  for (std::size_t p = 0; p < optimizer.first_moments().size(); ++p) {
-    write_matrix(out, optimizer.first_moments()[p]);
-    write_matrix(out, optimizer.second_moments()[p]);
-  }
+  write_moments(out, optimizer);
   data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(averages.size()));
   for (const nn::Matrix& average : averages) write_matrix(out, average);
-  data::write_output_file(path, wrap(kCheckpointKind, out.str()));
+  data::write_output_file(path, wrap_file(kCheckpointKind, out.str()));
 }
 
 namespace {
@@ -233,30 +277,22 @@ nlohmann::json read_state(data::ViewStream& in, const std::string& path) {
 
 nlohmann::json read_checkpoint_state(const std::string& path) {
   const std::string bytes = data::read_file(path);
-  data::ViewStream in(unwrap(kCheckpointKind, kModelKind, bytes, path));
+  data::ViewStream in(unwrap_file(kCheckpointKind, bytes, path));
   data::read_string(in, path, 1u << 31);  // the model
   return read_state(in, path);
 }
 
 LoadedCheckpoint load_checkpoint(const std::string& path) {
   const std::string bytes = data::read_file(path);
-  data::ViewStream in(unwrap(kCheckpointKind, kModelKind, bytes, path));
+  data::ViewStream in(unwrap_file(kCheckpointKind, bytes, path));
   LoadedCheckpoint checkpoint;
   checkpoint.model = parse_model_payload(data::read_string(in, path, 1u << 31), path).model;
   checkpoint.state = read_state(in, path);
   checkpoint.optimizer_steps = data::optional_json_field<long>(checkpoint.state, "optimizer_steps", 0L, path, "checkpoint state");
-  auto count = data::read_pod<std::uint32_t>(in, path);
   nn::ParamList params = checkpoint.model->params();
-  if (count != params.size()) throw data::Error(path + ": damaged (optimizer state does not match the model)");
-  for (nn::Param* param : params) {
-    nn::Matrix first(param->value.rows(), param->value.cols()), second(first.rows(), first.cols());
-    read_matrix(in, first, path, param->name + " (first moment)");
-    read_matrix(in, second, path, param->name + " (second moment)", /*may_be_empty=*/true);
-    checkpoint.first_moments.push_back(std::move(first));
-    checkpoint.second_moments.push_back(std::move(second));
-  }
+  read_moments(in, params, checkpoint.first_moments, checkpoint.second_moments, path);
   // The weight averages (none when training without --average).
-  count = data::read_pod<std::uint32_t>(in, path);
+  auto count = data::read_pod<std::uint32_t>(in, path);
   if (count != 0 && count != params.size()) throw data::Error(path + ": damaged (weight averages do not match the model)");
   for (std::uint32_t p = 0; p < count; ++p) {
     nn::Matrix average(params[p]->value.rows(), params[p]->value.cols());

@@ -143,21 +143,7 @@ void check_outputs(const TrainJob& job) {
                        {"--report", job.report_path}},
                       {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path,
                        job.init_path});
-  for (const std::string& path : {job.model_path, job.checkpoint_path}) {
-    if (path.empty()) continue;  // no checkpoint asked for
-    const data::OutputTarget target = data::classify_output(path);
-    if (target.kind != data::OutputKind::kReplace && target.kind != data::OutputKind::kCreate)
-      throw data::Error(path + ": a model or checkpoint must be a file (a regular file or a new path), not a device or FIFO");
-    if (path != job.checkpoint_path && data::is_an_input(path, {job.resume_path}))
-      throw data::Error(path + ": is the checkpoint being resumed; give another --model");
-    if (target.kind != data::OutputKind::kReplace || !job.resume_path.empty() || job.overwrite) continue;
-    if (path == job.model_path)
-      throw data::Error(path + ": a model of that name exists; give --overwrite to replace it, --resume " +
-                        job.checkpoint_path + " to continue its training, or another --model");
-    if (path == job.checkpoint_path)
-      throw data::Error(path + ": a checkpoint of an earlier run exists; give --resume " + path +
-                        " to continue it, or --overwrite to start afresh");
-  }
+  check_model_outputs(job.model_path, job.checkpoint_path, job.resume_path, job.overwrite, kModelKind);
 }
 
 std::string list(const std::set<std::string>& items) {

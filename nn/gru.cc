@@ -28,7 +28,7 @@ void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool t
   project_inputs(Wx_, bx_, X, gates_, training);
   if (training) recurrent_n_.resize(h, T * B);
   H.resize(h, T * B);
-  zero_state_.setZero(h, B);
+  start_state(B);
   for (Index s = 0; s < T; ++s) {
     const Index t = time_at(s, T), col0 = t * B;
     const bool first = s == 0;
@@ -36,9 +36,10 @@ void Gru::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool t
     recurrent_.resize(3 * h, B);
     recurrent_.colwise() = bh_.value.col(0);
     if (!first) add_recurrent_product(Wh_, H.middleCols(previous_column(t, B), B), recurrent_, training);
+    else add_initial_product(Wh_, 0, B, recurrent_, training);
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
-      auto h_prev = first ? zero_state_.col(b) : H.col(previous_column(t, B) + b);
+      auto h_prev = first ? h0_.col(b) : H.col(previous_column(t, B) + b);
       if (batch.mask(col) == 0) {
         H.col(col) = h_prev;  // padding: h_t = h_{t−1}
         continue;
@@ -83,7 +84,7 @@ void Gru::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref
         dh_next_.col(b) = dh;  // padding passes the gradient through
         continue;
       }
-      auto h_prev = first ? zero_state_.col(b) : H_.col(previous_column(t, B) + b);
+      auto h_prev = first ? h0_.col(b) : H_.col(previous_column(t, B) + b);
       auto gate = gates_.col(col);
       auto z = gate.segment(0, h).array();
       auto r = gate.segment(h, h).array();

@@ -35,7 +35,6 @@ class Gru : public Recurrent {
   Matrix dgates_h_;  // (3H, T*B): ∂/∂(Wh h_{t−1} + bh)
   Matrix dh_next_;   // (H, B)
   Matrix Wh_transposed_;  // (H, 3H)
-  Matrix zero_state_;  // (H, B)
 };
 
 }  // namespace nn

@@ -23,6 +23,13 @@ ParamList Lstm::params() {
   return list;
 }
 
+RecurrentState Lstm::final_state(const Matrix& H, const SequenceBatch& batch) const {
+  RecurrentState state = Recurrent::final_state(H, batch);
+  // Training keeps every step's cell state, inference only the current one.
+  state.c = C_.cols() == batch.B ? C_ : C_.middleCols(time_at(batch.T - 1, batch.T) * batch.B, batch.B);
+  return state;
+}
+
 void Lstm::init(Rng& rng) {
   const Index h = hidden();
   init_xavier(Wx_.value, rng);
@@ -39,15 +46,21 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool 
   // keeps only the current cell state (C_ is (H, B)), so its memory does not grow with T.
   const bool windowed = !training;
   Index window_first = 0;  // the time step in column block 0 of gates_
+  start_state(B);
+  if (has_initial_state()) {
+    assert(initial_state().c.rows() == h && initial_state().c.cols() == B);
+    c0_ = initial_state().c;
+  } else {
+    c0_.setZero(h, B);
+  }
   if (windowed) {
-    C_.setZero(h, B);
+    C_ = c0_;
   } else {
     project_inputs(Wx_, b_, X, gates_, training);
     C_.resize(h, T * B);
     tanhC_.resize(h, T * B);
   }
   H.resize(h, T * B);
-  zero_state_.setZero(h, B);
   const bool peep = peepholes_;
   // One sentence's step: gates_.col(gate_col) holds G_t and becomes i, f, g, o; c_prev → C_.col(c_col) (the same
   // column when windowed); h~ → H.col(col).
@@ -91,9 +104,11 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool 
     // G_t += Wh h_{t−1}
     if (!first)
       add_recurrent_product(Wh_, H.middleCols(previous_column(t, B), B), gates_.middleCols(gate_col0, B), training);
+    else
+      add_initial_product(Wh_, gate_col0, B, gates_, training);
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
-      auto h_prev = first ? zero_state_.col(b) : H.col(previous_column(t, B) + b);
+      auto h_prev = first ? h0_.col(b) : H.col(previous_column(t, B) + b);
       if (windowed) {
         // The cell state is updated in place; padding leaves it (and h) as they were.
         if (batch.mask(col) == 0) {
@@ -103,7 +118,7 @@ void Lstm::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool 
         step(gate_col0 + b, C_.col(b), b, col);
         continue;
       }
-      auto c_prev = first ? zero_state_.col(b) : C_.col(previous_column(t, B) + b);
+      auto c_prev = first ? c0_.col(b) : C_.col(previous_column(t, B) + b);
       if (batch.mask(col) == 0) {
         // Padding: c_t = c_{t−1}, h_t = h_{t−1}
         C_.col(col) = c_prev;
@@ -139,7 +154,7 @@ void Lstm::backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Re
         dh_next_.col(b) = dh;
         continue;  // dc_next_ keeps flowing unchanged
       }
-      auto c_prev = first ? zero_state_.col(b) : C_.col(previous_column(t, B) + b);
+      auto c_prev = first ? c0_.col(b) : C_.col(previous_column(t, B) + b);
       auto gate = gates_.col(col);
       auto i = gate.segment(0, h).array();
       auto f = gate.segment(h, h).array();

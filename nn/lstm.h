@@ -18,6 +18,7 @@ class Lstm : public Recurrent {
   void forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bool training) override;
   void backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) override;
   ParamList params() override;
+  RecurrentState final_state(const Matrix& H, const SequenceBatch& batch) const override;  // with the cell state
 
  private:
   bool peepholes_;
@@ -39,7 +40,7 @@ class Lstm : public Recurrent {
   Matrix dgates_;          // (4H, T*B)
   Matrix dh_next_, dc_next_;  // (H, B): gradient flowing into h_{t}, c_{t} from the step processed after t
   Matrix Wh_transposed_;  // (H, 4H)
-  Matrix zero_state_;      // (H, B)
+  Matrix c0_;             // (H, B): the cell state before the first step processed (the initial state's c, or zero)
 };
 
 }  // namespace nn

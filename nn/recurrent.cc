@@ -59,8 +59,27 @@ void Recurrent::backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matr
   dX.noalias() += Wx.value.transpose() * dG;
 }
 
+RecurrentState Recurrent::final_state(const Matrix& H, const SequenceBatch& batch) const {
+  return {H.middleCols(time_at(batch.T - 1, batch.T) * batch.B, batch.B), Matrix()};
+}
+
+void Recurrent::start_state(Index B) {
+  if (!has_initial_state()) {
+    h0_.setZero(hidden_, B);
+    return;
+  }
+  assert(initial_.h.rows() == hidden_ && initial_.h.cols() == B);
+  h0_ = initial_.h;
+}
+
+void Recurrent::add_initial_product(const Param& Wh, Index first_col, Index B, Matrix& G, bool training) const {
+  if (has_initial_state()) add_recurrent_product(Wh, h0_, G.middleCols(first_col, B), training);
+}
+
 void Recurrent::backward_recurrent_weights(Param& Wh, const Matrix& dG, const Matrix& H, const SequenceBatch& batch) const {
   const Index B = batch.B, later = (batch.T - 1) * B;
+  // dWh += dG_first h_0ᵀ (the first step processed: time 0 left to right, T−1 right to left)
+  if (has_initial_state()) Wh.grad.noalias() += dG.middleCols(time_at(0, batch.T) * B, B) * h0_.transpose();
   if (later == 0) return;
   // dWh += Σ_t dG_t h_{t−1}ᵀ: steps 1..T−1 against states 0..T−2 (left to right), or steps 0..T−2 against 1..T−1.
   if (direction() == Direction::kLeftToRight)

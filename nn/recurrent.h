@@ -1,6 +1,7 @@
 // One direction of a recurrent layer over a padded, masked batch, and what LSTM, GRU and plain RNN share.
 // Padded steps carry the previous state unchanged (h_t = m∘h~_t + (1−m)∘h_{t−1}), so a right-to-left layer starts at
-// each sentence's own last character with zero state.
+// each sentence's own last character with zero state. A layer may instead start from a given state (truncated
+// backpropagation through time carries a stream's state from one window to the next).
 #pragma once
 
 #include <memory>
@@ -18,6 +19,13 @@ enum class CellType { kLstm, kGru, kRnnTanh, kRnnRelu };
 
 std::string cell_name(CellType cell);  // "lstm", "gru", "rnn", "rnn-relu"
 
+// A layer's state between two steps, one column per sequence: h (H, B), and for an LSTM the cell state c (H, B)
+// (empty for the other cells).
+struct RecurrentState {
+  Matrix h;  // (H, B)
+  Matrix c;  // (H, B), LSTM only
+};
+
 class Recurrent {
  public:
   Recurrent(Index input_dim, Index hidden, Direction direction) : input_dim_(input_dim), hidden_(hidden), direction_(direction) {}
@@ -31,6 +39,12 @@ class Recurrent {
   // given dH = ∂loss/∂H (H, T*B).
   virtual void backward(const Matrix& X, const SequenceBatch& batch, const Eigen::Ref<const Matrix>& dH, Matrix& dX) = 0;
   virtual ParamList params() = 0;  // Wx and Wh first, in that order, then what the cell adds
+
+  // The following forward passes start sequence b from column b of `state` (before the first step processed)
+  // instead of zero; backward treats it as a constant (no gradient flows into it). An empty state is zero again.
+  void set_initial_state(RecurrentState state) { initial_ = std::move(state); }
+  // The state after the last forward's last step processed, for every sequence (past its end, padding carried it).
+  virtual RecurrentState final_state(const Matrix& H, const SequenceBatch& batch) const;
 
   // With `on` (and Bf16Matrix::available()), inference multiplies by bfloat16 copies of Wx and Wh made now: call it
   // once the weights are final. Training always runs in float.
@@ -52,12 +66,21 @@ class Recurrent {
   void add_recurrent_product(const Param& Wh, const Eigen::Ref<const Matrix>& H, Eigen::Ref<Matrix> G, bool training) const;
   // dWx += dG Xᵀ; db += Σ_j dG(:, j); dX += Wxᵀ dG.           dG: (kH, T*B)
   static void backward_inputs(Param& Wx, Param& b, const Matrix& X, const Matrix& dG, Matrix& dX);
-  // dWh += Σ_t dG_t h_{prev(t)}ᵀ as one GEMM over the whole sequence (the first step's previous state is zero).
+  // h0_ = the initial state's h, or zero (H, B): called first by forward.
+  void start_state(Index B);
+  bool has_initial_state() const { return initial_.h.size() > 0; }
+  const RecurrentState& initial_state() const { return initial_; }
+  // G_first += Wh h_0 for the first step processed, when there is an initial state (zero adds nothing).
+  void add_initial_product(const Param& Wh, Index first_col, Index B, Matrix& G, bool training) const;
+  // dWh += Σ_t dG_t h_{prev(t)}ᵀ as one GEMM over the whole sequence, and dG_first h_0ᵀ with an initial state.
   void backward_recurrent_weights(Param& Wh, const Matrix& dG, const Matrix& H, const SequenceBatch& batch) const;
+
+  Matrix h0_;  // (H, B): the state before the first step processed
 
  private:
   Index input_dim_, hidden_;
   Direction direction_;
+  RecurrentState initial_;  // empty: start from zero
   std::unique_ptr<Bf16Matrix> bf16_Wx_, bf16_Wh_;  // with set_bfloat16(true)
 };
 

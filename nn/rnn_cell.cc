@@ -26,16 +26,17 @@ void RnnCell::forward(const Matrix& X, const SequenceBatch& batch, Matrix& H, bo
   const Index h = hidden(), B = batch.B, T = batch.T;
   project_inputs(Wx_, b_, X, pre_, training);
   H.resize(h, T * B);
-  zero_state_.setZero(h, B);
+  start_state(B);
   for (Index s = 0; s < T; ++s) {
     const Index t = time_at(s, T), col0 = t * B;
     const bool first = s == 0;
     // A_t += Wh h_{t−1}
     if (!first) add_recurrent_product(Wh_, H.middleCols(previous_column(t, B), B), pre_.middleCols(col0, B), training);
+    else add_initial_product(Wh_, col0, B, pre_, training);
     for (Index b = 0; b < B; ++b) {
       const Index col = col0 + b;
       if (batch.mask(col) == 0) {
-        H.col(col) = first ? zero_state_.col(b) : H.col(previous_column(t, B) + b);  // padding: h_t = h_{t−1}
+        H.col(col) = first ? h0_.col(b) : H.col(previous_column(t, B) + b);  // padding: h_t = h_{t−1}
         continue;
       }
       // h~ = act(A_t)

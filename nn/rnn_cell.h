@@ -30,7 +30,6 @@ class RnnCell : public Recurrent {
   Matrix dpre_;      // (H, T*B)
   Matrix dh_next_;   // (H, B)
   Matrix Wh_transposed_;  // (H, H)
-  Matrix zero_state_;  // (H, B)
 };
 
 }  // namespace nn

@@ -17,6 +17,7 @@
 namespace nn {
 namespace {
 
+using test::CellCase;
 using test::kD;
 using test::kH;
 using test::kL;
@@ -124,12 +125,6 @@ TEST(GradCheck, Dropout) {
   }
 }
 
-struct CellCase {
-  CellType cell;
-  Direction direction;
-  bool peepholes;
-};
-
 class RecurrentGradient : public ::testing::TestWithParam<CellCase> {};
 
 TEST_P(RecurrentGradient, MatchesFiniteDifferences) {
@@ -165,12 +160,7 @@ INSTANTIATE_TEST_SUITE_P(
                       CellCase{CellType::kRnnTanh, Direction::kRightToLeft, false},
                       CellCase{CellType::kRnnRelu, Direction::kLeftToRight, false},
                       CellCase{CellType::kRnnRelu, Direction::kRightToLeft, false}),
-    [](const auto& info) {
-      std::string name = cell_name(info.param.cell);
-      std::replace(name.begin(), name.end(), '-', '_');
-      return name + (info.param.direction == Direction::kLeftToRight ? "_ltr" : "_rtl") +
-             (info.param.peepholes ? "_peepholes" : "");
-    });
+    [](const auto& info) { return test::cell_case_name(info.param); });
 
 TEST(GradCheck, BiRnn) {
   for (CellType cell : {CellType::kLstm, CellType::kGru, CellType::kRnnTanh}) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "nn/gradcheck.h"
 #include "nn/random.h"
+#include "nn/recurrent.h"
 
 namespace nn::test {
 
@@ -38,6 +40,19 @@ inline std::string describe(const std::vector<GradMismatch>& mismatches) {
   }
   if (mismatches.size() > 10) out << "... and " << mismatches.size() - 10 << " more\n";
   return out.str();
+}
+
+// A recurrent layer to test: its cell, direction and (LSTM) peepholes, and its name in a parameterised test.
+struct CellCase {
+  CellType cell;
+  Direction direction;
+  bool peepholes;
+};
+
+inline std::string cell_case_name(const CellCase& c) {
+  std::string name = cell_name(c.cell);
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name + (c.direction == Direction::kLeftToRight ? "_ltr" : "_rtl") + (c.peepholes ? "_peepholes" : "");
 }
 
 // Relative error allowed between analytic and central-difference gradients.
