@@ -83,8 +83,9 @@ TEST(InitModel, KeepsWhatTheTrainedModelKnowsAndAddsTheRestFresh) {
   for (const char* name : {"output.weight", "output.bias", "crf.start", "crf.end"}) {
     for (int tag = 0; tag < static_cast<int>(vocab.tags.size()); ++tag) {
       const std::string& key = vocab.tags.key(tag);
-      if (known.tags.contains(key))
+      if (known.tags.contains(key)) {
         EXPECT_EQ(new_params.at(name)->value.row(tag), old_params.at(name)->value.row(known.tags.id(key))) << name << " " << key;
+      }
     }
   }
   const nn::Matrix& old_trans = old_params.at("crf.trans")->value;
@@ -93,13 +94,17 @@ TEST(InitModel, KeepsWhatTheTrainedModelKnowsAndAddsTheRestFresh) {
   for (int i = 0; i < static_cast<int>(vocab.tags.size()); ++i)
     for (int j = 0; j < static_cast<int>(vocab.tags.size()); ++j) {
       const std::string &from = vocab.tags.key(i), &to = vocab.tags.key(j);
-      if (known.tags.contains(from) && known.tags.contains(to))
+      if (known.tags.contains(from) && known.tags.contains(to)) {
         EXPECT_EQ(new_trans(i, j), old_trans(known.tags.id(from), known.tags.id(to))) << from << " -> " << to;
+      }
     }
   EXPECT_NE(new_trans(b_org, vocab.tags.id("O")), 0) << "a new tag's transitions start as a new model's (random)";
   // The recurrent layers whole.
-  for (const auto& [name, param] : new_params)
-    if (name.rfind("rnn.", 0) == 0) EXPECT_EQ(param->value, old_params.at(name)->value) << name;
+  for (const auto& [name, param] : new_params) {
+    if (name.rfind("rnn.", 0) == 0) {
+      EXPECT_EQ(param->value, old_params.at(name)->value) << name;
+    }
+  }
 }
 
 }  // namespace
