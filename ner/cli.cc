@@ -192,7 +192,8 @@ int run_cli(int argc, char** argv) {
   // A command's first argument names one of its own commands when it has any (`ner lm train`).
   std::string name = "ner";
   const CLI::App* parent = &app;
-  for (int i = 1; i < argc; ++i) {
+  int i = 1;
+  for (; i < argc; ++i) {
     const std::vector<const CLI::App*> children = parent->get_subcommands([](const CLI::App*) { return true; });
     const std::string word = argv[i];
     if (children.empty() || (!word.empty() && word[0] == '-')) break;
@@ -207,6 +208,10 @@ int run_cli(int argc, char** argv) {
     }
     parent = children[static_cast<std::size_t>(found - commands.begin())];
     name += " " + word;
+  }
+  if (i == argc && !parent->get_subcommands([](const CLI::App*) { return true; }).empty()) {  // `ner lm` alone
+    std::cout << parent->help(name.substr(0, name.rfind(' ')));
+    return 0;
   }
   try {
     app.parse(argc, argv);

@@ -66,7 +66,7 @@ std::uint64_t check_container(const FileKind& kind, std::string_view head, std::
   if (head.size() < 8 || std::memcmp(head.data(), kind.magic, 8) != 0) {
     std::string is_other;
     for (const FileKind& other : {kModelKind, kCheckpointKind, kLmKind, kLmCheckpointKind})
-      if (head.size() >= 8 && std::memcmp(head.data(), other.magic, 8) == 0) is_other = std::string(" (it is a ") + other.name + ")";
+      if (head.size() >= 8 && std::memcmp(head.data(), other.magic, 8) == 0) is_other = std::string(" (it is a ") + other.name + ", which " + other.read_by + " reads)";
     throw data::Error(path + ": not a " + what + " file" + is_other);
   }
   if (head.size() < kHeader) throw data::Error(path + ": truncated " + what + " file");

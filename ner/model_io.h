@@ -25,11 +25,12 @@ inline constexpr std::uint32_t kModelFormatVersion = 1;
 struct FileKind {
   const char* magic;
   const char* name;
+  const char* read_by;  // the command that reads this kind, for the message that refuses it elsewhere
 };
-inline constexpr FileKind kModelKind{data::kModelMagic.data(), "model"};
-inline constexpr FileKind kCheckpointKind{data::kCheckpointMagic.data(), "checkpoint"};
-inline constexpr FileKind kLmKind{data::kLmMagic.data(), "language model"};
-inline constexpr FileKind kLmCheckpointKind{data::kLmCheckpointMagic.data(), "language-model checkpoint"};
+inline constexpr FileKind kModelKind{data::kModelMagic.data(), "model", "ner tag --model"};
+inline constexpr FileKind kCheckpointKind{data::kCheckpointMagic.data(), "checkpoint", "ner train --resume"};
+inline constexpr FileKind kLmKind{data::kLmMagic.data(), "language model", "ner lm sample --model"};
+inline constexpr FileKind kLmCheckpointKind{data::kLmCheckpointMagic.data(), "language-model checkpoint", "ner lm train --resume"};
 
 // The model and checkpoint paths of a training run, checked before any work: each must be a file (a regular file or
 // a new path) other than the checkpoint being resumed (`resume_path`), and an existing one is refused unless the run

@@ -111,7 +111,7 @@ TEST_F(BadInput, DamagedForeignAndNewerModels) {
   checkpoint_bytes[checkpoint_bytes.size() / 3] ^= 0x01;
   const std::string checkpoint = write("flipped.ckpt", checkpoint_bytes);
   expect_error(train_with(kSample) + " --resume " + checkpoint, checkpoint + ": damaged checkpoint file (checksum mismatch)", "--model");
-  expect_error(train_with(kSample) + " --resume " + model(), model() + ": not a checkpoint file (it is a model)", "--model");
+  expect_error(train_with(kSample) + " --resume " + model(), model() + ": not a checkpoint file (it is a model, which ner tag --model reads)", "--model");
 }
 
 // A model, a checkpoint, gzip data or a binary file given as a corpus: one message naming the file, whichever

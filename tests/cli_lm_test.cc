@@ -29,6 +29,14 @@ class CliLm : public ::testing::Test {
   std::string raw_ = temp_path("raw.txt"), lm_ = temp_path("m.lm");
 };
 
+// `ner lm` alone is a question, as `ner` alone is: its help, exit 0.
+TEST_F(CliLm, AlonePrintsItsHelp) {
+  const auto r = run_ner("lm");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("Character language models"), 0u) << r.out;
+  EXPECT_NE(r.out.find("Usage: ner lm [OPTIONS] SUBCOMMAND"), std::string::npos) << r.out;
+}
+
 TEST_F(CliLm, RefusesInvalidUtf8NamingTheLineAndOffset) {
   const std::string bad = temp_path("bad.txt");
   write_file(bad, "第一行\n好\xFF的\n");
@@ -57,10 +65,10 @@ TEST_F(CliLm, TaggerAndLanguageModelRefuseEachOthersFiles) {
   const std::string lm = trained();
   auto r = run_ner("lm sample --model " + kTagger);
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "ner: error: " + kTagger + ": not a language model file (it is a model)\n");
+  EXPECT_EQ(r.err, "ner: error: " + kTagger + ": not a language model file (it is a model, which ner tag --model reads)\n");
   r = run_ner("tag --model " + lm + " " + raw_);
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "ner: error: " + lm + ": not a model file (it is a language model)\n");
+  EXPECT_EQ(r.err, "ner: error: " + lm + ": not a model file (it is a language model, which ner lm sample --model reads)\n");
   r = run_ner("lm train --raw " + lm + " --model " + temp_path("other.lm"));
   EXPECT_EQ(r.err, "ner: error: " + lm + ": is a ner language model file, not text\n");
   r = run_ner("info " + lm);

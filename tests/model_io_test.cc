@@ -100,7 +100,7 @@ TEST_F(ModelFile, CheckpointIsNotAModelAndRoundTrips) {
   for (nn::Param* p : model->params()) p->grad.setConstant(0.5);
   adam.step();
   save_checkpoint(*model, adam, {}, {{"epoch", 3}}, path_);
-  EXPECT_EQ(error_of(path_), path_ + ": not a model file (it is a checkpoint)");
+  EXPECT_EQ(error_of(path_), path_ + ": not a model file (it is a checkpoint, which ner train --resume reads)");
   LoadedCheckpoint checkpoint = load_checkpoint(path_);
   EXPECT_EQ(checkpoint.state["epoch"], 3);
   EXPECT_EQ(checkpoint.optimizer_steps, 1);
