@@ -10,8 +10,9 @@
 
 namespace data {
 
-Vectors read_vectors(const std::string& path) {
+Vectors read_vectors(const std::string& path, const std::function<bool(const std::string& key, std::size_t rank)>& keep) {
   Vectors vectors;
+  std::size_t rank = 0;
   LineReader reader(path, "utf-8");
   std::string line;
   while (reader.next(line)) {
@@ -24,6 +25,7 @@ Vectors read_vectors(const std::string& path) {
                      "expected a key and " + std::to_string(vectors.dim) + " numbers, got " + std::to_string(columns.size()) + " columns");
     std::vector<float> values;
     values.reserve(vectors.dim);
+    std::string key(columns[0]);
     for (std::size_t c = 1; c < columns.size(); ++c) {
       std::string number(columns[c]);
       char* end = nullptr;
@@ -32,10 +34,11 @@ Vectors read_vectors(const std::string& path) {
         throw error_at(reader.origin(), reader.line_number(), "'" + number + "' is not a finite number");
       values.push_back(value);
     }
-    vectors.keys.emplace_back(columns[0]);
+    if (!keep(key, rank++)) continue;
+    vectors.keys.push_back(std::move(key));
     vectors.values.push_back(std::move(values));
   }
-  if (vectors.keys.empty()) throw Error(reader.origin() + ": no vectors (the file is empty)");
+  if (rank == 0) throw Error(reader.origin() + ": no vectors (the file is empty)");
   return vectors;
 }
 

@@ -1,6 +1,7 @@
 // Pretrained embeddings in word2vec's text format: an optional `count dim` header, then `key v1 ... vD` per line.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,9 @@ struct Vectors {
   std::vector<std::vector<float>> values;  // one per key, each of dim entries
 };
 
-// Reads every vector; a line whose dimension differs, or a value that is not a number, is a data::Error with
-// file:line. An empty file is an error.
-Vectors read_vectors(const std::string& path);
+// Reads the vectors whose key and rank (0 for the file's first vector) `keep` accepts; every line is checked: one
+// whose dimension differs, or a value that is not a number, is a data::Error with file:line. An empty file is an
+// error.
+Vectors read_vectors(const std::string& path, const std::function<bool(const std::string& key, std::size_t rank)>& keep);
 
 }  // namespace data

@@ -93,7 +93,8 @@ std::string default_recipe() {
 
 // --init: the trained model gives the shape, the features and the dictionary.
 void refuse_shape_options(const CLI::App& command) {
-  std::vector<const char*> options = {"--features", "--lexicon", "--lexicon-dim", "--char-vectors", "--bigram-vectors"};
+  std::vector<const char*> options = {"--features",       "--lexicon",      "--lexicon-dim",    "--char-vectors",
+                                      "--bigram-vectors", "--word-vectors", "--pretrained-keys"};
   for (auto [option, key] : kModelOptions) options.push_back(option);
   for (const char* option : options)
     if (command.count(option) > 0)
@@ -188,6 +189,13 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                     "something (default with --features lexicon when the dictionary has them)");
   command->add_option("--char-vectors", o->job.char_vectors_path, "pretrained character vectors (word2vec text format)");
   command->add_option("--bigram-vectors", o->job.bigram_vectors_path, "pretrained bigram vectors (word2vec text format)");
+  command->add_option("--word-vectors", o->job.word_vectors_path,
+                      "pretrained vectors of the dictionary's words for lexicon features (word2vec text format; "
+                      "scripts/vectors.sh trains all three on raw text)");
+  command->add_option("--pretrained-keys", o->job.pretrained_keys,
+                      "keys of the training text get their pretrained vectors; of each vectors file's other keys, the first "
+                      "N (fastText lists the most frequent first) join the vocabulary too, for text unseen in training")
+      ->capture_default_str();
   command->add_flag("--peepholes", o->job.model.peepholes, "LSTM peephole connections");
   command->add_option("--scheme", o->scheme, "tag scheme the model predicts: BIOES or BIO (any input scheme is converted)")
       ->capture_default_str()->check(CLI::IsMember({"BIOES", "BIO", "BMES"}, CLI::ignore_case));

@@ -49,6 +49,9 @@ inline constexpr std::size_t kEvalBatch = 64;
 // AMX, float elsewhere) or "float".
 inline constexpr const char* kDefaultPrecision = "bfloat16";
 
+// Of each pretrained vectors file, the most frequent keys the training text lacks that join the vocabulary.
+inline constexpr std::size_t kDefaultPretrainedKeys = 0;
+
 // The lexicon word embedding size when a lexicon is given and ModelConfig::lexicon_dim is 0.
 inline constexpr int kDefaultLexiconDim = 50;
 

@@ -82,6 +82,7 @@ class Model {
   // Tables of the embeddings, for loading pretrained vectors.
   nn::Param& char_table() { return embedding_.table(); }
   nn::Param& bigram_table() { return bigram_embedding_.table(); }
+  nn::Param& word_table() { return word_embedding_.table(); }
 
   // Forward with dropout, CRF negative log-likelihood summed over the batch, backward: adds the gradients into
   // the parameters and returns the loss.

@@ -6,8 +6,11 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <numeric>
 #include <set>
+#include <tuple>
+#include <unordered_set>
 
 #include "data/output_file.h"
 #include "data/batching.h"
@@ -38,16 +41,28 @@ std::vector<std::string> entity_types(const std::vector<const data::Corpus*>& co
   return {types.begin(), types.end()};
 }
 
-// Adds every key of pretrained vectors to `vocab`; the vectors are copied into the table after init.
-data::Vectors extend_with_vectors(const std::string& path, data::Vocab& vocab, int dim, const char* what) {
+// Pretrained vectors for a vocabulary counted from the training text: its keys get theirs and, of the other keys
+// `usable` accepts, those among the file's first `extra_keys` vectors join it (fastText writes the most frequent
+// first), so that text unseen in training has them too. The vectors are copied into the table after init.
+struct PretrainedVectors {
   data::Vectors vectors;
-  if (path.empty()) return vectors;
-  vectors = data::read_vectors(path);
-  if (static_cast<int>(vectors.dim) != dim)
-    throw data::Error(path + ": " + std::to_string(vectors.dim) + "-dimensional vectors, but the " + what + " size is " +
-                      std::to_string(dim));
-  for (const std::string& key : vectors.keys) vocab.add(key);
-  return vectors;
+  std::size_t known = 0, joined = 0;  // of the vectors kept: keys the vocabulary had, keys that joined it
+};
+
+PretrainedVectors extend_with_vectors(const std::string& path, data::Vocab& vocab, int dim, const char* what,
+                                      std::size_t extra_keys, const std::function<bool(const std::string&)>& usable) {
+  PretrainedVectors pretrained;
+  if (path.empty()) return pretrained;
+  pretrained.vectors = data::read_vectors(path, [&](const std::string& key, std::size_t rank) {
+    if (vocab.id(key) > data::Vocab::kUnk) return ++pretrained.known, true;
+    if (rank >= extra_keys || vocab.contains(key) || !usable(key)) return false;
+    vocab.add(key);
+    return ++pretrained.joined, true;
+  });
+  if (static_cast<int>(pretrained.vectors.dim) != dim)
+    throw data::Error(path + ": " + std::to_string(pretrained.vectors.dim) + "-dimensional vectors, but the " + what +
+                      " size is " + std::to_string(dim));
+  return pretrained;
 }
 
 void copy_vectors(const data::Vectors& vectors, const data::Vocab& vocab, nn::Param& table) {
@@ -79,23 +94,6 @@ Vocabularies build_vocabularies(const TrainJob& job, ModelConfig& config, const 
   }
   count_training_keys(vocab, config, job.train, train);
   return vocab;
-}
-
-// A new model of the job's configuration, initialised from `rng`, with the pretrained vectors in its tables.
-std::unique_ptr<Model> new_model(const TrainJob& job, const data::Corpus& train, const data::Corpus& dev, nn::Rng& rng) {
-  ModelConfig config = job.model;
-  Vocabularies vocab = build_vocabularies(job, config, train, dev);
-  data::Vectors char_vectors = extend_with_vectors(job.char_vectors_path, vocab.chars, config.char_dim, "--char-dim");
-  data::Vectors bigram_vectors;
-  if (!job.bigram_vectors_path.empty()) {
-    if (config.bigram_dim == 0) throw data::Error("--bigram-vectors needs bigram features: give --bigram-dim");
-    bigram_vectors = extend_with_vectors(job.bigram_vectors_path, vocab.bigrams, config.bigram_dim, "--bigram-dim");
-  }
-  auto model = std::make_unique<Model>(config, std::move(vocab));
-  model->init(rng);
-  copy_vectors(char_vectors, model->chars(), model->char_table());
-  if (config.bigram_dim > 0) copy_vectors(bigram_vectors, model->vocabularies().bigrams, model->bigram_table());
-  return model;
 }
 
 // Gold tags in the model's scheme (re-derived from conlleval's chunks, so ill-formed input becomes well-formed).
@@ -142,7 +140,7 @@ void check_outputs(const TrainJob& job) {
   data::check_outputs({{"--model", job.model_path}, {"--metrics", job.metrics_path}, {"--checkpoint", job.checkpoint_path},
                        {"--report", job.report_path}},
                       {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path,
-                       job.init_path});
+                       job.word_vectors_path, job.init_path});
   check_model_outputs(job.model_path, job.checkpoint_path, job.resume_path, job.overwrite, kModelKind);
 }
 
@@ -270,6 +268,38 @@ TrainState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
   return state;
 }
 
+// A new model of the job's configuration, initialised from `rng`, with the pretrained vectors in its tables.
+std::unique_ptr<Model> new_model(const Run& run, nn::Rng& rng) {
+  const TrainJob& job = run.job;
+  ModelConfig config = job.model;
+  Vocabularies vocab = build_vocabularies(job, config, run.train_corpus, run.dev_corpus);
+  if (!job.bigram_vectors_path.empty() && config.bigram_dim == 0)
+    throw data::Error("--bigram-vectors needs bigram features: give --bigram-dim");
+  if (!job.word_vectors_path.empty() && config.lexicon_dim == 0)
+    throw data::Error("--word-vectors needs lexicon features: give --lexicon FILE");
+  const std::size_t extra = job.pretrained_keys;
+  const auto any = [](const std::string&) { return true; };
+  std::unordered_set<std::string> dictionary_words;
+  for (std::size_t w = 0; !job.word_vectors_path.empty() && w < vocab.lexicon.size(); ++w) dictionary_words.insert(vocab.lexicon.word(w));
+  const auto in_dictionary = [&](const std::string& key) { return dictionary_words.count(key) > 0; };
+  PretrainedVectors chars = extend_with_vectors(job.char_vectors_path, vocab.chars, config.char_dim, "--char-dim", extra, any);
+  PretrainedVectors bigrams = extend_with_vectors(job.bigram_vectors_path, vocab.bigrams, config.bigram_dim, "--bigram-dim", extra, any);
+  PretrainedVectors words = extend_with_vectors(job.word_vectors_path, vocab.words, config.lexicon_dim, "--lexicon-dim", extra, in_dictionary);
+  auto model = std::make_unique<Model>(config, std::move(vocab));
+  model->init(rng);
+  const std::tuple<const char*, const std::string&, const PretrainedVectors&> logged[] = {
+      {"characters", job.char_vectors_path, chars}, {"bigrams", job.bigram_vectors_path, bigrams}, {"words", job.word_vectors_path, words}};
+  for (const auto& [what, path, pretrained] : logged)
+    if (!path.empty())
+      run.log(path + ": " + std::to_string(pretrained.known) + " of the training text's " + what + " have vectors; " +
+              std::to_string(pretrained.joined) + " more join the vocabulary (from the file's first " + std::to_string(extra) +
+              " vectors, --pretrained-keys)");
+  copy_vectors(chars.vectors, model->chars(), model->char_table());
+  if (config.bigram_dim > 0) copy_vectors(bigrams.vectors, model->vocabularies().bigrams, model->bigram_table());
+  if (config.lexicon_dim > 0) copy_vectors(words.vectors, model->vocabularies().words, model->word_table());
+  return model;
+}
+
 // A model that starts from job.init_path's (init_model.h).
 std::unique_ptr<Model> model_from_init(const Run& run, nn::Rng& rng) {
   LoadedModel init = load_model(run.job.init_path);
@@ -298,7 +328,7 @@ TrainState setup_model(Run& run) {
     run.model = std::move(checkpoint->model);
     state = resumed_state(run, *checkpoint);
   } else {
-    run.model = run.job.init_path.empty() ? new_model(run.job, run.train_corpus, run.dev_corpus, state.rng)
+    run.model = run.job.init_path.empty() ? new_model(run, state.rng)
                                           : model_from_init(run, state.rng);
   }
   run.model->set_threads(config.threads);
@@ -539,7 +569,8 @@ const std::vector<TrainJob::PathField>& TrainJob::path_fields() {
       {"metrics", "--metrics", &TrainJob::metrics_path}, {"checkpoint", "--checkpoint", &TrainJob::checkpoint_path},
       {"report", "--report", &TrainJob::report_path},    {"lexicon", "--lexicon", &TrainJob::lexicon_path},
       {"char_vectors", "--char-vectors", &TrainJob::char_vectors_path},
-      {"bigram_vectors", "--bigram-vectors", &TrainJob::bigram_vectors_path}, {"init", "--init", &TrainJob::init_path}};
+      {"bigram_vectors", "--bigram-vectors", &TrainJob::bigram_vectors_path},
+      {"word_vectors", "--word-vectors", &TrainJob::word_vectors_path}, {"init", "--init", &TrainJob::init_path}};
   return fields;
 }
 

@@ -32,7 +32,9 @@ struct TrainJob {
   std::string command_line;     // the command that started the run, for the report
   std::string lexicon_path;     // word dictionary for lexicon features (with model.lexicon_dim > 0)
   bool lexicon_pos_if_any = false;  // model.lexicon_pos only when the dictionary gives parts of speech (else it must)
-  std::string char_vectors_path, bigram_vectors_path;  // pretrained embeddings in word2vec text format (optional)
+  // Pretrained embeddings in word2vec text format (optional): of characters, bigrams and the lexicon's words.
+  std::string char_vectors_path, bigram_vectors_path, word_vectors_path;
+  std::size_t pretrained_keys = kDefaultPretrainedKeys;  // of each vectors file, keys the training text lacks that join
   data::ReadOptions read;
   ModelConfig model;
   TrainConfig train;

@@ -574,7 +574,7 @@ TEST_F(CliApp, BigramLexiconAndPretrainedVectorsTrainSaveAndTag) {
   std::ofstream(dir_ + "dict.txt") << "北京大学 100\n北京 500\n上海 300\n清华大学 80\n阿里巴巴 50\n国家统计局 20\n张 10\n";
   std::ofstream(dir_ + "chars.vec") << "2 16\n张 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1\n"
                                     << "鑫 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2 0.2\n";
-  auto result = run_ner(train_args(dir_ + "f.model", 3, "--bigram-dim 8 --unk-rate 0.3 --lexicon " + dir_ + "dict.txt --lexicon-dim 6 --char-vectors " +
+  auto result = run_ner(train_args(dir_ + "f.model", 3, "--bigram-dim 8 --unk-rate 0.3 --lexicon " + dir_ + "dict.txt --lexicon-dim 6 --pretrained-keys 2 --char-vectors " +
                                    dir_ + "chars.vec"));
   ASSERT_EQ(result.status, 0) << result.err;
   auto info = run_ner("info --model " + dir_ + "f.model");

@@ -84,13 +84,24 @@ TEST(Lexicon, ReadsJiebaFormatNormalizesAndRoundTrips) {
 TEST(Vectors, ReadsWord2vecTextAndReportsBadLines) {
   std::string path = test_support::temp_path("vec.txt");
   std::ofstream(path) << "2 3\n中 0.1 0.2 0.3\n国 -1 0 1e-2\n";
-  Vectors vectors = read_vectors(path);
+  const auto all = [](const std::string&, std::size_t) { return true; };
+  Vectors vectors = read_vectors(path, all);
   EXPECT_EQ(vectors.dim, 3u);
   EXPECT_EQ(vectors.keys, (std::vector<std::string>{"中", "国"}));
   EXPECT_FLOAT_EQ(vectors.values[1][2], 0.01f);
+  // Only the vectors `keep` accepts are kept; it sees each key with its rank in the file.
+  std::vector<std::string> seen;
+  Vectors second = read_vectors(path, [&](const std::string& key, std::size_t rank) {
+    seen.push_back(key + std::to_string(rank));
+    return rank == 1;
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"中0", "国1"}));
+  EXPECT_EQ(second.keys, (std::vector<std::string>{"国"}));
+  EXPECT_FLOAT_EQ(second.values[0][0], -1.0f);
+  // A line is checked even when its vector is not kept.
   std::ofstream(path) << "中 0.1 0.2 0.3\n国 0.5 0.6\n";
   try {
-    read_vectors(path);
+    read_vectors(path, [](const std::string&, std::size_t) { return false; });
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), path + ":2: expected a key and 3 numbers, got 3 columns");

@@ -1,6 +1,7 @@
-// Pretrained vectors (--char-vectors, --bigram-vectors) are where the embedding tables start: after training with
-// a learning rate too small to move a float, each key's column in the saved model is its vector, value for value,
-// for keys of the training text and for keys only the vectors file has.
+// Pretrained vectors (--char-vectors, --bigram-vectors, --word-vectors) are where the embedding tables start: after
+// training with a learning rate too small to move a float, each key's column in the saved model is its vector, value
+// for value, for keys of the training text and for the keys only the vectors file has among its first
+// --pretrained-keys (of the dictionary's words, for word vectors).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -54,12 +55,42 @@ TEST(PretrainedVectors, ReachTheEmbeddingTables) {
   // near these values (about 3e-8 at 0.5).
   const auto trained = run_ner("train --train " + sample + " --dev " + sample + " --model " + dir + "v.model" +
                                " --epochs 1 --lr 1e-12 --char-dim 4 --bigram-dim 3 --hidden 4 --seed 1 --char-vectors " +
-                               dir + "chars.vec --bigram-vectors " + dir + "bigrams.vec");
+                               dir + "chars.vec --bigram-vectors " + dir + "bigrams.vec --pretrained-keys 10");
   ASSERT_EQ(trained.status, 0) << trained.err;
 
   LoadedModel loaded = load_model(dir + "v.model");
   expect_columns(loaded.model->char_table(), loaded.model->chars(), chars);
   expect_columns(loaded.model->bigram_table(), loaded.model->vocabularies().bigrams, bigrams);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST(PretrainedVectors, OnlyTheFirstKeysJoinAndWordVectorsOnlyForDictionaryWords) {
+  const std::string dir = test_support::temp_path("dir") + "/";
+  ASSERT_EQ(std::system(("mkdir -p " + dir).c_str()), 0);
+  // 北京 and 网球 are in the sample; 长城 and 鑫鑫 are not; 火星 is not in the dictionary.
+  write_file(dir + "dict.txt", "北京 100 ns\n网球 50 n\n长城 20 ns\n鑫鑫 10 nr\n");
+  // With --pretrained-keys 3, of the file's first three vectors (fastText's order: the most frequent first) 长城
+  // joins, and 火星 does not, being no dictionary word; 鑫鑫, the fourth, does not join.
+  const std::string words = "5 2\n北京 0.5 -0.25\n火星 1.5 2.5\n长城 -0.75 1.25\n鑫鑫 2.25 -1.75\n网球 0.375 -0.625\n";
+  write_file(dir + "words.vec", words);
+  write_file(dir + "chars.vec", "2 2\n鑫 0.5 1.5\n张 -0.5 0.25\n");
+  const std::string sample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
+  const auto trained = run_ner("train --train " + sample + " --dev " + sample + " --model " + dir + "w.model" +
+                               " --epochs 1 --lr 1e-12 --char-dim 2 --bigram-dim 2 --lexicon-dim 2 --hidden 4 --seed 1 "
+                               "--feature-min-count 1 --lexicon " + dir + "dict.txt --word-vectors " + dir + "words.vec " +
+                               "--char-vectors " + dir + "chars.vec --pretrained-keys 3");
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  EXPECT_NE(trained.err.find(dir + "words.vec: 2 of the training text's words have vectors; 1 more join the "
+                                   "vocabulary (from the file's first 3 vectors, --pretrained-keys)"),
+            std::string::npos)
+      << trained.err;
+  LoadedModel loaded = load_model(dir + "w.model");
+  const data::Vocab& vocab = loaded.model->vocabularies().words;
+  expect_columns(loaded.model->word_table(), vocab,
+                 {{"北京", {0.5f, -0.25f}}, {"网球", {0.375f, -0.625f}}, {"长城", {-0.75f, 1.25f}}});
+  EXPECT_FALSE(vocab.contains("火星"));
+  EXPECT_FALSE(vocab.contains("鑫鑫"));
+  expect_columns(loaded.model->char_table(), loaded.model->chars(), {{"鑫", {0.5f, 1.5f}}, {"张", {-0.5f, 0.25f}}});
   std::system(("rm -rf " + dir).c_str());
 }
 
