@@ -114,6 +114,7 @@ void apply_features(const CLI::App& command, FeatureSet features, TrainJob& job)
   if (features != FeatureSet::kLexicon) return;
   if (!given("--average")) job.train.average = kRecipeAverage;
   if (!shape) return;
+  if (!given("--dropout")) job.model.dropout = -1;  // dropout_for_corpus
   if (!given("--lexicon")) job.lexicon_path = default_lexicon_path();
   if (job.lexicon_path.empty()) {
     std::cerr << "ner: warning: no dictionary found (give --lexicon FILE, set NER_LEXICON, or install python3-jieba for "
@@ -165,8 +166,9 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "bigrams, --bigram-dim " + std::to_string(kRecipeBigramDim) + ", and word dropout, --unk-rate " +
                           CLI::detail::to_string(kRecipeUnkRate) + "), lexicon (with the words of a dictionary, --lexicon, "
                           "default $NER_LEXICON or " + kJiebaDictionary + ", and their parts of speech when it has them, "
-                          "--lexicon-pos, and a weight average, --average " + CLI::detail::to_string(kRecipeAverage) +
-                          "); an option given by itself overrides its set's value")
+                          "--lexicon-pos, a weight average, --average " + CLI::detail::to_string(kRecipeAverage) +
+                          ", and --dropout " + CLI::detail::to_string(kSmallCorpusDropout) + " for a training text under " +
+                          std::to_string(kSmallCorpusChars) + " characters); an option given by itself overrides its set's value")
       ->capture_default_str()->check(CLI::IsMember({"char", "bigram", "lexicon"}));
   command->add_option("--cell", o->cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu")
       ->capture_default_str()->check(CLI::IsMember({"lstm", "gru", "rnn", "rnn-relu"}));
@@ -214,7 +216,12 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--momentum", o->job.train.momentum, "SGD momentum")->capture_default_str()->check(in_range(0.0, 0.999));
   command->add_option("--weight-decay", o->job.train.weight_decay, "L2 (SGD) or decoupled (Adam) weight decay")
       ->capture_default_str()->check(in_range(0.0, 1.0));
-  command->add_option("--dropout", o->job.model.dropout, "dropout rate")->capture_default_str()->check(in_range(0.0, 0.95));
+  command->add_option("--dropout", o->job.model.dropout,
+                      "dropout rate on the embeddings, between layers and before the output layer (default " +
+                          CLI::detail::to_string(ModelConfig{}.dropout) + "; " + CLI::detail::to_string(kSmallCorpusDropout) +
+                          " with --features lexicon and a training text under " + std::to_string(kSmallCorpusChars) +
+                          " characters)")
+      ->check(in_range(0.0, 0.95));
   command->add_option("--clip", o->job.train.clip, "global gradient-norm limit (0: none)")->capture_default_str()->check(in_range(0.0, 1e9));
   command->add_option("--patience", o->job.train.patience,
                       "stop after this many epochs without a better dev F1 (0: never; default: a fifth of the epochs, at least " +

@@ -68,6 +68,10 @@ int epochs_for_corpus(std::size_t train_chars) {
 
 int patience_for_epochs(int epochs) { return std::max(4, epochs / 5); }
 
+double dropout_for_corpus(std::size_t train_chars) {
+  return train_chars < kSmallCorpusChars ? kSmallCorpusDropout : ModelConfig{}.dropout;
+}
+
 namespace {
 
 nlohmann::json normalize_json(const data::NormalizeOptions& normalize) {

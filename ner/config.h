@@ -23,7 +23,8 @@ struct ModelConfig {
   int bigram_dim = 0;         // character-bigram embedding size (0: no bigram features)
   int lexicon_dim = 0;        // lexicon word embedding size (0: no lexicon features)
   bool lexicon_pos = false;   // lexicon words also bring the embedding of their part of speech
-  double dropout = 0.5;       // on the embeddings, between layers and before the output layer
+  double dropout = 0.5;       // on the embeddings, between layers and before the output layer (negative:
+                              // dropout_for_corpus, resolved before the model is made)
   bool peepholes = false;     // LSTM only
   bool constrained = true;    // CRF forbids the scheme's invalid transitions
   data::Scheme scheme = data::Scheme::kBioes;  // the tags the model predicts
@@ -76,6 +77,12 @@ inline constexpr const char* kJiebaDictionary = "/usr/lib/python3/dist-packages/
 // is negative, a fifth of the epochs, at least 4.
 int epochs_for_corpus(std::size_t train_chars);
 int patience_for_epochs(int epochs);
+
+// The lexicon set's dropout: more for a training text under a million characters than the usual 0.5 (chosen on the
+// dev sets of Resume NER, 124,099 characters, and MSRA, 2 million: docs/experiments.md).
+inline constexpr std::size_t kSmallCorpusChars = 1000000;
+inline constexpr double kSmallCorpusDropout = 0.6;
+double dropout_for_corpus(std::size_t train_chars);
 
 struct TrainConfig {
   int epochs = 0;                    // most epochs (0: epochs_for_corpus)

@@ -232,9 +232,8 @@ void read_corpora(Run& run) {
 
 // TrainConfig's epoch budget made definite from the training corpus's size.
 void set_epoch_budget(Run& run) {
-  std::size_t chars = 0;
-  for (const data::Sentence& sentence : run.train_corpus.sentences) chars += sentence.tokens.size();
-  if (run.config.epochs <= 0) run.config.epochs = epochs_for_corpus(chars);
+  for (const data::Sentence& sentence : run.train_corpus.sentences) run.train_chars += sentence.tokens.size();
+  if (run.config.epochs <= 0) run.config.epochs = epochs_for_corpus(run.train_chars);
   if (run.config.patience < 0) run.config.patience = patience_for_epochs(run.config.epochs);
 }
 
@@ -272,6 +271,7 @@ TrainState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
 std::unique_ptr<Model> new_model(const Run& run, nn::Rng& rng) {
   const TrainJob& job = run.job;
   ModelConfig config = job.model;
+  if (config.dropout < 0) config.dropout = dropout_for_corpus(run.train_chars);
   Vocabularies vocab = build_vocabularies(job, config, run.train_corpus, run.dev_corpus);
   if (!job.bigram_vectors_path.empty() && config.bigram_dim == 0)
     throw data::Error("--bigram-vectors needs bigram features: give --bigram-dim");
@@ -361,15 +361,13 @@ TrainState setup_model(Run& run) {
 // The training data as ids, and the report's and the metrics file's parts so far.
 void setup_data(Run& run, const TrainState& state) {
   run.train_data = encode_corpus(*run.model, run.train_corpus);
-  for (const EncodedSentence& s : run.train_data) {
-    run.lengths.push_back(s.chars.size());
-    run.train_chars += s.chars.size();
-  }
+  for (const EncodedSentence& s : run.train_data) run.lengths.push_back(s.chars.size());
   run.log(features_line(*run.model, run.job.lexicon_path.empty() ? "the dictionary of " + run.job.init_path : run.job.lexicon_path));
   run.log("train: " + std::to_string(run.train_data.size()) + " sentences, " + std::to_string(run.train_chars) + " characters; " +
           std::to_string(run.model->chars().size()) + " character keys, " + std::to_string(run.model->tags().size()) + " tags (" +
           data::scheme_name(run.model->config().scheme) + "), " + std::to_string(nn::count_values(run.params)) +
-          " parameters; at most " + std::to_string(run.config.epochs) + " epochs, patience " + std::to_string(run.config.patience));
+          " parameters, dropout " + nlohmann::json(run.model->config().dropout).dump() + "; at most " +
+          std::to_string(run.config.epochs) + " epochs, patience " + std::to_string(run.config.patience));
   TrainingReport& report = run.report;
   report.model_path = run.job.model_path;
   report.command_line = run.job.command_line;

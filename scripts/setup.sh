@@ -7,7 +7,8 @@ packages=(
   build-essential cmake pkg-config
   libeigen3-dev libicu-dev libutf8proc-dev libgtest-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   time         # /usr/bin/time -v: peak memory in scripts/bench.sh
-  python3-jieba  # jieba/dict.txt: the word dictionary for --lexicon
+  python3-jieba  # jieba/dict.txt: the word dictionary for --lexicon; jieba segments raw text in scripts/vectors.sh
+  fasttext      # skip-gram vectors in scripts/vectors.sh
   libopencc-dev libopencc-data  # traditional-to-simplified character tables (OpenCC t2s)
   chromium      # the test that renders the HTML reports headless
   "$@"

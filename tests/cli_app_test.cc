@@ -623,8 +623,9 @@ nlohmann::json model_settings(const std::string& model) {
 }
 
 // Without feature options, ner train trains the lexicon set: bigrams, the dictionary ($NER_LEXICON here) with its
-// parts of speech when it has them, word dropout and a weight average, and says so; --features char and bigram give
-// the others; an option given by itself wins over its set's value; the epoch budget follows the corpus's size.
+// parts of speech when it has them, word dropout, a weight average and, for a small corpus, more dropout, and says
+// so; --features char and bigram give the others; an option given by itself wins over its set's value; the epoch
+// budget follows the corpus's size.
 TEST_F(CliApp, TheDefaultRecipeIsTheLexiconSetAndSaysWhichDictionary) {
   std::ofstream(dir_ + "pos.txt") << "北京大学 100 nt\n北京 500 ns\n张伟 10 nr\n";
   std::ofstream(dir_ + "plain.txt") << "北京大学 100\n北京 500\n";
@@ -648,13 +649,16 @@ TEST_F(CliApp, TheDefaultRecipeIsTheLexiconSetAndSaysWhichDictionary) {
   EXPECT_EQ(settings["train"]["average"], 0.999);
   EXPECT_EQ(settings["train"]["epochs"], 50) << "134 characters: the most epochs";
   EXPECT_EQ(settings["train"]["patience"], 1);
+  EXPECT_EQ(settings["model"]["dropout"], 0.6) << "a small corpus";
+  EXPECT_NE(lexicon.err.find(" parameters, dropout 0.6; at most"), std::string::npos) << lexicon.err;
 
-  auto plain = run_with_dictionary("plain.txt", train + "plain.model --epochs 1 --bigram-dim 20");
+  auto plain = run_with_dictionary("plain.txt", train + "plain.model --epochs 1 --bigram-dim 20 --dropout 0.25");
   ASSERT_EQ(plain.status, 0) << plain.err;
   EXPECT_NE(plain.err.find("words of " + dir_ + "plain.txt (50; 2 words)\n"), std::string::npos) << plain.err;
   settings = model_settings(dir_ + "plain.model");
   EXPECT_EQ(settings["model"]["lexicon_pos"], false) << "a dictionary without parts of speech is used without them";
   EXPECT_EQ(settings["model"]["bigram_dim"], 20);
+  EXPECT_EQ(settings["model"]["dropout"], 0.25);
   EXPECT_EQ(settings["train"]["patience"], 4) << "a fifth of 1 epoch, at least 4";
 
   for (const std::string features : {"char", "bigram"}) {
@@ -665,6 +669,7 @@ TEST_F(CliApp, TheDefaultRecipeIsTheLexiconSetAndSaysWhichDictionary) {
     EXPECT_EQ(settings["model"]["bigram_dim"], features == "char" ? 0 : 50) << features;
     EXPECT_EQ(settings["train"]["unk_rate"], features == "char" ? 0.0 : 0.2) << features;
     EXPECT_EQ(settings["train"]["average"], 0.0) << features;
+    EXPECT_EQ(settings["model"]["dropout"], 0.5) << features;
   }
   auto missing = run_with_dictionary("absent.txt", train + "absent.model --epochs 1");
   EXPECT_EQ(missing.status, 1);
@@ -707,6 +712,10 @@ TEST(EpochBudget, FollowsTheCorpusSize) {
   EXPECT_EQ(ner::patience_for_epochs(50), 10);
   EXPECT_EQ(ner::patience_for_epochs(25), 5);
   EXPECT_EQ(ner::patience_for_epochs(15), 4);
+  EXPECT_EQ(ner::dropout_for_corpus(124099), 0.6);   // Resume NER
+  EXPECT_EQ(ner::dropout_for_corpus(999999), 0.6);
+  EXPECT_EQ(ner::dropout_for_corpus(1000000), 0.5);
+  EXPECT_EQ(ner::dropout_for_corpus(2028650), 0.5);  // MSRA
 }
 
 }  // namespace
