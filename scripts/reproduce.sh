@@ -23,12 +23,12 @@ esac
 case "$config" in
   default) features=() ;;
   char|bigram) features=(--features "$config") ;;
+  *) echo "reproduce: unknown configuration '$config' (default, char or bigram)" >&2; exit 2 ;;
 esac
 case "${INIT:-}" in
   "") ;;
   *) [ "$config" = default ] || { echo "reproduce: INIT needs the default configuration" >&2; exit 2; }
      features=(--init "$INIT") ;;
-  *) echo "reproduce: unknown configuration '$config' (default, char or bigram)" >&2; exit 2 ;;
 esac
 for f in "${files[@]}"; do [ -f "$f" ] || { echo "reproduce: $f not found (set NER_DATA)" >&2; exit 1; }; done
 if [[ $dataset == *-1k ]]; then  # the first 1,000 sentences (blank-line separated)
