@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "ner/model_io.h"
@@ -91,6 +92,41 @@ TEST(PretrainedVectors, OnlyTheFirstKeysJoinAndWordVectorsOnlyForDictionaryWords
   EXPECT_FALSE(vocab.contains("火星"));
   EXPECT_FALSE(vocab.contains("鑫鑫"));
   expect_columns(loaded.model->char_table(), loaded.model->chars(), {{"鑫", {0.5f, 1.5f}}, {"张", {-0.5f, 0.25f}}});
+  std::system(("rm -rf " + dir).c_str());
+}
+
+// scripts/vectors.sh trains the three vectors files on raw text (here the sample's, every key kept) in the shape
+// ner train's default sizes expect, and training takes them.
+TEST(PretrainedVectors, TheScriptTrainsVectorsThatTrainingTakes) {
+  if (std::system("command -v fasttext >/dev/null") != 0) GTEST_SKIP() << "fasttext is not installed (scripts/setup.sh installs it)";
+  const std::string dir = test_support::temp_path("dir") + "/";
+  const std::string source = std::string(NER_SOURCE_DIR);
+  const std::string script = "MIN_COUNT=1 EPOCHS=1 bash " + source + "/scripts/vectors.sh " + source + "/examples/sample.txt " +
+                             dir + " >" + dir + "log 2>&1";
+  ASSERT_EQ(std::system(("mkdir -p " + dir + " && " + script).c_str()), 0) << test_support::slurp(dir + "log");
+  const auto header = [&](const std::string& name) { return test_support::lines_of(test_support::slurp(dir + name)).at(0); };
+  EXPECT_EQ(header("chars.vec").substr(header("chars.vec").find(' ')), " 100");
+  EXPECT_EQ(header("bigrams.vec").substr(header("bigrams.vec").find(' ')), " 50");
+  EXPECT_EQ(header("words.vec").substr(header("words.vec").find(' ')), " 50");
+  const std::string sample = source + "/examples/sample.bio";
+  const auto trained = run_ner("train --train " + sample + " --dev " + sample + " --model " + dir + "m.model --epochs 1 " +
+                               "--lr 1e-12 --feature-min-count 1 --char-vectors " + dir + "chars.vec --bigram-vectors " + dir +
+                               "bigrams.vec --word-vectors " + dir + "words.vec");
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  // The raw text is the sample's: each of its characters and bigrams (with ner's sentence marks) has a vector, and
+  // so has each dictionary word of the training text that jieba's segmentation also gives, 上海 among them.
+  LoadedModel loaded = load_model(dir + "m.model");
+  const Vocabularies& vocab = loaded.model->vocabularies();
+  for (const auto& [file, what, keys] : {std::tuple{"chars.vec", "characters", vocab.chars.size()},
+                                         std::tuple{"bigrams.vec", "bigrams", vocab.bigrams.size()}})
+    EXPECT_NE(trained.err.find(dir + file + ": " + std::to_string(keys - 2) + " of the training text's " + what + " have vectors"),
+              std::string::npos) << trained.err;
+  EXPECT_NE(trained.err.find(dir + "words.vec: "), std::string::npos) << trained.err;
+  const std::string words = test_support::slurp(dir + "words.vec");
+  ASSERT_NE(words.find("\n上海 "), std::string::npos);
+  ASSERT_TRUE(vocab.words.contains("上海"));
+  const float first = std::stof(words.substr(words.find("\n上海 ") + std::string("\n上海 ").size()));
+  EXPECT_NEAR(loaded.model->word_table().value(0, vocab.words.id("上海")), first, 1e-9);  // Adam moves it by about --lr
   std::system(("rm -rf " + dir).c_str());
 }
 
