@@ -1,5 +1,6 @@
 #include "data/vectors.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <cstdlib>
@@ -9,6 +10,13 @@
 #include "data/line_reader.h"
 
 namespace data {
+namespace {
+
+bool is_count(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
 
 Vectors read_vectors(const std::string& path, const std::function<bool(const std::string& key, std::size_t rank)>& keep) {
   Vectors vectors;
@@ -18,7 +26,7 @@ Vectors read_vectors(const std::string& path, const std::function<bool(const std
   while (reader.next(line)) {
     std::vector<std::string_view> columns = split_columns(line);
     if (columns.empty()) continue;
-    if (reader.line_number() == 1 && columns.size() == 2) continue;  // the `count dim` header
+    if (reader.line_number() == 1 && columns.size() == 2 && is_count(columns[0]) && is_count(columns[1])) continue;  // `count dim`
     if (vectors.dim == 0) vectors.dim = columns.size() - 1;
     if (columns.size() - 1 != vectors.dim || vectors.dim == 0)
       throw error_at(reader.origin(), reader.line_number(),
@@ -38,7 +46,7 @@ Vectors read_vectors(const std::string& path, const std::function<bool(const std
     vectors.keys.push_back(std::move(key));
     vectors.values.push_back(std::move(values));
   }
-  if (rank == 0) throw Error(reader.origin() + ": no vectors (the file is empty)");
+  if (rank == 0) throw Error(reader.origin() + ": no vectors (the file is empty or holds only the `count dim` header)");
   return vectors;
 }
 

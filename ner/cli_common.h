@@ -31,6 +31,9 @@ struct CorpusOptions {
   data::ReadOptions read_options() const;
 };
 
+// The largest value a count option (--min-count, --pretrained-keys, ...) takes.
+inline constexpr std::size_t kMaxCount = std::size_t{1} << 40;
+
 // A numeric option's check: a value that is not a number says so ("'three' is not a number"), one outside
 // [min, max] says the range.
 template <typename T>

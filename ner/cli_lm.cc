@@ -62,7 +62,7 @@ void add_train(CLI::App& lm) {
   command->add_option("--clip", o->job.train.clip, "global gradient-norm limit of each window's mean loss, per direction (0: none)")
       ->capture_default_str()->check(in_range(0.0, 1e9));
   command->add_option("--min-count", o->job.train.min_count, "characters seen fewer times become <unk>")
-      ->capture_default_str()->check(in_range<std::size_t>(1, std::size_t{1} << 40));
+      ->capture_default_str()->check(in_range<std::size_t>(1, kMaxCount));
   command->add_flag("--case-fold", o->case_fold, "fold letter case in character keys");
   command->add_flag("--digit-class", o->digit_class, "map every digit to one character key");
   command->add_option("--encoding", o->job.encoding, kEncodingHelp)->capture_default_str();

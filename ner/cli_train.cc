@@ -197,7 +197,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--pretrained-keys", o->job.pretrained_keys,
                       "keys of the training text get their pretrained vectors; of each vectors file's other keys, the first "
                       "N (fastText lists the most frequent first) join the vocabulary too, for text unseen in training")
-      ->capture_default_str();
+      ->capture_default_str()->check(in_range<std::size_t>(0, kMaxCount));
   command->add_flag("--peepholes", o->job.model.peepholes, "LSTM peephole connections");
   command->add_option("--scheme", o->scheme, "tag scheme the model predicts: BIOES or BIO (any input scheme is converted)")
       ->capture_default_str()->check(CLI::IsMember({"BIOES", "BIO", "BMES"}, CLI::ignore_case));
@@ -227,11 +227,12 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "stop after this many epochs without a better dev F1 (0: never; default: a fifth of the epochs, at least " +
                           std::to_string(patience_for_epochs(0)) + ")")
       ->check(in_range(0, 100000));
-  command->add_option("--min-count", o->job.train.min_char_count, "characters seen fewer times become <unk>")->capture_default_str();
+  command->add_option("--min-count", o->job.train.min_char_count, "characters seen fewer times become <unk>")
+      ->capture_default_str()->check(in_range<std::size_t>(1, kMaxCount));
   command->add_option("--feature-min-count", o->job.train.min_feature_count,
                       "bigrams and lexicon words seen fewer times in the training text become <unk> (fewer parameters, "
                       "a smaller model file)")
-      ->capture_default_str();
+      ->capture_default_str()->check(in_range<std::size_t>(1, kMaxCount));
   command->add_option("--unk-rate", o->job.train.unk_rate,
                       "while training, each character, bigram and lexicon word becomes <unk> with this probability "
                       "(default " + CLI::detail::to_string(kRecipeUnkRate) + " with --features bigram or lexicon, else 0)")

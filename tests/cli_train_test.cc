@@ -201,6 +201,12 @@ TEST(CliMessages, NameTheCommandSuggestAndExitTwoForUsage) {
   auto word = run_ner("train --epochs three");
   EXPECT_EQ(word.status, 2);
   EXPECT_NE(word.err.find("--epochs: 'three' is not a whole number (see ner train --help)"), std::string::npos) << word.err;
+  // A negative count is refused, not wrapped around to a huge one.
+  for (const char* count : {"--min-count", "--feature-min-count", "--pretrained-keys"}) {
+    auto negative = run_ner(std::string("train ") + count + " -3");
+    EXPECT_EQ(negative.status, 2) << count;
+    EXPECT_NE(negative.err.find(std::string(count) + ": -3 is not in the range "), std::string::npos) << negative.err;
+  }
   for (const char* bad : {"--cell lstn", "--optimizer adamw", "--scheme BIOX"}) {
     auto result = run_ner(std::string("train ") + bad);
     EXPECT_EQ(result.status, 2) << bad << ": " << result.err;

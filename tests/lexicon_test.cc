@@ -106,6 +106,21 @@ TEST(Vectors, ReadsWord2vecTextAndReportsBadLines) {
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), path + ":2: expected a key and 3 numbers, got 3 columns");
   }
+  // A first line of two columns is the header only when both are counts; else it is a one-dimensional vector.
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"中 x\n", path + ":1: 'x' is not a finite number"},
+      {"3 2\n", path + ": no vectors (the file is empty or holds only the `count dim` header)"}};
+  for (const auto& [text, message] : bad) {
+    std::ofstream(path) << text;
+    try {
+      read_vectors(path, all);
+      ADD_FAILURE() << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    }
+  }
+  std::ofstream(path) << "中 0.5\n";
+  EXPECT_EQ(read_vectors(path, all).dim, 1u);
   std::remove(path.c_str());
 }
 
