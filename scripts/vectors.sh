@@ -10,14 +10,15 @@
 # character, "</s>" after its last); words are jieba's segmentation (with its dictionary, the one --lexicon uses by
 # default). On 2 cores and the 25 M characters of open.txt this takes about half an hour.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-data=${NER_DATA:-../shared/data}
+checkout=$(cd "$(dirname "$0")/.." && pwd)
+data=${NER_DATA:-$checkout/../shared/data}
 raw=${1:-$data/raw/open.txt}
-out=${2:-build/vectors}
+[ "$raw" = - ] && raw=/dev/stdin
+out=${2:-$checkout/build/vectors}
 min_count=${MIN_COUNT:-3}
 epochs=${EPOCHS:-5}
-[ -f "$raw" ] || [ -p "$raw" ] || { echo "vectors: $raw not found (give RAW or set NER_DATA)" >&2; exit 1; }
-bash scripts/setup.sh
+[ -r "$raw" ] && [ ! -d "$raw" ] || { echo "vectors: $raw not found or not readable (give RAW or set NER_DATA)" >&2; exit 1; }
+bash "$checkout/scripts/setup.sh" </dev/null
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -25,7 +26,7 @@ grep -m1 'model name' /proc/cpuinfo || true
 
 # The three token streams, one line of raw text per line, tokens separated by spaces. Debian's python3, whose
 # jieba setup.sh installs.
-/usr/bin/python3 - "$raw" "$work" <<'EOF'
+prepare=$(cat <<'EOF'
 import sys, unicodedata
 import jieba
 jieba.setLogLevel(60)
@@ -43,6 +44,10 @@ with open(raw, encoding="utf-8") as text, open(work + "/chars", "w", encoding="u
         if number % 100000 == 0:
             print(f"vectors: {number} lines read", file=sys.stderr)
 EOF
+)
+/usr/bin/python3 -c "$prepare" "$raw" "$work"
+
+[ -s "$work/chars" ] || { echo "vectors: $raw holds no text" >&2; exit 1; }
 
 # Skip-gram without subword n-grams (a character has none; ner looks up whole keys).
 for stream in chars:100 bigrams:50 words:50; do
