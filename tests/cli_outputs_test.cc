@@ -75,7 +75,7 @@ TEST_F(CliOutputs, AResumedRunWithRelativePathsEndsWithTheUninterruptedBytes) {
   test_support::write_file(dir_ + "train.bio", slurp(kSample));
   const std::string ner = "cd '" + dir_ + "' && " + std::string(NER_BINARY) + " ";
   // The settings of CliApp.SameSeedSameBytesAndResumeMatchesUninterrupted, whose best epoch comes after the fourth.
-  const std::string args = "train --train train.bio --dev train.bio --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --seed 3 --threads 1 ";
+  const std::string args = "train --train train.bio --dev train.bio --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --dropout 0.5 --seed 3 --threads 1 ";
   ASSERT_EQ(std::system((ner + args + "--epochs 8 --model whole.model 2>/dev/null").c_str()), 0);
   ASSERT_EQ(std::system((ner + args + "--epochs 4 --model again.model 2>/dev/null").c_str()), 0);
   ASSERT_EQ(std::system((ner + "train --resume again.model.ckpt --epochs 8 2>/dev/null").c_str()), 0);

@@ -101,7 +101,7 @@ TEST(Reports, TrainingAndEvaluationPagesRenderInChromium) {
   const std::string sample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
   const std::string model = test_support::temp_path("m.model");
   auto trained = run_ner("train --train " + sample + " --dev " + sample + " --test " + sample + " --model " + model +
-                         " --epochs 6 --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --seed 3");
+                         " --epochs 6 --hidden 16 --char-dim 16 --batch 4 --lr 0.02 --dropout 0.5 --seed 3");
   ASSERT_EQ(trained.status, 0) << trained.err;
   const std::string training = rendered_dom(model + ".report.html");
   EXPECT_NE(training.find("<h1>Training report</h1>"), std::string::npos) << training.substr(0, 300);
