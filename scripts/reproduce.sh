@@ -4,12 +4,14 @@
 #   (corpora from $NER_DATA, default: a shared/data folder beside the checkout; resume-1k and msra-1k train on the
 #   first 1,000 sentences of the corpus's train file, with its dev and test)
 #   CONFIG: default (`ner train` without feature options: bigrams, the jieba dictionary with its parts of speech,
-#   word dropout, weight averaging), char (`--features char`), bigram (`--features bigram`)
+#   word dropout, weight averaging), char (`--features char`), bigram (`--features bigram`), vectors (default plus
+#   character, bigram and word vectors pretrained on raw/open.txt by scripts/vectors.sh: VECTORS=DIR, default
+#   build/vectors, made there first if it lacks them, about half an hour)
 # Every run uses ner train's defaults otherwise, the epoch budget included (it follows the corpus's size).
 # INIT=MODEL starts from that trained model (`ner train --init MODEL`; CONFIG must then be default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dataset=${1:?usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [default|char|bigram]}
+dataset=${1:?usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [default|char|bigram|vectors]}
 seed=${2:-1}
 config=${3:-default}
 data=${NER_DATA:-../shared/data}
@@ -23,7 +25,11 @@ esac
 case "$config" in
   default) features=() ;;
   char|bigram) features=(--features "$config") ;;
-  *) echo "reproduce: unknown configuration '$config' (default, char or bigram)" >&2; exit 2 ;;
+  vectors) vectors=${VECTORS:-build/vectors}
+           [ -f "$vectors/words.vec" ] || bash scripts/vectors.sh "$data/raw/open.txt" "$vectors" >&2
+           features=(--char-vectors "$vectors/chars.vec" --bigram-vectors "$vectors/bigrams.vec"
+                     --word-vectors "$vectors/words.vec") ;;
+  *) echo "reproduce: unknown configuration '$config' (default, char, bigram or vectors)" >&2; exit 2 ;;
 esac
 case "${INIT:-}" in
   "") ;;
