@@ -24,7 +24,7 @@ const std::vector<std::pair<const char*, const char*>> kTrainOptions = {
 const std::vector<std::pair<const char*, const char*>> kModelOptions = {
     {"--cell", "/cell"}, {"--layers", "/layers"}, {"--hidden", "/hidden"}, {"--char-dim", "/char_dim"},
     {"--bigram-dim", "/bigram_dim"}, {"--lexicon-dim", "/lexicon_dim"}, {"--lexicon-pos", "/lexicon_pos"},
-    {"--dropout", "/dropout"}, {"--peepholes", "/peepholes"}, {"--no-constraints", "/constrained"},
+    {"--dropout", "/dropout"}, {"--peepholes", "/peepholes"}, {"--lm-weight", "/lm_weight"}, {"--no-constraints", "/constrained"},
     {"--scheme", "/scheme"}, {"--case-fold", "/normalize/case_fold"}, {"--digit-class", "/normalize/digit_class"}};
 
 // `--resume CHECKPOINT`: what the command line leaves out comes from the checkpoint (its files and settings);
@@ -199,6 +199,10 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "N (fastText lists the most frequent first) join the vocabulary too, for text unseen in training")
       ->capture_default_str()->check(in_range<std::size_t>(0, kMaxCount));
   command->add_flag("--peepholes", o->job.model.peepholes, "LSTM peephole connections");
+  command->add_option("--lm-weight", o->job.model.lm_weight,
+                      "weight of an auxiliary language-model loss: the top layer's forward state at each character "
+                      "predicts the next character, its backward state the previous one (no raw text needed; 0: off)")
+      ->capture_default_str()->check(in_range(0.0, kMaxLmWeight));
   command->add_option("--scheme", o->scheme, "tag scheme the model predicts: BIOES or BIO (any input scheme is converted)")
       ->capture_default_str()->check(CLI::IsMember({"BIOES", "BIO", "BMES"}, CLI::ignore_case));
   command->add_flag("--no-constraints", o->no_constraints, "let the CRF use transitions the scheme forbids");

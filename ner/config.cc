@@ -90,6 +90,7 @@ nlohmann::json ModelConfig::to_json() const {
           {"lexicon_pos", lexicon_pos},
           {"dropout", dropout},
           {"peepholes", peepholes},
+          {"lm_weight", lm_weight},
           {"constrained", constrained},
           {"scheme", data::scheme_name(scheme)},
           {"normalize", normalize_json(normalize)},
@@ -132,6 +133,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   config.lexicon_pos = optional_field<bool>(json, "lexicon_pos", false, origin);
   config.dropout = field<double>(json, "dropout", origin);
   config.peepholes = field<bool>(json, "peepholes", origin);
+  config.lm_weight = optional_field<double>(json, "lm_weight", 0.0, origin);
   config.constrained = field<bool>(json, "constrained", origin);
   config.scheme = data::parse_scheme(field<std::string>(json, "scheme", origin));
   config.normalize = normalize_from_json(field<nlohmann::json>(json, "normalize", origin), origin);
@@ -141,6 +143,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
     throw data::Error(origin + ": damaged configuration (sizes must be positive)");
   if (config.layers > 8 || config.hidden > 4096 || config.char_dim > 4096 || config.bigram_dim > 4096 || config.lexicon_dim > 4096)
     throw data::Error(origin + ": damaged configuration (sizes above the limits of ner train)");
+  if (!(config.lm_weight >= 0 && config.lm_weight <= kMaxLmWeight)) throw data::Error(origin + ": damaged configuration (lm_weight)");
   return config;
 }
 

@@ -26,6 +26,8 @@ struct ModelConfig {
   double dropout = 0.5;       // on the embeddings, between layers and before the output layer (negative:
                               // dropout_for_corpus, resolved before the model is made)
   bool peepholes = false;     // LSTM only
+  double lm_weight = 0;       // training also minimizes this weight × the auxiliary language-model loss (ner/model.h;
+                              // 0: none)
   bool constrained = true;    // CRF forbids the scheme's invalid transitions
   data::Scheme scheme = data::Scheme::kBioes;  // the tags the model predicts
   data::NormalizeOptions normalize;             // how characters become vocabulary keys
@@ -35,6 +37,9 @@ struct ModelConfig {
   // Throws data::Error naming `origin` on a missing or invalid field.
   static ModelConfig from_json(const nlohmann::json& json, const std::string& origin);
 };
+
+// The largest ModelConfig::lm_weight (--lm-weight).
+inline constexpr double kMaxLmWeight = 100;
 
 // The default of every --threads: the cores this process may run on.
 int default_threads();

@@ -64,6 +64,11 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
       output_("output", 2 * config.hidden, static_cast<nn::Index>(vocab_->tags.size())),
       crf_("crf", static_cast<nn::Index>(vocab_->tags.size())) {
   // Unknown characters, bigrams and words map to <unk>, so those vocabularies need their specials.
+  if (config.lm_weight > 0) {
+    const nn::Index V = static_cast<nn::Index>(vocab_->chars.size());
+    next_char_.emplace("next_char", config.hidden, V, std::vector<nn::Index>{0});
+    previous_char_.emplace("previous_char", config.hidden, V, std::vector<nn::Index>{0});
+  }
   if (tables_of) {
     embedding_.share_table(tables_of->embedding_);
     bigram_embedding_.share_table(tables_of->bigram_embedding_);
@@ -108,6 +113,10 @@ void Model::init(nn::Rng& rng) {
   rnn_.init(rng);
   output_.init(rng);
   crf_.init(rng);
+  if (next_char_) {
+    next_char_->init(rng);
+    previous_char_->init(rng);
+  }
 }
 
 nn::ParamList Model::params() {
@@ -117,6 +126,10 @@ nn::ParamList Model::params() {
   nn::append(list, rnn_.params());
   nn::append(list, output_.params());
   nn::append(list, crf_.params());
+  if (next_char_) {
+    nn::append(list, next_char_->params());
+    nn::append(list, previous_char_->params());
+  }
   return list;
 }
 
@@ -185,6 +198,7 @@ double Model::train_step(const Batch& batch, nn::Rng& rng) {
   scope.emplace(Part::kOutput);
   d_hidden_.setZero(dropped_hidden_.rows(), dropped_hidden_.cols());
   output_.backward(dropped_hidden_, d_emissions_, d_hidden_, parallel_);
+  if (next_char_) loss += language_model_step(batch);
   scope.emplace(Part::kDropout);
   output_dropout_.backward(d_hidden_, d_hidden_, parallel_);
   d_embedded_.setZero(dropped_embedded_.rows(), dropped_embedded_.cols());
@@ -201,6 +215,41 @@ double Model::train_step(const Batch& batch, nn::Rng& rng) {
   }
   if (config_.lexicon_dim > 0)
     word_embedding_.backward(batch.lexicon, d_embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim));
+  return loss;
+}
+
+void language_model_pairs(const nn::SequenceBatch& shape, const std::vector<int>& chars, int offset,
+                          std::vector<nn::Index>& columns, std::vector<int>& targets) {
+  // sentence b's state at t predicts its character at t + offset, where there is one
+  columns.clear();
+  targets.clear();
+  for (nn::Index b = 0; b < shape.B; ++b) {
+    const int n = shape.length(b);
+    for (int t = std::max(0, -offset); t < std::min(n, n - offset); ++t) {
+      columns.push_back(t * shape.B + b);
+      targets.push_back(chars[static_cast<std::size_t>((t + offset) * shape.B + b)]);
+    }
+  }
+}
+
+double Model::language_model_step(const Batch& batch) {
+  const nn::Index H = config_.hidden;
+  const std::vector<int>& chars = batch.true_chars.empty() ? batch.chars : batch.true_chars;
+  double loss = 0;
+  for (int direction = 0; direction < 2; ++direction) {
+    // Forward states (rows 0..H) predict the character after theirs, backward states (rows H..2H) the one before.
+    language_model_pairs(batch.shape, chars, direction == 0 ? 1 : -1, lm_columns_, lm_targets_);
+    if (lm_columns_.empty()) continue;  // one-character sentences only
+    const nn::Index K = static_cast<nn::Index>(lm_columns_.size());
+    lm_states_.resize(H, K);
+    for (nn::Index k = 0; k < K; ++k) lm_states_.col(k) = dropped_hidden_.col(lm_columns_[static_cast<std::size_t>(k)]).segment(direction * H, H);
+    nn::ClassSoftmax& softmax = direction == 0 ? *next_char_ : *previous_char_;
+    // loss += w · Σ_k −log P(target_k | state_k); d_hidden_ += w · ∂/∂states
+    loss += config_.lm_weight * softmax.forward(lm_states_, lm_targets_);
+    d_lm_states_.setZero(H, K);
+    softmax.backward(lm_states_, lm_targets_, d_lm_states_, static_cast<nn::Real>(config_.lm_weight));
+    for (nn::Index k = 0; k < K; ++k) d_hidden_.col(lm_columns_[static_cast<std::size_t>(k)]).segment(direction * H, H) += d_lm_states_.col(k);
+  }
   return loss;
 }
 

@@ -1,16 +1,21 @@
 // The tagger network: [character embedding; left and right character-bigram embeddings; lexicon word bags] →
 // Dropout → N × BiRNN (LSTM|GRU|RNN) → Dropout → Linear → CRF, with the vocabularies and dictionary that turn
 // text into ids (ner/features.h). Bigram and lexicon features are optional (their sizes in the configuration are 0
-// when off).
+// when off). With ModelConfig::lm_weight w > 0, training adds an auxiliary language-model objective (Rei 2017): the top
+// layer's forward state at each character predicts the next character and its backward state the previous one,
+//   loss = CRF NLL + w · Σ_sentences Σ_t [−log P(c_{t+1} | h→_t) − log P(c_{t−1} | h←_t)]
+// through two softmax layers over the character vocabulary that tagging never runs.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ner/config.h"
 #include "ner/features.h"
 #include "nn/bag_embedding.h"
+#include "nn/class_softmax.h"
 #include "nn/crf.h"
 #include "nn/dropout.h"
 #include "nn/embedding.h"
@@ -26,6 +31,8 @@ struct Batch {
 
   nn::SequenceBatch shape;
   std::vector<int> chars;  // (T*B)
+  std::vector<int> true_chars;  // (T*B) when training replaced some of `chars` by <unk>: what the auxiliary
+                                // language-model objective predicts (else it predicts `chars`)
   std::vector<int> tags;   // (T*B), empty when the sentences have no tags
   std::vector<int> left_bigrams, right_bigrams;  // (T*B), empty without bigram features
   nn::Bags lexicon;        // T*B positions × kLexiconGroups, empty without lexicon features
@@ -48,6 +55,12 @@ struct Decoding {
   };
   std::vector<Path> nbest;  // with options.nbest = k: the k best paths, best first (fewer if fewer are allowed)
 };
+
+// The auxiliary language-model objective's pairs in a batch of characters (column t*B + b) for one direction:
+// offset +1, each forward state and the next character; −1, each backward state and the previous one. `columns` are
+// the states' columns, `targets` the characters they predict.
+void language_model_pairs(const nn::SequenceBatch& shape, const std::vector<int>& chars, int offset,
+                          std::vector<nn::Index>& columns, std::vector<int>& targets);
 
 class Model {
  public:
@@ -84,8 +97,8 @@ class Model {
   nn::Param& bigram_table() { return bigram_embedding_.table(); }
   nn::Param& word_table() { return word_embedding_.table(); }
 
-  // Forward with dropout, CRF negative log-likelihood summed over the batch, backward: adds the gradients into
-  // the parameters and returns the loss.
+  // Forward with dropout, CRF negative log-likelihood (plus the weighted language-model loss) summed over the batch,
+  // backward: adds the gradients into the parameters and returns the loss.
   double train_step(const Batch& batch, nn::Rng& rng);
   // The best tag path of every sentence and, as asked, entity confidences and n-best paths (inference: no dropout,
   // nothing kept for backward).
@@ -99,6 +112,9 @@ class Model {
   // P(entity) for each entity of sentence b's `tags` (length n): the probability of the entity's own tags there
   // (S-/B-, I-, E- in BIOES; B-, I- in BIO, where the next tag must not be I- of the same type).
   std::vector<double> entity_confidences(const nn::Crf::Posterior& posterior, nn::Index b, const std::vector<int>& tags) const;
+  // The auxiliary objective on the last training forward: returns w · its loss and adds its gradient into d_hidden_
+  // and the two softmax layers.
+  double language_model_step(const Batch& batch);
 
   ModelConfig config_;
   std::shared_ptr<const Vocabularies> vocab_;
@@ -114,12 +130,16 @@ class Model {
   nn::Dropout output_dropout_;
   nn::Linear output_;
   nn::Crf crf_;
+  std::optional<nn::ClassSoftmax> next_char_, previous_char_;  // with lm_weight > 0: (H → characters)
 
   // Workspace, reused across batches.
   nn::Matrix embedded_, dropped_embedded_;  // (E + 2·Db + 4·Dl, T*B): [chars; left bigrams; right bigrams; words]
   nn::Matrix hidden_, dropped_hidden_;      // (2H, T*B)
   nn::Matrix emissions_;                    // (L, T*B)
   nn::Matrix d_emissions_, d_hidden_, d_embedded_;
+  nn::Matrix lm_states_, d_lm_states_;  // (H, predicted characters): one direction's states that predict one
+  std::vector<nn::Index> lm_columns_;   // their columns in hidden_
+  std::vector<int> lm_targets_;         // the characters they predict
 };
 
 }  // namespace ner

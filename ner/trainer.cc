@@ -117,9 +117,11 @@ Evaluation evaluate(Model& model, const data::Corpus& corpus, int threads) {
 }
 
 // Word dropout: each real character, bigram and lexicon word id becomes <unk> with probability `rate`, so the
-// network learns what to do with characters, bigrams and words it has never seen.
+// network learns what to do with characters, bigrams and words it has never seen. The true characters stay in
+// batch.true_chars, for the language-model objective.
 void replace_with_unknown(Batch& batch, double rate, int no_word, nn::Rng& rng) {
   if (rate <= 0) return;
+  batch.true_chars = batch.chars;
   for (std::vector<int>* ids : {&batch.chars, &batch.left_bigrams, &batch.right_bigrams, &batch.lexicon.ids})
     for (int& id : *ids)
       if (id != data::Vocab::kPad && id != no_word && rng.uniform() < rate) id = data::Vocab::kUnk;
@@ -366,7 +368,9 @@ void setup_data(Run& run, const TrainState& state) {
   run.log("train: " + std::to_string(run.train_data.size()) + " sentences, " + std::to_string(run.train_chars) + " characters; " +
           std::to_string(run.model->chars().size()) + " character keys, " + std::to_string(run.model->tags().size()) + " tags (" +
           data::scheme_name(run.model->config().scheme) + "), " + std::to_string(nn::count_values(run.params)) +
-          " parameters, dropout " + nlohmann::json(run.model->config().dropout).dump() + "; at most " +
+          " parameters, dropout " + nlohmann::json(run.model->config().dropout).dump() +
+          (run.model->config().lm_weight > 0 ? ", language-model weight " + nlohmann::json(run.model->config().lm_weight).dump() : "") +
+          "; at most " +
           std::to_string(run.config.epochs) + " epochs, patience " + std::to_string(run.config.patience));
   TrainingReport& report = run.report;
   report.model_path = run.job.model_path;

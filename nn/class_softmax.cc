@@ -101,22 +101,24 @@ double ClassSoftmax::forward(const Matrix& X, const std::vector<int>& targets) {
   return loss;
 }
 
-void ClassSoftmax::backward(const Matrix& X, const std::vector<int>& targets, Matrix& dX) {
+void ClassSoftmax::backward(const Matrix& X, const std::vector<int>& targets, Matrix& dX, Real scale) {
   profile::Scope scope(profile::Part::kOutput);
   const Index N = X.cols();
   assert(dX.rows() == in() && dX.cols() == N);
   if (full()) {
-    // dZ = P − onehot(y); dW += dZ Xᵀ; db += Σ_j dZ_j; dX += Wᵀ dZ
+    // dZ = scale · (P − onehot(y)); dW += dZ Xᵀ; db += Σ_j dZ_j; dX += Wᵀ dZ
     dlogits_ = word_p_;
     for (Index j = 0; j < N; ++j) dlogits_(targets[static_cast<std::size_t>(j)], j) -= 1;
+    dlogits_ *= scale;
     weight_.grad.noalias() += dlogits_ * X.transpose();
     bias_.grad.col(0) += dlogits_.rowwise().sum();
     dX.noalias() += weight_.value.transpose() * dlogits_;
     return;
   }
-  // dZc = P(c | h) − onehot(c(y)); dWc += dZc Xᵀ; dbc += Σ_j dZc_j; dX += Wcᵀ dZc
+  // dZc = scale · (P(c | h) − onehot(c(y))); dWc += dZc Xᵀ; dbc += Σ_j dZc_j; dX += Wcᵀ dZc
   dlogits_ = class_p_;
   for (Index j = 0; j < N; ++j) dlogits_(class_of(targets[static_cast<std::size_t>(j)]), j) -= 1;
+  dlogits_ *= scale;
   class_weight_.grad.noalias() += dlogits_ * X.transpose();
   class_bias_.grad.col(0) += dlogits_.rowwise().sum();
   dX.noalias() += class_weight_.value.transpose() * dlogits_;
@@ -124,10 +126,11 @@ void ClassSoftmax::backward(const Matrix& X, const std::vector<int>& targets, Ma
   for (Index j = 0; j < N; ++j) {
     const int y = targets[static_cast<std::size_t>(j)];
     const Index c = class_of(y), begin = class_begins_[static_cast<std::size_t>(c)], n = class_size(c);
-    // dz = P(· | c, h_j) − onehot(y); dW_c += dz h_jᵀ; db_c += dz; dh_j += W_cᵀ dz
+    // dz = scale · (P(· | c, h_j) − onehot(y)); dW_c += dz h_jᵀ; db_c += dz; dh_j += W_cᵀ dz
     auto dz = dword_.head(n);
     dz = word_p_.col(j).head(n);
     dz(y - begin) -= 1;
+    dz *= scale;
     weight_.grad.middleRows(begin, n).noalias() += dz * X.col(j).transpose();
     bias_.grad.col(0).segment(begin, n) += dz;
     dX.col(j).noalias() += weight_.value.middleRows(begin, n).transpose() * dz;

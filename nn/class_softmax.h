@@ -24,8 +24,9 @@ class ClassSoftmax {
 
   // loss = Σ_j −log P(targets[j] | X(:, j)), summed in double; keeps what backward needs.    X: (H, N)
   double forward(const Matrix& X, const std::vector<int>& targets);
-  // For the last forward: parameter gradients += ∂loss/∂params; dX += ∂loss/∂X.              dX: (H, N)
-  void backward(const Matrix& X, const std::vector<int>& targets, Matrix& dX);
+  // For the last forward, the gradients of scale · loss: parameter gradients += scale · ∂loss/∂params;
+  // dX += scale · ∂loss/∂X.                                                                 dX: (H, N)
+  void backward(const Matrix& X, const std::vector<int>& targets, Matrix& dX, Real scale = 1);
   // log P(y | x) for every y.                                                               x: (H)  log_p: (V)
   void log_probabilities(const Eigen::Ref<const Vector>& x, Vector& log_p);
 

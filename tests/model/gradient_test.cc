@@ -1,6 +1,7 @@
 // The application's network (ner::Model, built with Real = double) against central finite differences: every
 // parameter's gradient from Model::train_step, with characters, left and right bigrams, lexicon words with their
-// parts of speech, every dropout on (the same masks in each forward), on one thread and on two.
+// parts of speech, the auxiliary language-model objective, every dropout on (the same masks in each forward), on one
+// thread and on two.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -59,6 +60,7 @@ ModelConfig tiny_config() {
   config.lexicon_dim = 2;
   config.lexicon_pos = true;
   config.dropout = 0.3;
+  config.lm_weight = 0.7;  // the auxiliary objective too
   return config;
 }
 
@@ -118,6 +120,20 @@ TEST_P(ModelGradient, EveryParameterMatchesFiniteDifferences) {
       nn::check_gradients([&] { return loss_with_masks(kMasks); }, checked, kTolerance, &worst);
   EXPECT_TRUE(mismatches.empty()) << nn::test::describe(mismatches);
   std::cout << "worst relative error: " << worst << "\n";
+}
+
+// The auxiliary objective's pairs: sentences of 3 characters (10 11 12) and of 1 (20), padded time-major.
+TEST(LanguageModelPairs, ForwardStatesPredictTheNextCharacterBackwardOnesThePrevious) {
+  const nn::SequenceBatch shape({3, 1});
+  const std::vector<int> chars = {10, 20, 11, 0, 12, 0};
+  std::vector<nn::Index> columns;
+  std::vector<int> targets;
+  language_model_pairs(shape, chars, +1, columns, targets);
+  EXPECT_EQ(columns, (std::vector<nn::Index>{0, 2}));
+  EXPECT_EQ(targets, (std::vector<int>{11, 12}));
+  language_model_pairs(shape, chars, -1, columns, targets);
+  EXPECT_EQ(columns, (std::vector<nn::Index>{2, 4}));
+  EXPECT_EQ(targets, (std::vector<int>{10, 11}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, ModelGradient, ::testing::Values(1, 2),

@@ -1,5 +1,5 @@
-// The language model's output layer: the full and the class-factored softmax's gradients against finite differences,
-// and their probabilities normalised and consistent with the loss.
+// The language model's output layer: the full and the class-factored softmax's gradients (of a scaled loss) against
+// finite differences, and their probabilities normalised and consistent with the loss.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -19,6 +19,9 @@ const std::vector<int> kTargets = {0, 3, 6, 2, 5, 5, 1, 4};
 // One class (the full softmax); classes of unequal sizes, one of a single id.
 const std::vector<std::vector<Index>> kClassings = {{0}, {0, 2, 3, 6}};
 
+// Of a scaled loss, as the tagger's auxiliary language-model objective weighs it.
+constexpr Real kScale = 0.7;
+
 TEST(ClassSoftmax, GradientsMatchFiniteDifferences) {
   for (const std::vector<Index>& classes : kClassings) {
     Rng rng(21);
@@ -29,8 +32,8 @@ TEST(ClassSoftmax, GradientsMatchFiniteDifferences) {
     Matrix dX = Matrix::Zero(X.rows(), X.cols());
     softmax.forward(X, kTargets);
     zero_grads(softmax.params());
-    softmax.backward(X, kTargets, dX);
-    auto loss = [&] { return softmax.forward(X, kTargets); };
+    softmax.backward(X, kTargets, dX, kScale);
+    auto loss = [&] { return kScale * softmax.forward(X, kTargets); };
     auto checked = checked_params(softmax.params());
     checked.push_back({"input", &X, &dX});
     SCOPED_TRACE(classes.size());
