@@ -2,7 +2,8 @@
 # Speed of the default model (100-dim character embeddings, one bidirectional LSTM layer of 128 units per direction,
 # CRF) on Resume NER: training characters/s with 1 and 2 threads (batch 32) and the CPU time per part of the
 # network, tagging characters/s (batch 64 with 1 and 2 threads, one sentence at a time) and peak memory, in the
-# default precision (bfloat16 products where the CPU has AMX) and in float. Prints the hardware, every command, and
+# default precision (bfloat16 products where the CPU has AMX) and in float; and `ner lm train` characters/s with 1
+# and 2 threads on the first 2,000 lines of raw/open.txt (when it is there). Prints the hardware, every command, and
 # a Markdown table for the README.
 # Usage: scripts/bench.sh [REPEATS]   (each figure is the median of REPEATS runs, default 3; corpora from $NER_DATA)
 set -euo pipefail
@@ -80,6 +81,29 @@ for config in "64 1 bfloat16" "64 2 bfloat16" "1 1 bfloat16" "64 1 float" "64 2 
 done
 echo
 
+# Language-model training: the default forward and backward models on the first 2,000 lines of the open raw text,
+# epoch 2 of 2, median over runs.
+declare -A lm_rate=([1]=– [2]=–)
+raw=$data/raw/open.txt
+if [ -f "$raw" ]; then
+  head -n 2000 "$raw" >"$work/raw.txt"
+  echo "language-model training input: $(wc -l <"$work/raw.txt") lines, $(wc -m <"$work/raw.txt") characters of $raw"
+  for threads in 1 2; do
+    command=("$ner" lm train --raw "$work/raw.txt" --model "$work/lm$threads.lm" --epochs 2 --seed 1 --threads "$threads")
+    echo "\$ ${command[*]}"
+    rates=()
+    for ((r = 0; r < repeats; ++r)); do
+      timed "${command[@]}" >/dev/null
+      rates+=($(awk '/^epoch 2\/2/ {for (i = 2; i <= NF; ++i) if ($i == "chars/s") print $(i - 1)}' "$work/stderr"))
+    done
+    lm_rate[$threads]=$(printf '%s\n' "${rates[@]}" | median)
+    echo "  language-model training, $threads thread(s): ${lm_rate[$threads]} chars/s"
+  done
+else
+  echo "language-model training: skipped ($raw not found; set NER_DATA)"
+fi
+echo
+
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
 echo "| figure (Resume NER, char BiLSTM-CRF, E=100, H=128) | this toolkit | PyTorch 1.13 + OpenBLAS (measured earlier) |"
 echo "|---|---|---|"
@@ -89,4 +113,5 @@ echo "| tagging, batch 64, 1 thread (default / --precision float) | ${tag_rate[6
 echo "| tagging, batch 64, 2 threads (default / float) | ${tag_rate[64 2 bfloat16]} / ${tag_rate[64 2 float]} chars/s | – |"
 echo "| tagging, one sentence at a time, 1 thread (default / float) | ${tag_rate[1 1 bfloat16]} / ${tag_rate[1 1 float]} chars/s | about 26,600 |"
 echo "| peak memory, tagging (batch 64, 1 / 2 threads, default; model $model_kb KB) | $(mb "${tag_rss[64 1 bfloat16]}") / $(mb "${tag_rss[64 2 bfloat16]}") | about 400 MB |"
+echo "| language-model training (\`ner lm train\`, forward + backward), 1 / 2 threads | ${lm_rate[1]} / ${lm_rate[2]} chars/s | – |"
 echo "| peak memory, training (1 / 2 threads) | $(mb "${train_rss[1]}") / $(mb "${train_rss[2]}") | – |"

@@ -1,5 +1,6 @@
 // `ner train` as a user meets it: outputs checked before any work, existing models kept, --resume alone, Ctrl-C
-// saving the state mid-epoch, the default thread count, warnings about dev types and repaired corpora, and the command-line messages.
+// saving the state mid-epoch (with the auxiliary language-model objective), the default thread count, warnings about
+// dev types and repaired corpora, and the command-line messages.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -78,6 +79,9 @@ TEST_F(CliTrain, ResumeAloneTakesTheFilesAndSettingsFromTheCheckpoint) {
   EXPECT_EQ(reshaped.status, 2);
   EXPECT_NE(reshaped.err.find("the checkpoint's model has hidden = 16, not 64"), std::string::npos) << reshaped.err;
   EXPECT_EQ(run_ner("train --resume " + part + ".ckpt --epochs 8 --hidden 16").status, 0) << "the same shape is fine";
+  auto reweighted = run_ner("train --resume " + part + ".ckpt --epochs 9 --lm-weight 0.2");
+  EXPECT_EQ(reweighted.status, 2);
+  EXPECT_NE(reweighted.err.find("the checkpoint's model has lm_weight = 0.0, not 0.2"), std::string::npos) << reweighted.err;
 }
 
 // Stopping mid-epoch (what SIGINT and SIGTERM ask) saves the state there; resuming ends with the uninterrupted bytes.
@@ -89,6 +93,7 @@ TEST_F(CliTrain, StoppingMidEpochAndResumingGivesTheUninterruptedModel) {
   job.train.epochs = 3;
   job.train.threads = 1;
   job.train.unk_rate = 0.1;
+  job.model.lm_weight = 0.5;
   job.model_path = dir_ + "whole.model";
   job.checkpoint_path = dir_ + "whole.ckpt";
   ner::train(job, {});
@@ -120,6 +125,9 @@ TEST_F(CliTrain, StoppingMidEpochAndResumingGivesTheUninterruptedModel) {
     EXPECT_TRUE(whole_params[p]->value == part_params[p]->value) << whole_params[p]->name;
     EXPECT_TRUE(whole.first_moments[p] == part.first_moments[p]) << whole_params[p]->name;
   }
+  // The language-model layers only train: the model tags as any other.
+  auto tagged = test_support::run_ner("tag --model " + dir_ + "part.model " + std::string(NER_SOURCE_DIR) + "/examples/sample.txt");
+  EXPECT_EQ(tagged.status, 0) << tagged.err;
 }
 
 TEST_F(CliTrain, SigintSavesTheStateAndSaysHowToContinue) {
