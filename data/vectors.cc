@@ -18,7 +18,8 @@ bool is_count(std::string_view text) {
 
 }  // namespace
 
-Vectors read_vectors(const std::string& path, const std::function<bool(const std::string& key, std::size_t rank)>& keep) {
+Vectors read_vectors(const std::string& path, const std::function<bool(const std::string& key, std::size_t rank)>& keep,
+                     std::size_t dim, const std::string& dim_name) {
   Vectors vectors;
   std::size_t rank = 0;
   LineReader reader(path, "utf-8");
@@ -27,7 +28,12 @@ Vectors read_vectors(const std::string& path, const std::function<bool(const std
     std::vector<std::string_view> columns = split_columns(line);
     if (columns.empty()) continue;
     if (reader.line_number() == 1 && columns.size() == 2 && is_count(columns[0]) && is_count(columns[1])) continue;  // `count dim`
-    if (vectors.dim == 0) vectors.dim = columns.size() - 1;
+    if (vectors.dim == 0) {
+      vectors.dim = columns.size() - 1;
+      if (dim > 0 && vectors.dim != dim)
+        throw error_at(reader.origin(), reader.line_number(),
+                       std::to_string(vectors.dim) + "-dimensional vectors, but " + dim_name + " is " + std::to_string(dim));
+    }
     if (columns.size() - 1 != vectors.dim || vectors.dim == 0)
       throw error_at(reader.origin(), reader.line_number(),
                      "expected a key and " + std::to_string(vectors.dim) + " numbers, got " + std::to_string(columns.size()) + " columns");

@@ -58,10 +58,7 @@ PretrainedVectors extend_with_vectors(const std::string& path, data::Vocab& voca
     if (rank >= extra_keys || vocab.contains(key) || !usable(key)) return false;
     vocab.add(key);
     return ++pretrained.joined, true;
-  });
-  if (static_cast<int>(pretrained.vectors.dim) != dim)
-    throw data::Error(path + ": " + std::to_string(pretrained.vectors.dim) + "-dimensional vectors, but the " + what +
-                      " size is " + std::to_string(dim));
+  }, static_cast<std::size_t>(dim), std::string("the ") + what + " size");
   return pretrained;
 }
 

@@ -590,7 +590,7 @@ TEST_F(CliApp, BigramLexiconAndPretrainedVectorsTrainSaveAndTag) {
 
   auto wrong_dim = run_ner(train_args(dir_ + "g.model", 1, "--bigram-dim 8 --bigram-vectors " + dir_ + "chars.vec"));
   EXPECT_EQ(wrong_dim.status, 1);
-  EXPECT_EQ(wrong_dim.err, "ner: error: " + dir_ + "chars.vec: 16-dimensional vectors, but the --bigram-dim size is 8\n");
+  EXPECT_EQ(wrong_dim.err, "ner: error: " + dir_ + "chars.vec:2: 16-dimensional vectors, but the --bigram-dim size is 8\n");
 }
 
 TEST_F(CliApp, LexiconPartsOfSpeechTrainAndTagOrSayWhatIsMissing) {
