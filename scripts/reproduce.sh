@@ -3,17 +3,20 @@
 # Usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [CONFIG]
 #   (corpora from $NER_DATA, default: a shared/data folder beside the checkout; resume-1k and msra-1k train on the
 #   first 1,000 sentences of the corpus's train file, with its dev and test)
-#   CONFIG: default (`ner train` without feature options: bigrams, the jieba dictionary with its parts of speech,
+#   CONFIG: best (when none is given: the best recipe found on dev, today `vectors`), default (`ner train` without
+#   feature options: bigrams, the jieba dictionary with its parts of speech,
 #   word dropout, weight averaging), char (`--features char`), bigram (`--features bigram`), vectors (default plus
 #   character, bigram and word vectors pretrained on raw/open.txt by scripts/vectors.sh: VECTORS=DIR, default
-#   build/vectors, made there first if it lacks them, about half an hour)
+#   build/vectors, made there first if it lacks them, about half an hour), lm-weight (default plus --lm-weight 0.1)
 # Every run uses ner train's defaults otherwise, the epoch budget included (it follows the corpus's size).
 # INIT=MODEL starts from that trained model (`ner train --init MODEL`; CONFIG must then be default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dataset=${1:?usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [default|char|bigram|vectors]}
+dataset=${1:?usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [best|default|char|bigram|vectors|lm-weight]}
 seed=${2:-1}
-config=${3:-default}
+config=${3:-best}
+# best: the vectors recipe; from INIT, whose model keeps its features, the default one
+[ "$config" = best ] && { [ -n "${INIT:-}" ] && config=default || config=vectors; }
 data=${NER_DATA:-../shared/data}
 out=${OUT:-build/reproduce/$dataset-$config-seed$seed}
 mkdir -p "$out"
@@ -25,11 +28,12 @@ esac
 case "$config" in
   default) features=() ;;
   char|bigram) features=(--features "$config") ;;
+  lm-weight) features=(--lm-weight 0.1) ;;
   vectors) vectors=${VECTORS:-build/vectors}
            [ -f "$vectors/words.vec" ] || bash scripts/vectors.sh "$data/raw/open.txt" "$vectors" >&2
            features=(--char-vectors "$vectors/chars.vec" --bigram-vectors "$vectors/bigrams.vec"
                      --word-vectors "$vectors/words.vec") ;;
-  *) echo "reproduce: unknown configuration '$config' (default, char, bigram or vectors)" >&2; exit 2 ;;
+  *) echo "reproduce: unknown configuration '$config' (best, default, char, bigram, vectors or lm-weight)" >&2; exit 2 ;;
 esac
 case "${INIT:-}" in
   "") ;;
