@@ -36,7 +36,7 @@ echo
 declare -A train_rate train_rss
 for threads in 1 2; do
   command=("$ner" train --train "$data/resume/train.char.bmes" --dev "$data/resume/dev.char.bmes" --model "$work/m$threads.model"
-           --features char --batch 32 --epochs 3 --patience 0 --seed 1 --threads "$threads")
+           --features char --batch 32 --epochs 3 --patience 0 --seed 1 --threads "$threads" --overwrite)
   echo "\$ ${command[*]}"
   rates=() rss=()
   for ((r = 0; r < repeats; ++r)); do
@@ -89,7 +89,7 @@ if [ -f "$raw" ]; then
   head -n 2000 "$raw" >"$work/raw.txt"
   echo "language-model training input: $(wc -l <"$work/raw.txt") lines, $(wc -m <"$work/raw.txt") characters of $raw"
   for threads in 1 2; do
-    command=("$ner" lm train --raw "$work/raw.txt" --model "$work/lm$threads.lm" --epochs 2 --seed 1 --threads "$threads")
+    command=("$ner" lm train --raw "$work/raw.txt" --model "$work/lm$threads.lm" --epochs 2 --seed 1 --threads "$threads" --overwrite)
     echo "\$ ${command[*]}"
     rates=()
     for ((r = 0; r < repeats; ++r)); do
