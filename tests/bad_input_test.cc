@@ -79,8 +79,10 @@ TEST_F(BadInput, InvalidUtf8InEveryCommandsInput) {
   expect_error("score " + corpus, expected, "");
   expect_error("tag --model " + model() + " " + text, text + ":2: invalid UTF-8 (byte 0xE4) at byte offset 19", "--output");
   expect_error(train_with(kSample) + " --lexicon " + corpus, expected, "--model");
-  const std::string vectors = write("bad_utf8.vec", "张 0.5\n\xC3\x28 0.25\n");
-  expect_error(train_with(kSample) + " --char-vectors " + vectors, vectors + ":2: invalid UTF-8 (byte 0xC3) at byte offset 8",
+  // Vectors of --char-dim 8: the first line is 36 bytes.
+  const std::string numbers = " 0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5\n";
+  const std::string vectors = write("bad_utf8.vec", "张" + numbers + "\xC3\x28" + numbers);
+  expect_error(train_with(kSample) + " --char-vectors " + vectors, vectors + ":2: invalid UTF-8 (byte 0xC3) at byte offset 36",
                "--model");
 }
 
