@@ -4,10 +4,10 @@
 #   (corpora from $NER_DATA, default: a shared/data folder beside the checkout; resume-1k and msra-1k train on the
 #   first 1,000 sentences of the corpus's train file, with its dev and test)
 #   CONFIG: best (when none is given: the best recipe found on dev, today `vectors`), default (`ner train` without
-#   feature options: bigrams, the jieba dictionary with its parts of speech,
-#   word dropout, weight averaging), char (`--features char`), bigram (`--features bigram`), vectors (default plus
-#   character, bigram and word vectors pretrained on raw/open.txt by scripts/vectors.sh: VECTORS=DIR, default
-#   build/vectors, made there first if it lacks them, about half an hour), lm-weight (default plus --lm-weight 0.1)
+#   feature options: bigrams, the jieba dictionary with its parts of speech, word dropout, weight averaging), char
+#   (`--features char`), bigram (`--features bigram`), vectors (default plus character, bigram and word vectors
+#   pretrained on raw/open.txt by scripts/vectors.sh: VECTORS=DIR, default build/vectors, made there first if it lacks
+#   them, about half an hour), lm-weight (default plus --lm-weight 0.1)
 # Every run uses ner train's defaults otherwise, the epoch budget included (it follows the corpus's size).
 # INIT=MODEL starts from that trained model (`ner train --init MODEL`; CONFIG must then be default).
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's accuracy table: for each corpus and configuration (char, bigram, default, vectors), scripts/reproduce.sh with
-# each seed; prints test F1 and dev F1 as mean ± standard deviation, the training time, and the hardware.
+# The README's accuracy table: for each corpus and configuration (char, bigram, default, vectors),
+# scripts/reproduce.sh with each seed; prints test F1 and dev F1 as mean ± standard deviation, the training time, and the hardware.
 # Usage: scripts/results.sh [DATASETS] [CONFIGS] [SEEDS]    e.g. scripts/results.sh "resume msra" "char default" "1 2 3"
 #   INIT=MODEL (passed to reproduce.sh) starts every run from that model: rows "default --init MODEL".
 set -euo pipefail
