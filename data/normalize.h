@@ -13,6 +13,10 @@ struct NormalizeOptions {
   bool nfkc = true;          // Unicode compatibility composition
   bool case_fold = false;    // "A" and "a" share a key
   bool digit_class = false;  // every decimal digit becomes "0"
+
+  bool operator==(const NormalizeOptions& other) const {
+    return nfkc == other.nfkc && case_fold == other.case_fold && digit_class == other.digit_class;
+  }
 };
 
 // The key of one token (valid UTF-8). A token whose key would be empty keeps its original text.

@@ -50,6 +50,10 @@ void add_info_command(CLI::App& app) {
               << "parameters:     " << nn::count_values(model.params()) << "\n";
     for (const nn::Param* p : model.params())
       std::cout << "  " << p->name << " " << p->value.rows() << "x" << p->value.cols() << "\n";
+    if (LanguageModel* lm = model.language_model())
+      std::cout << "language model: " << lm->vocab().size() << " character keys, " << nn::count_values(lm->params())
+                << " parameters, " << lm->config().to_json().dump() << "; its states are "
+                << (model.config().lm_finetune ? "fine-tuned" : "fixed") << " features\n";
     std::cout << "training:       " << loaded.summary.dump() << "\n";
   });
 }

@@ -24,7 +24,7 @@ const std::vector<std::pair<const char*, const char*>> kTrainOptions = {
 const std::vector<std::pair<const char*, const char*>> kModelOptions = {
     {"--cell", "/cell"}, {"--layers", "/layers"}, {"--hidden", "/hidden"}, {"--char-dim", "/char_dim"},
     {"--bigram-dim", "/bigram_dim"}, {"--lexicon-dim", "/lexicon_dim"}, {"--lexicon-pos", "/lexicon_pos"},
-    {"--dropout", "/dropout"}, {"--peepholes", "/peepholes"}, {"--lm-weight", "/lm_weight"}, {"--no-constraints", "/constrained"},
+    {"--dropout", "/dropout"}, {"--peepholes", "/peepholes"}, {"--lm-weight", "/lm_weight"}, {"--lm-finetune", "/lm_finetune"}, {"--no-constraints", "/constrained"},
     {"--scheme", "/scheme"}, {"--case-fold", "/normalize/case_fold"}, {"--digit-class", "/normalize/digit_class"}};
 
 // `--resume CHECKPOINT`: what the command line leaves out comes from the checkpoint (its files and settings);
@@ -94,7 +94,7 @@ std::string default_recipe() {
 // --init: the trained model gives the shape, the features and the dictionary.
 void refuse_shape_options(const CLI::App& command) {
   std::vector<const char*> options = {"--features",       "--lexicon",      "--lexicon-dim",    "--char-vectors",
-                                      "--bigram-vectors", "--word-vectors", "--pretrained-keys"};
+                                      "--bigram-vectors", "--word-vectors", "--pretrained-keys", "--lm"};
   for (auto [option, key] : kModelOptions) options.push_back(option);
   for (const char* option : options)
     if (command.count(option) > 0)
@@ -199,6 +199,11 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "N (fastText lists the most frequent first) join the vocabulary too, for text unseen in training")
       ->capture_default_str()->check(in_range<std::size_t>(0, kMaxCount));
   command->add_flag("--peepholes", o->job.model.peepholes, "LSTM peephole connections");
+  command->add_option("--lm", o->job.lm_path,
+                      "a character language model (ner lm train): its forward and backward states at each character "
+                      "become input features; the model file carries it, so ner tag needs nothing more");
+  command->add_flag("--lm-finetune", o->job.model.lm_finetune,
+                    "with --lm, training also updates the language model's embeddings and layers (default: fixed)");
   command->add_option("--lm-weight", o->job.model.lm_weight,
                       "weight of an auxiliary language-model loss: the top layer's forward state at each character "
                       "predicts the next character, its backward state the previous one (no raw text needed; 0: off)")

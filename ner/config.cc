@@ -88,6 +88,8 @@ nlohmann::json ModelConfig::to_json() const {
           {"bigram_dim", bigram_dim},
           {"lexicon_dim", lexicon_dim},
           {"lexicon_pos", lexicon_pos},
+          {"lm_features", lm_features},
+          {"lm_finetune", lm_finetune},
           {"dropout", dropout},
           {"peepholes", peepholes},
           {"lm_weight", lm_weight},
@@ -131,6 +133,8 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   config.bigram_dim = optional_field<int>(json, "bigram_dim", 0, origin);
   config.lexicon_dim = optional_field<int>(json, "lexicon_dim", 0, origin);
   config.lexicon_pos = optional_field<bool>(json, "lexicon_pos", false, origin);
+  config.lm_features = optional_field<int>(json, "lm_features", 0, origin);
+  config.lm_finetune = optional_field<bool>(json, "lm_finetune", false, origin);
   config.dropout = field<double>(json, "dropout", origin);
   config.peepholes = field<bool>(json, "peepholes", origin);
   config.lm_weight = optional_field<double>(json, "lm_weight", 0.0, origin);
@@ -139,9 +143,10 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string
   config.normalize = normalize_from_json(field<nlohmann::json>(json, "normalize", origin), origin);
   config.max_sentence_tokens = field<std::size_t>(json, "max_sentence_tokens", origin);
   if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.bigram_dim < 0 || config.lexicon_dim < 0 ||
-      config.max_sentence_tokens < 1)
+      config.lm_features < 0 || config.max_sentence_tokens < 1)
     throw data::Error(origin + ": damaged configuration (sizes must be positive)");
-  if (config.layers > 8 || config.hidden > 4096 || config.char_dim > 4096 || config.bigram_dim > 4096 || config.lexicon_dim > 4096)
+  if (config.layers > 8 || config.hidden > 4096 || config.char_dim > 4096 || config.bigram_dim > 4096 || config.lexicon_dim > 4096 ||
+      config.lm_features > 4096)
     throw data::Error(origin + ": damaged configuration (sizes above the limits of ner train)");
   if (!(config.lm_weight >= 0 && config.lm_weight <= kMaxLmWeight)) throw data::Error(origin + ": damaged configuration (lm_weight)");
   return config;

@@ -23,6 +23,8 @@ struct ModelConfig {
   int bigram_dim = 0;         // character-bigram embedding size (0: no bigram features)
   int lexicon_dim = 0;        // lexicon word embedding size (0: no lexicon features)
   bool lexicon_pos = false;   // lexicon words also bring the embedding of their part of speech
+  int lm_features = 0;        // rows per direction of a language model's states (its hidden size; 0: none, --lm)
+  bool lm_finetune = false;   // training also updates that language model's embeddings and layers
   double dropout = 0.5;       // on the embeddings, between layers and before the output layer (negative:
                               // dropout_for_corpus, resolved before the model is made)
   bool peepholes = false;     // LSTM only

@@ -71,6 +71,7 @@ struct EncodedSentence {
   std::vector<int> chars;
   std::vector<int> tags;
   std::vector<int> left_bigrams, right_bigrams;  // empty without bigram features
+  std::vector<int> lm_chars;  // ids in the language model's vocabulary; empty without language-model features
   // Per character and group (bag t * kLexiconGroups + g), the matched words and their weights; no groups without
   // lexicon features. (One flat list: a vector per bag cost about 220 bytes a character.)
   nn::Bags lexicon;
@@ -80,9 +81,11 @@ struct EncodedSentence {
 EncodedSentence encode_keys(const SentenceKeys& keys, const ModelConfig& config, const Vocabularies& vocab,
                             const std::vector<int>& part_of_speech_ids);
 
-// The rows of the network's input column: [character; left bigram; right bigram; kLexiconGroups word bags].
+// The rows of the network's input column: [character; left bigram; right bigram; forward and backward language-model
+// states; kLexiconGroups word bags].
 inline std::int64_t input_width(const ModelConfig& config) {
-  return std::int64_t{config.char_dim} + 2 * std::int64_t{config.bigram_dim} + kLexiconGroups * std::int64_t{config.lexicon_dim};
+  return std::int64_t{config.char_dim} + 2 * std::int64_t{config.bigram_dim} + 2 * std::int64_t{config.lm_features} +
+         kLexiconGroups * std::int64_t{config.lexicon_dim};
 }
 
 }  // namespace ner

@@ -58,7 +58,8 @@ std::unique_ptr<Model> model_from_trained(Model& trained, const Vocabularies& co
       {"word_embedding", config.lexicon_dim > 0 ? index_map(known.words, vocab.words) : std::vector<int>{}}};
   const std::set<std::string> tag_rows = {"output.weight", "output.bias", "crf.trans", "crf.start", "crf.end"};
 
-  auto model = std::make_unique<Model>(config, std::move(vocab));
+  LanguageModel* lm = trained.language_model();
+  auto model = std::make_unique<Model>(config, std::move(vocab), lm ? lm->clone() : nullptr);
   model->init(rng);
   nn::ParamList to = model->params(), from = trained.params();  // the same configuration: the same order
   for (std::size_t p = 0; p < to.size(); ++p) {

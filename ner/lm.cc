@@ -8,6 +8,7 @@
 #include "data/normalize.h"
 #include "data/tokenizer.h"
 #include "nn/profile.h"
+#include "nn/side_by_side.h"
 
 namespace ner {
 
@@ -27,8 +28,7 @@ void CharLm::init(nn::Rng& rng) {
 }
 
 nn::ParamList CharLm::params() {
-  nn::ParamList list = embedding_.params();
-  for (auto& layer : layers_) nn::append(list, layer->params());
+  nn::ParamList list = state_params();
   nn::append(list, softmax_.params());
   return list;
 }
@@ -58,19 +58,23 @@ double CharLm::window(const std::vector<int>& inputs, const std::vector<int>& ta
   run_layers(batch, training);
   const double loss = softmax_.forward(H_.back(), targets);
   if (!training) return loss;
-  // Backward through the softmax, the layers from the top, and the embedding: dH_ is ∂loss/∂(the current layer's
-  // output), then ∂loss/∂(its input).
+  // Backward through the softmax, the layers from the top, and the embedding.
   dH_.setZero(H_.back().rows(), N);
   softmax_.backward(H_.back(), targets, dH_);
+  backward_layers(inputs, batch);
+  return loss;
+}
+
+void CharLm::backward_layers(const std::vector<int>& inputs, const nn::SequenceBatch& batch) {
+  // dH_ is ∂loss/∂(the current layer's output), then ∂loss/∂(its input)
   for (std::size_t l = layers_.size(); l-- > 0;) {
     const nn::Matrix& input = l == 0 ? X_ : H_[l - 1];
-    dInput_.setZero(input.rows(), N);
+    dInput_.setZero(input.rows(), dH_.cols());
     layers_[l]->backward(input, batch, dH_, dInput_);
     std::swap(dH_, dInput_);
   }
   nn::profile::Scope scope(nn::profile::Part::kEmbedding);
   embedding_.backward(inputs, dH_);
-  return loss;
 }
 
 void CharLm::step(int id, nn::Vector& log_p) {
@@ -82,13 +86,27 @@ void CharLm::step(int id, nn::Vector& log_p) {
   softmax_.log_probabilities(H_.back().col(0), log_p);
 }
 
-void CharLm::states(const std::vector<int>& ids, nn::Matrix& states) {
+const nn::Matrix& CharLm::batch_states(const std::vector<int>& ids, const nn::SequenceBatch& shape, bool training) {
   reset_state();
-  X_.resize(embedding_.dim(), static_cast<nn::Index>(ids.size()));
-  embedding_.forward(ids, X_);
-  run_layers(nn::SequenceBatch({static_cast<int>(ids.size())}), /*training=*/false);
-  states = H_.back();
+  {
+    nn::profile::Scope scope(nn::profile::Part::kEmbedding);
+    X_.resize(embedding_.dim(), shape.columns());
+    embedding_.forward(ids, X_);
+  }
+  run_layers(shape, training);
   reset_state();
+  return H_.back();
+}
+
+void CharLm::backward_states(const std::vector<int>& ids, const nn::SequenceBatch& shape, const nn::Matrix& d_states) {
+  dH_ = d_states;
+  backward_layers(ids, shape);
+}
+
+nn::ParamList CharLm::state_params() {
+  nn::ParamList list = embedding_.params();
+  for (auto& layer : layers_) nn::append(list, layer->params());
+  return list;
 }
 
 namespace {
@@ -134,18 +152,81 @@ std::vector<int> LanguageModel::encode(std::string_view text) const {
   return ids;
 }
 
-void LanguageModel::char_states(const std::vector<int>& ids, nn::Matrix& forward, nn::Matrix& backward) {
-  const nn::Index n = static_cast<nn::Index>(ids.size());
-  std::vector<int> read = {line_end_};
-  read.insert(read.end(), ids.begin(), ids.end());
-  nn::Matrix states;
-  forward_.states(read, states);
-  forward = states.rightCols(n);
-  // The backward model reads </s>, c_{n−1}, ..., c_0: c_i is its (n − i)-th input.
-  std::reverse(read.begin() + 1, read.end());
-  backward_.states(read, states);
-  backward.resize(states.rows(), n);
-  for (nn::Index i = 0; i < n; ++i) backward.col(i) = states.col(n - i);
+nn::ParamList LanguageModel::state_params() {
+  nn::ParamList list = forward_.state_params();
+  nn::append(list, backward_.state_params());
+  return list;
+}
+
+std::unique_ptr<LanguageModel> LanguageModel::clone() {
+  auto copy = std::make_unique<LanguageModel>(config_, vocab_, class_begins_);
+  copy->surface_forms_ = surface_forms_;
+  const nn::ParamList from = params(), to = copy->params();
+  for (std::size_t k = 0; k < from.size(); ++k) to[k]->value = from[k]->value;
+  return copy;
+}
+
+void LanguageModel::char_states(const nn::SequenceBatch& shape, const std::vector<int>& ids, Eigen::Ref<nn::Matrix> features,
+                                bool training, bool parallel) {
+  const nn::Index B = shape.B, T = shape.T, H = config_.hidden;
+  std::vector<int> lengths;
+  for (nn::Index b = 0; b < B; ++b) lengths.push_back(shape.length(b) + 1);
+  reading_.emplace(lengths);
+  // forward reads c_t at step t + 1; backward reads it at step n − t (padding reads </s>)
+  forward_ids_.assign(static_cast<std::size_t>(reading_->columns()), line_end_);
+  backward_ids_.assign(forward_ids_.size(), line_end_);
+  for (nn::Index b = 0; b < B; ++b) {
+    const nn::Index n = shape.length(b);
+    for (nn::Index t = 0; t < n; ++t) {
+      const int id = ids[static_cast<std::size_t>(t * B + b)];
+      forward_ids_[static_cast<std::size_t>((t + 1) * B + b)] = id;
+      backward_ids_[static_cast<std::size_t>((n - t) * B + b)] = id;
+    }
+  }
+  // features(0..H, t*B + b) = forward state at step t + 1: the forward states' columns B … (T+1)·B − 1
+  auto run_forward = [&] { features.topRows(H) = forward_.batch_states(forward_ids_, *reading_, training).middleCols(B, T * B); };
+  // features(H..2H, t*B + b) = backward state at step n − t; zero in padding (the forward rows there carry the last
+  // state), which the tagger's layers multiply by a zero mask
+  auto run_backward = [&] {
+    const nn::Matrix& states = backward_.batch_states(backward_ids_, *reading_, training);
+    for (nn::Index b = 0; b < B; ++b) {
+      const nn::Index n = shape.length(b);
+      for (nn::Index t = 0; t < n; ++t) features.col(t * B + b).bottomRows(H) = states.col((n - t) * B + b);
+      for (nn::Index t = n; t < T; ++t) features.col(t * B + b).bottomRows(H).setZero();
+    }
+  };
+  if (parallel) {
+    nn::run_side_by_side(run_forward, run_backward);
+  } else {
+    run_forward();
+    run_backward();
+  }
+}
+
+void LanguageModel::backward_char_states(const Eigen::Ref<const nn::Matrix>& d_features, bool parallel) {
+  const nn::SequenceBatch& reading = *reading_;
+  const nn::Index B = reading.B, H = config_.hidden;
+  // The features' gradients back at the steps they were read from (char_states's mapping); padding gets none.
+  auto run_forward = [&] {
+    d_forward_.setZero(H, reading.columns());
+    for (nn::Index b = 0; b < B; ++b)
+      for (nn::Index t = 0; t + 1 < reading.length(b); ++t) d_forward_.col((t + 1) * B + b) = d_features.col(t * B + b).topRows(H);
+    forward_.backward_states(forward_ids_, reading, d_forward_);
+  };
+  auto run_backward = [&] {
+    d_backward_.setZero(H, reading.columns());
+    for (nn::Index b = 0; b < B; ++b) {
+      const nn::Index n = reading.length(b) - 1;
+      for (nn::Index t = 0; t < n; ++t) d_backward_.col((n - t) * B + b) = d_features.col(t * B + b).bottomRows(H);
+    }
+    backward_.backward_states(backward_ids_, reading, d_backward_);
+  };
+  if (parallel) {
+    nn::run_side_by_side(run_forward, run_backward);
+  } else {
+    run_forward();
+    run_backward();
+  }
 }
 
 std::vector<nn::Index> frequency_classes(const std::vector<std::size_t>& counts, int classes) {

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,14 +46,22 @@ class CharLm {
   // Sampling one sequence: reads `id` after the carried state (one stream) and gives log P(next) over the vocabulary.
   void step(int id, nn::Vector& log_p);
 
-  // The top layer's state after each id of `ids`, read from zero state.                    states: (H, n)
-  void states(const std::vector<int>& ids, nn::Matrix& states);
+  // The top layer's state at every step of a padded batch of sequences (ids at column t*B + b of `shape`), each read
+  // from zero state; with `training`, keeps what backward_states needs.                         returns (H, T*B)
+  const nn::Matrix& batch_states(const std::vector<int>& ids, const nn::SequenceBatch& shape, bool training);
+  // Backward for the last batch_states with `training`: given d_states = ∂loss/∂states (H, T*B), adds ∂loss/∂params
+  // to the embedding's and the layers' gradients.
+  void backward_states(const std::vector<int>& ids, const nn::SequenceBatch& shape, const nn::Matrix& d_states);
+  // What batch_states reads: the embedding and the layers (not the softmax).
+  nn::ParamList state_params();
 
   nn::Index vocab_size() const { return embedding_.vocab_size(); }
 
  private:
   // The layers over X for `batch`, from the carried state, which becomes their final state.
   void run_layers(const nn::SequenceBatch& batch, bool training);
+  // Backward through the layers from the top and the embedding, from dH_ = ∂loss/∂(the top layer's output).
+  void backward_layers(const std::vector<int>& inputs, const nn::SequenceBatch& batch);
 
   nn::Embedding embedding_;
   std::vector<std::unique_ptr<nn::Recurrent>> layers_;
@@ -73,6 +82,8 @@ class LanguageModel {
 
   void init(nn::Rng& rng);  // the forward model, then the backward one
   nn::ParamList params();   // the forward model's, then the backward one's
+  // A copy with its own workspace, for another thread.
+  std::unique_ptr<LanguageModel> clone();
 
   const LmConfig& config() const { return config_; }
   const data::Vocab& vocab() const { return vocab_; }
@@ -91,10 +102,17 @@ class LanguageModel {
   // lacks). `text` must be valid UTF-8.
   std::vector<int> encode(std::string_view text) const;
 
-  // Per character of a sentence (its ids), what the tagger can read as a feature: the forward model's top state after
-  // reading </s> and the characters up to and including it, and the backward model's after reading </s> and the
-  // characters from the last back to it.                          forward, backward: (H, n)
-  void char_states(const std::vector<int>& ids, nn::Matrix& forward, nn::Matrix& backward);
+  // Per character of a padded batch of sentences (ids at column t*B + b of `shape`), what the tagger reads as
+  // features (contextual character embeddings): rows 0..H the forward model's top state after reading </s> and the
+  // sentence up to and including the character, rows H..2H the backward model's after reading </s> and the sentence
+  // from its last character back to this one. Padding columns hold finite values of no meaning. With `training`, keeps
+  // what backward_char_states needs; with `parallel`, the two directions run side by side.    features: (2H, T*B)
+  void char_states(const nn::SequenceBatch& shape, const std::vector<int>& ids, Eigen::Ref<nn::Matrix> features,
+                   bool training, bool parallel);
+  // Backward for the last char_states with `training`: adds ∂loss/∂params of both directions' embeddings and layers
+  // given d_features = ∂loss/∂features (2H, T*B).
+  void backward_char_states(const Eigen::Ref<const nn::Matrix>& d_features, bool parallel);
+  nn::ParamList state_params();  // what char_states reads: the forward model's, then the backward one's
 
  private:
   LmConfig config_;
@@ -103,6 +121,12 @@ class LanguageModel {
   int line_end_;
   std::map<std::string, std::string> surface_forms_;
   CharLm forward_, backward_;
+
+  // char_states's reading of its batch: each sentence of n characters as n + 1 steps from </s>, forward
+  // (</s> c_0 … c_{n−1}) and backward (</s> c_{n−1} … c_0), and the gradients of their top states.
+  std::optional<nn::SequenceBatch> reading_;
+  std::vector<int> forward_ids_, backward_ids_;
+  nn::Matrix d_forward_, d_backward_;
 };
 
 // The softmax classes of a vocabulary whose ids come by falling count (data::Vocab): `count` consecutive ids per

@@ -23,6 +23,7 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
     left_bigrams.assign(N, data::Vocab::kPad);
     right_bigrams.assign(N, data::Vocab::kPad);
   }
+  if (!first.lm_chars.empty()) lm_chars.assign(N, data::Vocab::kPad);
   for (std::size_t b = 0; b < B; ++b) {
     const EncodedSentence& s = *sentences[b];
     for (std::size_t t = 0; t < s.chars.size(); ++t) {
@@ -33,6 +34,7 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
         left_bigrams[col] = s.left_bigrams[t];
         right_bigrams[col] = s.right_bigrams[t];
       }
+      if (!lm_chars.empty()) lm_chars[col] = s.lm_chars[t];
     }
   }
   if (first.lexicon.groups > 0) {
@@ -49,15 +51,17 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
   }
 }
 
-Model::Model(const ModelConfig& config, Vocabularies vocabularies)
-    : Model(config, std::make_shared<const Vocabularies>(std::move(vocabularies))) {}
+Model::Model(const ModelConfig& config, Vocabularies vocabularies, std::unique_ptr<LanguageModel> lm)
+    : Model(config, std::make_shared<const Vocabularies>(std::move(vocabularies)), std::move(lm)) {}
 
-Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies, const Model* tables_of)
+Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies, std::unique_ptr<LanguageModel> lm,
+             const Model* tables_of)
     : config_(config),
       vocab_(std::move(vocabularies)),
       embedding_("embedding", tables_of ? 0 : static_cast<nn::Index>(vocab_->chars.size()), config.char_dim),
       bigram_embedding_("bigram_embedding", tables_of ? 0 : static_cast<nn::Index>(vocab_->bigrams.size()), config.bigram_dim),
       word_embedding_("word_embedding", tables_of ? 0 : static_cast<nn::Index>(vocab_->words.size()), config.lexicon_dim),
+      lm_(std::move(lm)),
       embedding_dropout_(static_cast<nn::Real>(config.dropout)),
       rnn_(config.cell, "rnn", static_cast<nn::Index>(input_width(config_)), config.hidden, config.layers, static_cast<nn::Real>(config.dropout), config.peepholes),
       output_dropout_(static_cast<nn::Real>(config.dropout)),
@@ -79,6 +83,11 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
   if (config.lexicon_dim > 0 && (vocab_->lexicon.size() == 0 || !vocab_->words.with_specials() || !vocab_->words.contains(kNoWord)))
     throw data::Error("lexicon features need a dictionary");
   if (config.lexicon_pos && config.lexicon_dim == 0) throw data::Error("part-of-speech features need lexicon features");
+  if ((config.lm_features > 0) != (lm_ != nullptr) || (lm_ && lm_->config().hidden != config.lm_features))
+    throw data::Error("language-model features need a language model of " + std::to_string(config.lm_features) + " units");
+  if (config.lm_finetune && !lm_) throw data::Error("--lm-finetune needs language-model features (--lm)");
+  if (lm_ && !(lm_->config().normalize == config.normalize))
+    throw data::Error("the language model's character keys are normalized otherwise than the tagger's (--case-fold, --digit-class)");
   part_of_speech_ids_ = vocab_->part_of_speech_ids(config);
   for (const std::string& tag : vocab_->tags.keys())
     if (!data::is_valid_tag(tag)) throw data::Error("'" + tag + "' is not a tag (O, or B-, I-, M-, E-, S- and a type)");
@@ -97,7 +106,7 @@ Model::Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> voca
 }
 
 std::unique_ptr<Model> Model::replica() {
-  std::unique_ptr<Model> copy(new Model(config_, vocab_, this));
+  std::unique_ptr<Model> copy(new Model(config_, vocab_, lm_ ? lm_->clone() : nullptr, this));
   copy->simplify_traditional_ = simplify_traditional_;
   nn::ParamList from = params(), to = copy->params();
   for (std::size_t k = 0; k < from.size(); ++k)
@@ -123,6 +132,7 @@ nn::ParamList Model::params() {
   nn::ParamList list = embedding_.params();
   if (config_.bigram_dim > 0) nn::append(list, bigram_embedding_.params());
   if (config_.lexicon_dim > 0) nn::append(list, word_embedding_.params());
+  if (config_.lm_finetune) nn::append(list, lm_->state_params());
   nn::append(list, rnn_.params());
   nn::append(list, output_.params());
   nn::append(list, crf_.params());
@@ -145,7 +155,11 @@ bool Model::set_bfloat16(bool on) {
 }
 
 EncodedSentence Model::encode(const std::vector<std::string>& tokens) const {
-  return encode_keys(sentence_keys(tokens, config_, *vocab_, simplify_traditional_), config_, *vocab_, part_of_speech_ids_);
+  const SentenceKeys keys = sentence_keys(tokens, config_, *vocab_, simplify_traditional_);
+  EncodedSentence encoded = encode_keys(keys, config_, *vocab_, part_of_speech_ids_);
+  if (lm_)
+    for (const std::string& key : keys.chars) encoded.lm_chars.push_back(lm_->vocab().id(key));
+  return encoded;
 }
 
 std::vector<int> Model::encode_tags(const std::vector<std::string>& tags, const std::string& where) const {
@@ -161,7 +175,7 @@ std::vector<int> Model::encode_tags(const std::vector<std::string>& tags, const 
 
 void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
   using nn::profile::Part;
-  // embedded = [E_char(c); E_bigram(left); E_bigram(right); lexicon bags]
+  // embedded = [E_char(c); E_bigram(left); E_bigram(right); LM states(c); lexicon bags]
   const nn::Index N = batch.shape.columns(), E = config_.char_dim, Db = config_.bigram_dim;
   std::optional<nn::profile::Scope> scope(Part::kEmbedding);
   embedded_.resize(static_cast<nn::Index>(input_width(config_)), N);
@@ -172,6 +186,8 @@ void Model::forward(const Batch& batch, bool training, nn::Rng& rng) {
   }
   if (config_.lexicon_dim > 0) word_embedding_.forward(batch.lexicon, embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim));
   scope.reset();
+  if (lm_) lm_->char_states(batch.shape, batch.lm_chars, embedded_.middleRows(E + 2 * Db, 2 * config_.lm_features),
+                            training && config_.lm_finetune, parallel_);
   if (!training) {  // inference: no dropout, no copies
     rnn_.forward(embedded_, batch.shape, training, rng, hidden_);
     scope.emplace(Part::kOutput);
@@ -215,6 +231,8 @@ double Model::train_step(const Batch& batch, nn::Rng& rng) {
   }
   if (config_.lexicon_dim > 0)
     word_embedding_.backward(batch.lexicon, d_embedded_.bottomRows(kLexiconGroups * config_.lexicon_dim));
+  scope.reset();
+  if (config_.lm_finetune) lm_->backward_char_states(d_embedded_.middleRows(E + 2 * Db, 2 * config_.lm_features), parallel_);
   return loss;
 }
 

@@ -1,7 +1,9 @@
-// The tagger network: [character embedding; left and right character-bigram embeddings; lexicon word bags] →
-// Dropout → N × BiRNN (LSTM|GRU|RNN) → Dropout → Linear → CRF, with the vocabularies and dictionary that turn
-// text into ids (ner/features.h). Bigram and lexicon features are optional (their sizes in the configuration are 0
-// when off). With ModelConfig::lm_weight w > 0, training adds an auxiliary language-model objective (Rei 2017): the top
+// The tagger network: [character embedding; left and right character-bigram embeddings; language-model states;
+// lexicon word bags] → Dropout → N × BiRNN (LSTM|GRU|RNN) → Dropout → Linear → CRF, with the vocabularies and
+// dictionary that turn text into ids (ner/features.h). Bigram, language-model and lexicon features are optional
+// (their sizes in the configuration are 0 when off). The language-model states are a pretrained character language
+// model's (ner/lm.h) forward and backward top states at each character, which the model carries; they are fixed
+// inputs unless ModelConfig::lm_finetune, when training backpropagates into that model's embeddings and layers. With ModelConfig::lm_weight w > 0, training adds an auxiliary language-model objective (Rei 2017): the top
 // layer's forward state at each character predicts the next character and its backward state the previous one,
 //   loss = CRF NLL + w · Σ_sentences Σ_t [−log P(c_{t+1} | h→_t) − log P(c_{t−1} | h←_t)]
 // through two softmax layers over the character vocabulary that tagging never runs.
@@ -14,6 +16,7 @@
 
 #include "ner/config.h"
 #include "ner/features.h"
+#include "ner/lm.h"
 #include "nn/bag_embedding.h"
 #include "nn/class_softmax.h"
 #include "nn/crf.h"
@@ -35,6 +38,7 @@ struct Batch {
                                 // language-model objective predicts (else it predicts `chars`)
   std::vector<int> tags;   // (T*B), empty when the sentences have no tags
   std::vector<int> left_bigrams, right_bigrams;  // (T*B), empty without bigram features
+  std::vector<int> lm_chars;  // (T*B) ids in the language model's vocabulary, empty without one
   nn::Bags lexicon;        // T*B positions × kLexiconGroups, empty without lexicon features
 };
 
@@ -64,7 +68,8 @@ void language_model_pairs(const nn::SequenceBatch& shape, const std::vector<int>
 
 class Model {
  public:
-  Model(const ModelConfig& config, Vocabularies vocabularies);
+  // `lm`: the language model whose states are features, when config.lm_features > 0 (its hidden size).
+  Model(const ModelConfig& config, Vocabularies vocabularies, std::unique_ptr<LanguageModel> lm = nullptr);
 
   // Another model for tagging on another thread: the same vocabularies and embedding tables (shared, read-only;
   // they are most of a feature model) and a copy of the other parameters.
@@ -83,6 +88,7 @@ class Model {
   const Vocabularies& vocabularies() const { return *vocab_; }
   const data::Vocab& chars() const { return vocab_->chars; }
   const data::Vocab& tags() const { return vocab_->tags; }
+  LanguageModel* language_model() const { return lm_.get(); }  // null without language-model features
 
   // Every input feature of a tokenized sentence (tags left empty). A character the vocabulary lacks is looked up
   // by its simplified form (OpenCC t2s, one character to one) when the vocabulary has that, so a model trained on
@@ -106,7 +112,8 @@ class Model {
 
  private:
   // With `tables_of`, the embedding layers read that model's tables and hold none.
-  Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies, const Model* tables_of = nullptr);
+  Model(const ModelConfig& config, std::shared_ptr<const Vocabularies> vocabularies, std::unique_ptr<LanguageModel> lm,
+        const Model* tables_of = nullptr);
   // emissions_ = Linear(drop(RNN(drop([embeddings]))))
   void forward(const Batch& batch, bool training, nn::Rng& rng);
   // P(entity) for each entity of sentence b's `tags` (length n): the probability of the entity's own tags there
@@ -125,6 +132,7 @@ class Model {
   nn::Embedding embedding_;
   nn::Embedding bigram_embedding_;
   nn::BagEmbedding word_embedding_;
+  std::unique_ptr<LanguageModel> lm_;  // with lm_features > 0
   nn::Dropout embedding_dropout_;
   nn::Stacked rnn_;
   nn::Dropout output_dropout_;
@@ -133,7 +141,7 @@ class Model {
   std::optional<nn::ClassSoftmax> next_char_, previous_char_;  // with lm_weight > 0: (H → characters)
 
   // Workspace, reused across batches.
-  nn::Matrix embedded_, dropped_embedded_;  // (E + 2·Db + 4·Dl, T*B): [chars; left bigrams; right bigrams; words]
+  nn::Matrix embedded_, dropped_embedded_;  // (input_width, T*B): [chars; left bigrams; right bigrams; LM states; words]
   nn::Matrix hidden_, dropped_hidden_;      // (2H, T*B)
   nn::Matrix emissions_;                    // (L, T*B)
   nn::Matrix d_emissions_, d_hidden_, d_embedded_;

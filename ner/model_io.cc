@@ -14,6 +14,7 @@
 #include "data/error.h"
 #include "data/json_field.h"
 #include "data/text_file.h"
+#include "ner/lm_file.h"
 
 namespace ner {
 namespace {
@@ -174,6 +175,7 @@ std::string model_payload(Model& model, const nlohmann::json& summary) {
   nlohmann::json header = {{"config", model.config().to_json()}, {"summary", summary}};
   data::write_string(out, header.dump());
   model.vocabularies().save(out, model.config());
+  if (LanguageModel* lm = model.language_model()) data::write_string(out, lm_payload(*lm, nlohmann::json::object()));
   write_params(out, model.params());
   return out.str();
 }
@@ -194,12 +196,14 @@ LoadedModel parse_payload(std::istream& in, std::uint64_t size, const std::strin
     throw data::Error(origin + ": damaged (unreadable header)");
   ModelConfig config = ModelConfig::from_json(header["config"], origin);
   Vocabularies vocab = Vocabularies::load(in, config, origin);
+  std::unique_ptr<LanguageModel> lm;
+  if (config.lm_features > 0) lm = parse_lm_payload(data::read_string(in, origin, 1u << 31), origin).lm;
   const std::uint64_t remaining = size - consumed();
   if (least_values(config, vocab) > remaining / sizeof(float))
     throw data::Error(origin + ": damaged (the configuration needs more parameters than the file holds)");
   LoadedModel loaded;
   try {
-    loaded.model = std::make_unique<Model>(config, std::move(vocab));
+    loaded.model = std::make_unique<Model>(config, std::move(vocab), std::move(lm));
   } catch (const data::Error& e) {
     throw data::Error(origin + ": damaged (" + e.what() + ")");
   }

@@ -18,6 +18,7 @@
 #include "data/json_field.h"
 #include "data/vectors.h"
 #include "ner/init_model.h"
+#include "ner/lm_file.h"
 #include "ner/model_io.h"
 #include "ner/report.h"
 #include "ner/stats.h"
@@ -139,7 +140,7 @@ void check_outputs(const TrainJob& job) {
   data::check_outputs({{"--model", job.model_path}, {"--metrics", job.metrics_path}, {"--checkpoint", job.checkpoint_path},
                        {"--report", job.report_path}},
                       {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path,
-                       job.word_vectors_path, job.init_path});
+                       job.word_vectors_path, job.init_path, job.lm_path});
   check_model_outputs(job.model_path, job.checkpoint_path, job.resume_path, job.overwrite, kModelKind);
 }
 
@@ -244,6 +245,8 @@ std::string features_line(const Model& model, const std::string& lexicon_path) {
   if (config.lexicon_dim > 0)
     line += ", words of " + lexicon_path + " (" + std::to_string(config.lexicon_dim) + "; " +
             std::to_string(model.vocabularies().lexicon.size()) + " words" + (config.lexicon_pos ? ", parts of speech)" : ")");
+  if (config.lm_features > 0)
+    line += ", language-model states (2 × " + std::to_string(config.lm_features) + (config.lm_finetune ? ", fine-tuned)" : ", fixed)");
   return line;
 }
 
@@ -284,7 +287,12 @@ std::unique_ptr<Model> new_model(const Run& run, nn::Rng& rng) {
   PretrainedVectors chars = extend_with_vectors(job.char_vectors_path, vocab.chars, config.char_dim, "--char-dim", extra, any);
   PretrainedVectors bigrams = extend_with_vectors(job.bigram_vectors_path, vocab.bigrams, config.bigram_dim, "--bigram-dim", extra, any);
   PretrainedVectors words = extend_with_vectors(job.word_vectors_path, vocab.words, config.lexicon_dim, "--lexicon-dim", extra, in_dictionary);
-  auto model = std::make_unique<Model>(config, std::move(vocab));
+  std::unique_ptr<LanguageModel> lm;
+  if (!job.lm_path.empty()) {
+    lm = load_lm(job.lm_path).lm;
+    config.lm_features = lm->config().hidden;
+  }
+  auto model = std::make_unique<Model>(config, std::move(vocab), std::move(lm));
   model->init(rng);
   const std::tuple<const char*, const std::string&, const PretrainedVectors&> logged[] = {
       {"characters", job.char_vectors_path, chars}, {"bigrams", job.bigram_vectors_path, bigrams}, {"words", job.word_vectors_path, words}};
@@ -484,7 +492,11 @@ nlohmann::json model_summary(const Run& run, int epoch, double dev_f1) {
                             {"train_sentences", run.train_data.size()}, {"train_chars", run.train_chars},
                             {"best_epoch", epoch},                    {"dev_f1", dev_f1},
                             {"train_config", run.config.to_json()}};
-  if (!run.job.init_path.empty()) summary["init"] = run.job.init_path;
+  // The other files the model was made from.
+  for (const auto& [key, path] : {std::pair<const char*, const std::string&>{"init", run.job.init_path}, {"lexicon", run.job.lexicon_path},
+                                  {"char_vectors", run.job.char_vectors_path}, {"bigram_vectors", run.job.bigram_vectors_path},
+                                  {"word_vectors", run.job.word_vectors_path}, {"lm", run.job.lm_path}})
+    if (!path.empty()) summary[key] = path;
   return summary;
 }
 
@@ -569,7 +581,8 @@ const std::vector<TrainJob::PathField>& TrainJob::path_fields() {
       {"report", "--report", &TrainJob::report_path},    {"lexicon", "--lexicon", &TrainJob::lexicon_path},
       {"char_vectors", "--char-vectors", &TrainJob::char_vectors_path},
       {"bigram_vectors", "--bigram-vectors", &TrainJob::bigram_vectors_path},
-      {"word_vectors", "--word-vectors", &TrainJob::word_vectors_path}, {"init", "--init", &TrainJob::init_path}};
+      {"word_vectors", "--word-vectors", &TrainJob::word_vectors_path}, {"init", "--init", &TrainJob::init_path},
+      {"lm", "--lm", &TrainJob::lm_path}};
   return fields;
 }
 

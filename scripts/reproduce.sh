@@ -7,12 +7,14 @@
 #   feature options: bigrams, the jieba dictionary with its parts of speech, word dropout, weight averaging), char
 #   (`--features char`), bigram (`--features bigram`), vectors (default plus character, bigram and word vectors
 #   pretrained on raw/open.txt by scripts/vectors.sh: VECTORS=DIR, default build/vectors, made there first if it lacks
-#   them, about half an hour), lm-weight (default plus --lm-weight 0.1)
+#   them, about half an hour), lm-weight (default plus --lm-weight 0.1), lm (default plus the states of the character
+#   language model LM=FILE, default build/lm/open.lm, as scripts/train_lm.sh writes it; made there first if missing,
+#   about half an hour an epoch)
 # Every run uses ner train's defaults otherwise, the epoch budget included (it follows the corpus's size).
 # INIT=MODEL starts from that trained model (`ner train --init MODEL`; CONFIG must then be default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dataset=${1:?usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [best|default|char|bigram|vectors|lm-weight]}
+dataset=${1:?usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [best|default|char|bigram|vectors|lm-weight|lm]}
 seed=${2:-1}
 config=${3:-best}
 # best: the vectors recipe; from INIT, whose model keeps its features, the default one
@@ -29,11 +31,14 @@ case "$config" in
   default) features=() ;;
   char|bigram) features=(--features "$config") ;;
   lm-weight) features=(--lm-weight 0.1) ;;
+  lm) lm=${LM:-build/lm/open.lm}
+      [ -f "$lm" ] || OUT=$(dirname "$lm") bash scripts/train_lm.sh 0 --epochs 1 >&2
+      features=(--lm "$lm") ;;
   vectors) vectors=${VECTORS:-build/vectors}
            [ -f "$vectors/words.vec" ] || bash scripts/vectors.sh "$data/raw/open.txt" "$vectors" >&2
            features=(--char-vectors "$vectors/chars.vec" --bigram-vectors "$vectors/bigrams.vec"
                      --word-vectors "$vectors/words.vec") ;;
-  *) echo "reproduce: unknown configuration '$config' (best, default, char, bigram, vectors or lm-weight)" >&2; exit 2 ;;
+  *) echo "reproduce: unknown configuration '$config' (best, default, char, bigram, vectors, lm-weight or lm)" >&2; exit 2 ;;
 esac
 case "${INIT:-}" in
   "") ;;

@@ -104,4 +104,34 @@ TEST_F(CliLm, SampleIsTheSameForTheSameSeed) {
   EXPECT_EQ(a.out.compare(0, 6, "张伟"), 0);
 }
 
+// `ner train --lm`: the tagger carries the language model, so tagging needs only the tagger's file; the same
+// command gives the same bytes; --lm-finetune trains through it; --lm must be a language model.
+TEST_F(CliLm, TaggerCarriesTheLanguageModelWhoseStatesItReads) {
+  const std::string lm = trained(), tagger = temp_path("with-lm.model"), sample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
+  const std::string train = "train --train " + sample + " --dev " + sample + " --features bigram --hidden 8 --char-dim 8 --batch 4 "
+                            "--epochs 2 --threads 2 --overwrite --lm " + lm + " --model " + tagger;
+  for (const std::string& finetune : {"", " --lm-finetune"}) {
+    auto r = run_ner(train + finetune);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find(std::string("language-model states (2 × 8, ") + (finetune.empty() ? "fixed" : "fine-tuned")), std::string::npos)
+        << r.err;
+    const std::string first = test_support::slurp(tagger);
+    ASSERT_EQ(run_ner(train + finetune).status, 0);
+    EXPECT_TRUE(test_support::slurp(tagger) == first) << "the same command must give the same model bytes";
+    const auto info = run_ner("info " + tagger);
+    EXPECT_NE(info.out.find(std::string("its states are ") + (finetune.empty() ? "fixed" : "fine-tuned")), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("\"lm\":\"" + lm + "\""), std::string::npos) << info.out;
+  }
+  // Tagging without the language model's file.
+  const std::string moved = lm + ".moved";
+  ASSERT_EQ(std::rename(lm.c_str(), moved.c_str()), 0);
+  const auto tagged = run_ner("tag --model " + tagger + " --format jsonl < " + raw_);
+  EXPECT_EQ(tagged.status, 0) << tagged.err;
+  EXPECT_NE(tagged.out.find("\"text\":\"张伟在北京大学读书。\""), std::string::npos) << tagged.out;
+  // A tagger model is not a language model.
+  const auto wrong = run_ner("train --train " + sample + " --dev " + sample + " --model " + temp_path("x.model") + " --lm " + tagger);
+  EXPECT_EQ(wrong.status, 1);
+  EXPECT_NE(wrong.err.find(tagger + ": not a language model file (it is a model, which ner tag --model reads)"), std::string::npos) << wrong.err;
+}
+
 }  // namespace

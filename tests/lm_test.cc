@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "data/utf8.h"
@@ -185,19 +186,34 @@ TEST_F(Lm, TemperatureTowardsZeroIsGreedy) {
   EXPECT_EQ(sample_text(*loaded.lm, options), greedy);
 }
 
-TEST_F(Lm, CharStatesReadEachDirection) {
+TEST_F(Lm, CharStatesReadEachDirectionOfEveryPaddedSentence) {
   train_lm(run_.job(1), {});
   LoadedLm loaded = load_lm(run_.model_path);
   LanguageModel& lm = *loaded.lm;
-  const std::vector<int> ids = lm.encode("北京大学");
-  nn::Matrix forward, backward, states;
-  lm.char_states(ids, forward, backward);
-  ASSERT_EQ(forward.cols(), 4);
-  // The forward state of 京 is the forward model's after </s> 北 京; the backward one's after </s> 学 大 京.
-  lm.forward_model().states({lm.line_end(), ids[0], ids[1]}, states);
-  EXPECT_TRUE(forward.col(1) == states.col(2));
-  lm.backward_model().states({lm.line_end(), ids[3], ids[2], ids[1]}, states);
-  EXPECT_TRUE(backward.col(1) == states.col(3));
+  const nn::Index H = lm.config().hidden;
+  // 北京大学 and 大学 in one padded batch (column t*2 + b).
+  const std::vector<int> ids = lm.encode("北京大学"), other = lm.encode("大学");
+  const nn::SequenceBatch shape({4, 2});
+  std::vector<int> batch_ids(8, lm.line_end());
+  for (std::size_t t = 0; t < 4; ++t) batch_ids[t * 2] = ids[t];
+  for (std::size_t t = 0; t < 2; ++t) batch_ids[t * 2 + 1] = other[t];
+  for (bool parallel : {false, true}) {
+    // Whatever the tagger's workspace held before (NaN here), padding ends up finite: its layers multiply it by 0.
+    nn::Matrix features = nn::Matrix::Constant(2 * H, 8, std::numeric_limits<nn::Real>::quiet_NaN());
+    lm.char_states(shape, batch_ids, features, /*training=*/false, parallel);
+    EXPECT_TRUE(features.allFinite());
+    // The forward state of 京 is the forward model's after </s> 北 京; the backward one's after </s> 学 大 京.
+    const nn::SequenceBatch one3({3}), one4({4}), one2({2});
+    nn::Matrix forward = lm.forward_model().batch_states({lm.line_end(), ids[0], ids[1]}, one3, false);
+    EXPECT_TRUE(features.col(1 * 2).topRows(H).isApprox(forward.col(2), nn::Real(1e-6)));
+    nn::Matrix backward = lm.backward_model().batch_states({lm.line_end(), ids[3], ids[2], ids[1]}, one4, false);
+    EXPECT_TRUE(features.col(1 * 2).bottomRows(H).isApprox(backward.col(3), nn::Real(1e-6)));
+    // The shorter sentence reads as if alone: 学's backward state is after </s> 学, its forward one after </s> 大 学.
+    backward = lm.backward_model().batch_states({lm.line_end(), other[1]}, one2, false);
+    EXPECT_TRUE(features.col(1 * 2 + 1).bottomRows(H).isApprox(backward.col(1), nn::Real(1e-6)));
+    forward = lm.forward_model().batch_states({lm.line_end(), other[0], other[1]}, one3, false);
+    EXPECT_TRUE(features.col(1 * 2 + 1).topRows(H).isApprox(forward.col(2), nn::Real(1e-6)));
+  }
 }
 
 }  // namespace

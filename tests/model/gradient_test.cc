@@ -1,9 +1,12 @@
 // The application's network (ner::Model, built with Real = double) against central finite differences: every
 // parameter's gradient from Model::train_step, with characters, left and right bigrams, lexicon words with their
 // parts of speech, the auxiliary language-model objective, every dropout on (the same masks in each forward), on one
-// thread and on two.
+// thread and on two; without a pretrained language model's states as features, with them fixed, and fine-tuned (its
+// embeddings and layers checked too).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -72,11 +75,42 @@ ModelConfig tiny_config() {
 // off by a relative error near 1.
 constexpr double kTolerance = 1e-6;
 
-class ModelGradient : public ::testing::TestWithParam<int> {};
+// A character language model of two layers over the sentences' characters but 好 (which it reads as <unk>).
+std::unique_ptr<LanguageModel> tiny_language_model(nn::Rng& rng) {
+  LmConfig config;
+  config.layers = 2;
+  config.hidden = 3;
+  config.char_dim = 2;
+  config.classes = 1;
+  std::vector<std::string> keys = {kLineEndKey};
+  for (const Tagged& sentence : kSentences)
+    for (const std::string& token : sentence.tokens)
+      if (token != "好" && std::find(keys.begin(), keys.end(), token) == keys.end()) keys.push_back(token);
+  auto lm = std::make_unique<LanguageModel>(config, data::Vocab::from_keys(keys, /*with_specials=*/true), std::vector<nn::Index>{0});
+  lm->init(rng);
+  nn::test::randomize(lm->params(), rng);
+  return lm;
+}
+
+enum class LmFeatures { kNone, kFixed, kFinetuned };
+struct GradientCase {
+  int threads;
+  LmFeatures lm;
+};
+
+class ModelGradient : public ::testing::TestWithParam<GradientCase> {};
 
 TEST_P(ModelGradient, EveryParameterMatchesFiniteDifferences) {
-  const int threads = GetParam();
-  Model model(tiny_config(), tiny_vocabularies());
+  const int threads = GetParam().threads;
+  ModelConfig config = tiny_config();
+  nn::Rng lm_rng(5);
+  std::unique_ptr<LanguageModel> lm;
+  if (GetParam().lm != LmFeatures::kNone) {
+    lm = tiny_language_model(lm_rng);
+    config.lm_features = lm->config().hidden;
+    config.lm_finetune = GetParam().lm == LmFeatures::kFinetuned;
+  }
+  Model model(config, tiny_vocabularies(), std::move(lm));
   model.set_threads(threads);
   nn::Rng rng(7);
   model.init(rng);
@@ -92,6 +126,7 @@ TEST_P(ModelGradient, EveryParameterMatchesFiniteDifferences) {
   const Batch batch(pointers);
   ASSERT_FALSE(batch.left_bigrams.empty());
   ASSERT_GT(batch.lexicon.groups, 0);
+  ASSERT_EQ(batch.lm_chars.empty(), GetParam().lm == LmFeatures::kNone);
 
   const nn::ParamList params = model.params();
   nn::zero_grads(params);  // allocates them: train_step adds into them
@@ -136,8 +171,16 @@ TEST(LanguageModelPairs, ForwardStatesPredictTheNextCharacterBackwardOnesThePrev
   EXPECT_EQ(targets, (std::vector<int>{10, 11}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Threads, ModelGradient, ::testing::Values(1, 2),
-                         [](const ::testing::TestParamInfo<int>& info) { return std::to_string(info.param) + "Threads"; });
+std::string case_name(const ::testing::TestParamInfo<GradientCase>& info) {
+  const char* lm[] = {"", "FixedLmStates", "FinetunedLmStates"};
+  return std::to_string(info.param.threads) + "Threads" + lm[static_cast<int>(info.param.lm)];
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ModelGradient,
+                         ::testing::Values(GradientCase{1, LmFeatures::kNone}, GradientCase{2, LmFeatures::kNone},
+                                           GradientCase{1, LmFeatures::kFixed}, GradientCase{1, LmFeatures::kFinetuned},
+                                           GradientCase{2, LmFeatures::kFinetuned}),
+                         case_name);
 
 }  // namespace
 }  // namespace ner
