@@ -24,8 +24,8 @@ const std::vector<std::pair<const char*, const char*>> kTrainOptions = {
 const std::vector<std::pair<const char*, const char*>> kModelOptions = {
     {"--cell", "/cell"}, {"--layers", "/layers"}, {"--hidden", "/hidden"}, {"--char-dim", "/char_dim"},
     {"--bigram-dim", "/bigram_dim"}, {"--lexicon-dim", "/lexicon_dim"}, {"--lexicon-pos", "/lexicon_pos"},
-    {"--dropout", "/dropout"}, {"--peepholes", "/peepholes"}, {"--lm-weight", "/lm_weight"}, {"--lm-finetune", "/lm_finetune"}, {"--no-constraints", "/constrained"},
-    {"--scheme", "/scheme"}, {"--case-fold", "/normalize/case_fold"}, {"--digit-class", "/normalize/digit_class"}};
+    {"--dropout", "/dropout"}, {"--peepholes", "/peepholes"}, {"--lm-weight", "/lm_weight"}, {"--lm-finetune", "/lm_finetune"},
+    {"--no-constraints", "/constrained"}, {"--scheme", "/scheme"}, {"--case-fold", "/normalize/case_fold"}, {"--digit-class", "/normalize/digit_class"}};
 
 // `--resume CHECKPOINT`: what the command line leaves out comes from the checkpoint (its files and settings);
 // what it gives must agree with the model's shape there (the trainer checks the training settings).

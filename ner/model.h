@@ -1,10 +1,11 @@
-// The tagger network: [character embedding; left and right character-bigram embeddings; language-model states;
-// lexicon word bags] → Dropout → N × BiRNN (LSTM|GRU|RNN) → Dropout → Linear → CRF, with the vocabularies and
-// dictionary that turn text into ids (ner/features.h). Bigram, language-model and lexicon features are optional
-// (their sizes in the configuration are 0 when off). The language-model states are a pretrained character language
-// model's (ner/lm.h) forward and backward top states at each character, which the model carries; they are fixed
-// inputs unless ModelConfig::lm_finetune, when training backpropagates into that model's embeddings and layers. With ModelConfig::lm_weight w > 0, training adds an auxiliary language-model objective (Rei 2017): the top
-// layer's forward state at each character predicts the next character and its backward state the previous one,
+// The tagger network: [character embedding; left and right character-bigram embeddings; language-model states; lexicon
+// word bags] → Dropout → N × BiRNN (LSTM|GRU|RNN) → Dropout → Linear → CRF, with the vocabularies and dictionary that
+// turn text into ids (ner/features.h). Bigram, language-model and lexicon features are optional (their sizes in the
+// configuration are 0 when off). The language-model states are a pretrained character language model's (ner/lm.h)
+// forward and backward top states at each character, which the model carries; they are fixed inputs unless
+// ModelConfig::lm_finetune, when training backpropagates into that model's embeddings and layers. With
+// ModelConfig::lm_weight w > 0, training adds an auxiliary language-model objective (Rei 2017): the top layer's forward
+// state at each character predicts the next character and its backward state the previous one,
 //   loss = CRF NLL + w · Σ_sentences Σ_t [−log P(c_{t+1} | h→_t) − log P(c_{t−1} | h←_t)]
 // through two softmax layers over the character vocabulary that tagging never runs.
 #pragma once
