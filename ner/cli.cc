@@ -45,8 +45,9 @@ data::ReadOptions CorpusOptions::read_options() const {
 void add_precision_option(CLI::App& command, std::string& precision) {
   command.add_option("--precision", precision,
                      "arithmetic of the recurrent layers: bfloat16 (products of bfloat16-rounded weights and states "
-                     "summed in float, about twice as fast; used only on CPUs with AMX, float elsewhere) or float")
-      ->capture_default_str()->check(CLI::IsMember({"bfloat16", "float"}));
+                     "summed in float, about twice as fast; by AMX where the CPU has it, else by AVX512_BF16, else "
+                     "float), bfloat16-amx or bfloat16-avx512 (that kernel, an error where the CPU lacks it), or float")
+      ->capture_default_str()->check(CLI::IsMember({"bfloat16", "bfloat16-amx", "bfloat16-avx512", "float"}));
 }
 
 namespace {

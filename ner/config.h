@@ -53,8 +53,8 @@ std::string default_model_path();
 inline constexpr std::size_t kTagBatch = 32;
 inline constexpr std::size_t kEvalBatch = 64;
 
-// The arithmetic of the recurrent layers when tagging: "bfloat16" (bfloat16 copies of the weights where the CPU has
-// AMX, float elsewhere) or "float".
+// The arithmetic of the recurrent layers when tagging: "bfloat16" (bfloat16 copies of the weights, by the fastest
+// kernel the CPU has; float where it has none) or "float" (see apply_precision).
 inline constexpr const char* kDefaultPrecision = "bfloat16";
 
 // Of each pretrained vectors file, the most frequent keys the training text lacks that join the vocabulary.

@@ -148,8 +148,8 @@ void Model::set_threads(int threads) {
   rnn_.set_parallel(parallel_);
 }
 
-bool Model::set_bfloat16(bool on) {
-  bfloat16_ = on && nn::Bf16Matrix::available();
+nn::Bf16Kernel Model::set_bfloat16(nn::Bf16Kernel kernel) {
+  bfloat16_ = nn::Bf16Matrix::supported(kernel) ? kernel : nn::Bf16Kernel::kNone;
   rnn_.set_bfloat16(bfloat16_);
   return bfloat16_;
 }

@@ -81,9 +81,10 @@ class Model {
   // In training, two or more threads run the two directions of every layer side by side, and each half of the
   // dropouts and the output layer. (Inference spreads batches over replicas instead: see ner/tagger.h.)
   void set_threads(int threads);
-  // Inference multiplies by bfloat16 copies of the recurrent layers' weights, made now, on CPUs with AMX
-  // (nn::Bf16Matrix); returns whether it does. Call once the weights are final; training always runs in float.
-  bool set_bfloat16(bool on);
+  // Inference multiplies by bfloat16 copies of the recurrent layers' weights, made now, with `kernel` where the CPU
+  // supports it (nn::Bf16Matrix); returns the kernel in use (kNone: float). Call once the weights are final; training
+  // always runs in float.
+  nn::Bf16Kernel set_bfloat16(nn::Bf16Kernel kernel);
 
   const ModelConfig& config() const { return config_; }
   const Vocabularies& vocabularies() const { return *vocab_; }
@@ -127,7 +128,7 @@ class Model {
   ModelConfig config_;
   std::shared_ptr<const Vocabularies> vocab_;
   bool simplify_traditional_ = true;
-  bool bfloat16_ = false;
+  nn::Bf16Kernel bfloat16_ = nn::Bf16Kernel::kNone;
   bool parallel_ = false;  // training on two threads (set_threads)
   std::vector<int> part_of_speech_ids_;  // with lexicon_pos: the lexicon's part-of-speech index -> its word id
   nn::Embedding embedding_;

@@ -70,8 +70,8 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
   tag_options.min_confidence = job.min_confidence;
   LoadedModel loaded = load_model(job.model_path);
   loaded.model->set_simplify_traditional(job.simplify_traditional);
-  const bool bfloat16 = apply_precision(*loaded.model, job.precision);
-  if (job.verbose) std::cerr << job.model_path << ": recurrent layers in " << (bfloat16 ? "bfloat16 (AMX)" : "float") << "\n";
+  const nn::Bf16Kernel kernel = apply_precision(*loaded.model, job.precision);
+  if (job.verbose) std::cerr << job.model_path << ": recurrent layers in " << arithmetic_name(kernel) << "\n";
   ModelReplicas replicas(*loaded.model, job.threads);
   Tagger tagger(replicas.models(), job.batch, tag_options);
   // Each input's documents, in order.

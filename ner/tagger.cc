@@ -8,11 +8,24 @@
 #include <numeric>
 #include <thread>
 
+#include "data/error.h"
 #include "data/tag_scheme.h"
 
 namespace ner {
 
-bool apply_precision(Model& model, const std::string& precision) { return model.set_bfloat16(precision == "bfloat16"); }
+nn::Bf16Kernel apply_precision(Model& model, const std::string& precision) {
+  if (precision == "float") return model.set_bfloat16(nn::Bf16Kernel::kNone);
+  if (precision == "bfloat16") return model.set_bfloat16(nn::Bf16Matrix::fastest());
+  const nn::Bf16Kernel kernel = precision == "bfloat16-amx" ? nn::Bf16Kernel::kAmx : nn::Bf16Kernel::kAvx512;
+  if (!nn::Bf16Matrix::supported(kernel))
+    throw data::UsageError("--precision " + precision + ": this CPU (or its operating system) has no " +
+                           nn::kernel_name(kernel) + "; --precision bfloat16 uses what it has");
+  return model.set_bfloat16(kernel);
+}
+
+std::string arithmetic_name(nn::Bf16Kernel kernel) {
+  return kernel == nn::Bf16Kernel::kNone ? "float" : "bfloat16 (" + nn::kernel_name(kernel) + ")";
+}
 
 void share_out(std::size_t items, std::size_t workers, const ShareWork& work) {
   std::atomic<std::size_t> next_item{0};

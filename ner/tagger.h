@@ -17,8 +17,12 @@
 namespace ner {
 
 // Sets the arithmetic of the model's recurrent layers: "bfloat16" multiplies by bfloat16 copies of their weights
-// where the CPU has AMX (float elsewhere), "float" keeps every product in float. Returns whether bfloat16 is in use.
-bool apply_precision(Model& model, const std::string& precision);
+// with the fastest kernel the CPU has (AMX, else AVX512_BF16; float where it has neither), "bfloat16-amx" and
+// "bfloat16-avx512" with that kernel (a data::UsageError where the CPU lacks it), "float" keeps every product in
+// float. Returns the kernel in use (kNone: float).
+nn::Bf16Kernel apply_precision(Model& model, const std::string& precision);
+// "bfloat16 (AMX)", "bfloat16 (AVX512_BF16)" or "float": what --verbose reports.
+std::string arithmetic_name(nn::Bf16Kernel kernel);
 
 // Most padded positions (sentences × longest length) in one inference batch: small enough that the workspaces
 // stay in cache and memory stays bounded whatever the input, large enough for efficient products.

@@ -10,7 +10,8 @@
 #include <immintrin.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#define NER_AMX 1
+#define NER_X86 1
+#define NER_AVX512_TARGET __attribute__((target("avx512f,avx512bf16")))
 #define NER_AMX_TARGET __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bf16")))
 #endif
 
@@ -19,6 +20,8 @@ namespace {
 
 constexpr Index kTile = 16;           // a tile holds 16 rows of 64 bytes: 16 floats, or 32 bfloat16 (16 pairs)
 constexpr Index kDepth = 2 * kTile;   // the 32 products a tile multiply sums into each element
+constexpr Index kRowGroup = 4;        // row blocks (64 rows of G) the vector kernel computes at once
+constexpr Index kColumnGroup = 6;     // columns of G it computes at once: 4 × 6 accumulators of 16 lanes
 
 // float → bfloat16, rounded to nearest even (finite inputs).
 std::uint16_t to_bf16(float x) {
@@ -28,7 +31,7 @@ std::uint16_t to_bf16(float x) {
   return static_cast<std::uint16_t>(bits >> 16);
 }
 
-#if NER_AMX
+#if NER_X86
 // Tiles 0 and 1 accumulate two 16×16 float blocks of Gᵀ (16 columns of G by 16 rows), tile 4 holds the matching Hᵀ
 // (16 columns of H by 32 values of k), tiles 6 and 7 two tiles of W's pairs (16 pairs of k by 16 rows of W). Tiles
 // 2, 3 and 5 do the same for the last B mod 16 columns, with that many tile rows; so one configuration serves every
@@ -54,7 +57,7 @@ struct alignas(64) TileConfig {
 }
 
 // Hᵀ in bfloat16: row c of `out` (padded_cols wide) is column c of H, zero past K.
-[[maybe_unused]] NER_AMX_TARGET void round_columns(const float* H, Index h_stride, Index K, Index B, Index padded_cols,
+[[maybe_unused]] NER_AVX512_TARGET void round_columns(const float* H, Index h_stride, Index K, Index B, Index padded_cols,
                                                    std::uint16_t* out) {
   for (Index c = 0; c < B; ++c)
     for (Index k = 0; k < padded_cols; k += 16) {
@@ -150,6 +153,61 @@ NER_AMX_TARGET void multiply_into(int a) {
   }
 }
 
+// G(:, 0..C) += W H(:, 0..C) for one group of 4 row blocks (`rows` rows of G from the group's first, at most 64 in
+// G): `w` is the group's first row block's words, `h` column 0's pairs of Hᵀ (h_words apart), `pairs` = K / 2.
+//   acc[i][c] (16 lanes: rows 16 i ... 16 i + 15) = Σ_q W(r, 2q) H(2q, c) + W(r, 2q+1) H(2q+1, c)
+template <int C>
+NER_AVX512_TARGET void multiply_row_group(const std::uint32_t* w, Index block_words, Index pairs, const std::uint32_t* h,
+                                          Index h_words, float* g, Index stride, Index rows) {
+  __m512 acc[kRowGroup][C];
+  for (auto& row : acc)
+    for (__m512& a : row) a = _mm512_setzero_ps();
+  for (Index q = 0; q < pairs; ++q) {
+    __m512bh weights[kRowGroup];
+    for (Index i = 0; i < kRowGroup; ++i)
+      weights[i] = (__m512bh)_mm512_load_si512(w + i * block_words + q * kTile);
+    for (int c = 0; c < C; ++c) {
+      const __m512bh state = (__m512bh)_mm512_set1_epi32(static_cast<int>(h[c * h_words + q]));
+      for (Index i = 0; i < kRowGroup; ++i) acc[i][c] = _mm512_dpbf16_ps(acc[i][c], weights[i], state);
+    }
+  }
+  // G += acc, the rows inside G only
+  for (Index i = 0; i < kRowGroup && i * kTile < rows; ++i) {
+    const Index n = std::min(kTile, rows - i * kTile);
+    const __mmask16 inside = static_cast<__mmask16>((1u << n) - 1);
+    for (int c = 0; c < C; ++c) {
+      float* p = g + c * stride + i * kTile;
+      _mm512_mask_storeu_ps(p, inside, _mm512_add_ps(_mm512_maskz_loadu_ps(inside, p), acc[i][c]));
+    }
+  }
+}
+
+// The vector kernel over all of G: groups of 4 row blocks (their words stay in cache while every column passes),
+// columns 6 at a time.
+[[maybe_unused]] void multiply_by_vectors(const std::uint32_t* tiles, Index row_blocks, Index depth_blocks,
+                                          const std::uint16_t* Ht, Index padded_cols, Index B, float* g, Index stride,
+                                          Index M) {
+  const Index block_words = depth_blocks * kTile * kTile, pairs = padded_cols / 2;
+  const auto* h = reinterpret_cast<const std::uint32_t*>(Ht);
+  for (Index rb = 0; rb < row_blocks; rb += kRowGroup) {
+    const std::uint32_t* w = tiles + rb * block_words;
+    float* group = g + rb * kTile;
+    const Index rows = M - rb * kTile;
+    for (Index c0 = 0; c0 < B; c0 += kColumnGroup) {
+      const std::uint32_t* hc = h + c0 * pairs;
+      float* gc = group + c0 * stride;
+      switch (std::min(kColumnGroup, B - c0)) {
+        case 1: multiply_row_group<1>(w, block_words, pairs, hc, pairs, gc, stride, rows); break;
+        case 2: multiply_row_group<2>(w, block_words, pairs, hc, pairs, gc, stride, rows); break;
+        case 3: multiply_row_group<3>(w, block_words, pairs, hc, pairs, gc, stride, rows); break;
+        case 4: multiply_row_group<4>(w, block_words, pairs, hc, pairs, gc, stride, rows); break;
+        case 5: multiply_row_group<5>(w, block_words, pairs, hc, pairs, gc, stride, rows); break;
+        default: multiply_row_group<6>(w, block_words, pairs, hc, pairs, gc, stride, rows); break;
+      }
+    }
+  }
+}
+
 bool amx_present() {
   unsigned eax, ebx, ecx, edx;
   if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
@@ -159,27 +217,48 @@ bool amx_present() {
   constexpr int kRequestPermission = 0x1023, kTileData = 18;
   return syscall(SYS_arch_prctl, kRequestPermission, kTileData) == 0;
 }
+
+// GCC's CPUID check also asks XGETBV whether the operating system saves the AVX-512 registers.
+bool avx512_bf16_present() { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16"); }
 #endif
 
 }  // namespace
 
-bool Bf16Matrix::available() {
-#if NER_AMX
+std::string kernel_name(Bf16Kernel kernel) {
+  switch (kernel) {
+    case Bf16Kernel::kAmx: return "AMX";
+    case Bf16Kernel::kAvx512: return "AVX512_BF16";
+    case Bf16Kernel::kNone: break;
+  }
+  return "none";
+}
+
+bool Bf16Matrix::supported(Bf16Kernel kernel) {
+#if NER_X86
   if constexpr (!std::is_same_v<Real, float>) return false;
-  static const bool present = amx_present();
-  return present;
+  static const bool amx = amx_present(), avx512 = avx512_bf16_present();
+  return (kernel == Bf16Kernel::kAmx && amx) || (kernel == Bf16Kernel::kAvx512 && avx512);
 #else
   return false;
 #endif
 }
 
-Bf16Matrix::Bf16Matrix(const Matrix& W)
-    : rows_(W.rows()),
+Bf16Kernel Bf16Matrix::fastest() {
+  for (Bf16Kernel kernel : {Bf16Kernel::kAmx, Bf16Kernel::kAvx512})
+    if (supported(kernel)) return kernel;
+  return Bf16Kernel::kNone;
+}
+
+Bf16Matrix::Bf16Matrix(const Matrix& W, Bf16Kernel kernel)
+    : kernel_(kernel),
+      rows_(W.rows()),
       cols_(W.cols()),
       row_blocks_((W.rows() + kTile - 1) / kTile),
       depth_blocks_((W.cols() + kDepth - 1) / kDepth),
-      tiles_(static_cast<std::size_t>(row_blocks_ * depth_blocks_ * kTile * kTile), 0) {
-  [[maybe_unused]] const bool usable = available();  // also asks the kernel for the tile state
+      tiles_(static_cast<std::size_t>((row_blocks_ + kRowGroup - 1) / kRowGroup * kRowGroup * depth_blocks_ * kTile *
+                                      kTile),
+             0) {
+  [[maybe_unused]] const bool usable = supported(kernel);  // also asks the operating system for the tile state
   assert(usable);
   // Tile (rb, kb), 1 KB: row p holds (W(r, k), W(r, k+1)) for k = 32 kb + 2p and the 16 rows r = 16 rb ...
   for (Index k = 0; k < cols_; ++k)
@@ -197,15 +276,19 @@ void Bf16Matrix::add_product(const Eigen::Ref<const Matrix>& H, Eigen::Ref<Matri
 
 template <typename HMatrix, typename GMatrix>
 void Bf16Matrix::add_product_in(const HMatrix& H, GMatrix& G) const {
-#if NER_AMX
+#if NER_X86
   if constexpr (std::is_same_v<typename GMatrix::Scalar, float>) {
     const Index B = H.cols(), full = B / kTile * kTile, padded_cols = depth_blocks_ * kDepth;
     if (B == 0) return;
-    configure_tiles(B - full);
     thread_local std::vector<std::uint16_t, CacheLineAllocator<std::uint16_t>> Ht;  // (B, padded K): Hᵀ in bfloat16
     Ht.resize(static_cast<std::size_t>(B * padded_cols));
     round_columns(H.data(), H.outerStride(), cols_, B, padded_cols, Ht.data());
     const Index stride = G.outerStride();
+    if (kernel_ == Bf16Kernel::kAvx512) {
+      multiply_by_vectors(tiles_.data(), row_blocks_, depth_blocks_, Ht.data(), padded_cols, B, G.data(), stride, rows_);
+      return;
+    }
+    configure_tiles(B - full);
     for (Index c0 = 0; c0 < full; c0 += kTile)
       multiply_column_block(tiles_.data(), row_blocks_, depth_blocks_, Ht.data() + c0 * padded_cols, padded_cols,
                             G.data() + c0 * stride, stride, rows_, kTile, false);
@@ -215,7 +298,7 @@ void Bf16Matrix::add_product_in(const HMatrix& H, GMatrix& G) const {
     return;
   }
 #endif
-  assert(false && "Bf16Matrix::add_product without AMX");
+  assert(false && "Bf16Matrix::add_product on a CPU without its kernel");
 }
 
 }  // namespace nn

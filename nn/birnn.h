@@ -18,9 +18,9 @@ class BiRnn {
   void set_parallel(bool parallel) { parallel_ = parallel; }
 
   // Inference by bfloat16 copies of the weights where the CPU can (see Recurrent::set_bfloat16).
-  void set_bfloat16(bool on) {
-    forward_->set_bfloat16(on);
-    backward_->set_bfloat16(on);
+  void set_bfloat16(Bf16Kernel kernel) {
+    forward_->set_bfloat16(kernel);
+    backward_->set_bfloat16(kernel);
   }
 
   void init(Rng& rng);  // forward direction first, then backward

@@ -20,13 +20,13 @@ std::string cell_name(CellType cell) {
   return "?";
 }
 
-void Recurrent::set_bfloat16(bool on) {
+void Recurrent::set_bfloat16(Bf16Kernel kernel) {
   const ParamList weights = params();
   assert(weights[0]->name.size() > 3 && weights[0]->name.substr(weights[0]->name.size() - 3) == ".Wx");
   assert(weights[1]->name.size() > 3 && weights[1]->name.substr(weights[1]->name.size() - 3) == ".Wh");
-  const bool use = on && Bf16Matrix::available();
-  bf16_Wx_ = use ? std::make_unique<Bf16Matrix>(weights[0]->value) : nullptr;
-  bf16_Wh_ = use ? std::make_unique<Bf16Matrix>(weights[1]->value) : nullptr;
+  const bool use = kernel != Bf16Kernel::kNone;
+  bf16_Wx_ = use ? std::make_unique<Bf16Matrix>(weights[0]->value, kernel) : nullptr;
+  bf16_Wh_ = use ? std::make_unique<Bf16Matrix>(weights[1]->value, kernel) : nullptr;
 }
 
 void Recurrent::add_recurrent_product(const Param& Wh, const Eigen::Ref<const Matrix>& H, Eigen::Ref<Matrix> G,
@@ -42,7 +42,7 @@ void Recurrent::project_inputs(const Param& Wx, const Param& b, const Eigen::Ref
   // G = Wx X + b (the bias first: the product then adds into G instead of clearing it)
   G.resize(Wx.value.rows(), X.cols());
   G.colwise() = b.value.col(0);
-  // Inference with bfloat16 weights: the tile kernel. Few columns (inference windows): the step kernel, which does not
+  // Inference with bfloat16 weights: their kernel. Few columns (inference windows): the step kernel, which does not
   // repack Wx; many (training): Eigen's blocked product, a few percent faster there.
   if (bf16_Wx_ && !training) bf16_Wx_->add_product(X, G);
   else if (X.cols() <= 1024) add_step_product(Wx.value, X, G);

@@ -46,9 +46,9 @@ class Recurrent {
   // The state after the last forward's last step processed, for every sequence (past its end, padding carried it).
   virtual RecurrentState final_state(const Matrix& H, const SequenceBatch& batch) const;
 
-  // With `on` (and Bf16Matrix::available()), inference multiplies by bfloat16 copies of Wx and Wh made now: call it
-  // once the weights are final. Training always runs in float.
-  void set_bfloat16(bool on);
+  // With a kernel other than kNone (one Bf16Matrix::supported), inference multiplies by bfloat16 copies of Wx and Wh
+  // made now: call it once the weights are final. Training always runs in float.
+  void set_bfloat16(Bf16Kernel kernel);
 
   Index input_dim() const { return input_dim_; }
   Index hidden() const { return hidden_; }
@@ -81,7 +81,7 @@ class Recurrent {
   Index input_dim_, hidden_;
   Direction direction_;
   RecurrentState initial_;  // empty: start from zero
-  std::unique_ptr<Bf16Matrix> bf16_Wx_, bf16_Wh_;  // with set_bfloat16(true)
+  std::unique_ptr<Bf16Matrix> bf16_Wx_, bf16_Wh_;  // with set_bfloat16(a kernel)
 };
 
 std::unique_ptr<Recurrent> make_recurrent(CellType cell, const std::string& name, Index input_dim, Index hidden,

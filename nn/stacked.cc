@@ -26,8 +26,8 @@ void Stacked::set_parallel(bool parallel) {
   for (BiRnn& layer : layers_) layer.set_parallel(parallel);
 }
 
-void Stacked::set_bfloat16(bool on) {
-  for (BiRnn& layer : layers_) layer.set_bfloat16(on);
+void Stacked::set_bfloat16(Bf16Kernel kernel) {
+  for (BiRnn& layer : layers_) layer.set_bfloat16(kernel);
 }
 
 ParamList Stacked::params() {

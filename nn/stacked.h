@@ -16,7 +16,7 @@ class Stacked {
 
   void init(Rng& rng);
   void set_parallel(bool parallel);  // two threads: each layer's two directions, the dropouts' halves
-  void set_bfloat16(bool on);        // see Recurrent::set_bfloat16
+  void set_bfloat16(Bf16Kernel kernel);        // see Recurrent::set_bfloat16
   // Y = layer_N(drop(... layer_2(drop(layer_1(X)))))                X: (D, T*B)  Y: (2H, T*B)
   // `rng` draws the dropout masks when training.
   void forward(const Matrix& X, const SequenceBatch& batch, bool training, Rng& rng, Matrix& Y);

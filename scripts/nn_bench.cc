@@ -2,13 +2,17 @@
 // achieved, counting the matrix products only (input projection, recurrence, and their three backward products).
 // Usage: nn_bench [--cell lstm|gru|rnn] [--batch 32] [--steps 50] [--input 100] [--hidden 128] [--threads 1|2]
 //                 [--iterations 30]
+// With --product M K B instead: the inference product G += W H, W (M, K), H (K, B), by the float step kernel and
+// by each bfloat16 kernel this CPU has: microseconds per product and GFLOP/s.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "nn/bf16_matrix.h"
 #include "nn/birnn.h"
+#include "nn/step_product.h"
 
 namespace {
 
@@ -24,10 +28,49 @@ std::string arg(int argc, char** argv, const char* name, const char* fallback) {
   return fallback;
 }
 
+// Time per call: after a warm-up, enough calls for 0.2 s.
+template <typename F>
+double microseconds_per_call(F&& f) {
+  f();
+  long calls = 1;
+  for (;;) {
+    const auto start = std::chrono::steady_clock::now();
+    for (long i = 0; i < calls; ++i) f();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (seconds > 0.2) return 1e6 * seconds / static_cast<double>(calls);
+    calls *= 2;
+  }
+}
+
+int product_benchmark(nn::Index M, nn::Index K, nn::Index B) {
+  using namespace nn;
+  const Matrix W = Matrix::Random(M, K), H = Matrix::Random(K, B);
+  Matrix G = Matrix::Zero(M, B);
+  const double flops = 2.0 * static_cast<double>(M * K * B);
+  auto report = [&](const char* name, double us) {
+    std::printf("G += W H, W %ldx%ld, H %ldx%ld, %-12s %9.2f us  %6.1f GFLOP/s\n", static_cast<long>(M),
+                static_cast<long>(K), static_cast<long>(K), static_cast<long>(B), name, us, flops / us / 1e3);
+  };
+  report("float:", microseconds_per_call([&] { add_step_product(W, H, G); }));
+  for (Bf16Kernel kernel : {Bf16Kernel::kAmx, Bf16Kernel::kAvx512}) {
+    const std::string name = kernel_name(kernel) + ":";
+    if (!Bf16Matrix::supported(kernel)) {
+      std::printf("%s not on this CPU\n", name.c_str());
+      continue;
+    }
+    const Bf16Matrix packed(W, kernel);
+    report(name.c_str(), microseconds_per_call([&] { packed.add_product(H, G); }));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace nn;
+  for (int i = 1; i + 3 < argc; ++i)
+    if (std::strcmp(argv[i], "--product") == 0)
+      return product_benchmark(std::atol(argv[i + 1]), std::atol(argv[i + 2]), std::atol(argv[i + 3]));
   const std::string cell_arg = arg(argc, argv, "--cell", "lstm");
   const Index B = arg(argc, argv, "--batch", 32), T = arg(argc, argv, "--steps", 50);
   const Index D = arg(argc, argv, "--input", 100), H = arg(argc, argv, "--hidden", 128);

@@ -12,6 +12,7 @@
 
 #include "data/utf8.h"
 #include "ner/config.h"
+#include "ner/tagger.h"
 #include "nn/bf16_matrix.h"
 #include "tests/test_support.h"
 
@@ -285,21 +286,33 @@ TEST_F(CliApp, ConvertRoundTripsBetweenConllAndJsonl) {
   EXPECT_EQ(score.out.substr(score.out.find("entities")), score_bmes.out.substr(score_bmes.out.find("entities")));
 }
 
-// --precision: bfloat16 products where the CPU has AMX (the default), float on request; --verbose says which; on
-// this text both tag alike.
+// --precision: bfloat16 products by the fastest kernel the CPU has (the default), float on request, or a named
+// kernel (refused where the CPU lacks it); --verbose says which; on this text all tag alike.
 TEST_F(CliApp, PrecisionIsChosenAndReported) {
   std::ofstream(dir_ + "text.txt") << "张伟在北京大学读书，后来去了上海工作。\n李娜是湖北人。\n";
   auto by_default = run_ner("tag --verbose " + dir_ + "text.txt");
   auto in_float = run_ner("tag --verbose --precision float " + dir_ + "text.txt");
   ASSERT_EQ(by_default.status, 0) << by_default.err;
   ASSERT_EQ(in_float.status, 0) << in_float.err;
-  const std::string expected = nn::Bf16Matrix::available() ? "bfloat16 (AMX)" : "float";
+  const std::string expected = ner::arithmetic_name(nn::Bf16Matrix::fastest());
   EXPECT_NE(by_default.err.find(": recurrent layers in " + expected + "\n"), std::string::npos) << by_default.err;
   EXPECT_NE(in_float.err.find(": recurrent layers in float\n"), std::string::npos) << in_float.err;
   EXPECT_EQ(by_default.out, in_float.out);
   EXPECT_NE(by_default.out.find("\"type\":\"LOC\""), std::string::npos) << by_default.out;
   auto wrong = run_ner("tag --precision half " + dir_ + "text.txt");
   EXPECT_NE(wrong.status, 0);
+  for (const auto& [name, kernel] : {std::pair{"amx", nn::Bf16Kernel::kAmx}, std::pair{"avx512", nn::Bf16Kernel::kAvx512}}) {
+    auto named = run_ner("tag --verbose --precision bfloat16-" + std::string(name) + " " + dir_ + "text.txt");
+    if (nn::Bf16Matrix::supported(kernel)) {
+      ASSERT_EQ(named.status, 0) << named.err;
+      EXPECT_NE(named.err.find(": recurrent layers in " + ner::arithmetic_name(kernel) + "\n"), std::string::npos) << named.err;
+      EXPECT_EQ(named.out, in_float.out);
+    } else {
+      EXPECT_EQ(named.status, 2);
+      EXPECT_NE(named.err.find("has no " + nn::kernel_name(kernel)), std::string::npos) << named.err;
+      EXPECT_EQ(named.out, "");
+    }
+  }
 }
 
 // --encoding auto (the default): GBK, UTF-16 with a byte-order mark and UTF-8 input give the same output, and
