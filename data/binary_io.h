@@ -66,6 +66,12 @@ T read_pod(std::istream& in, const std::string& origin) {
   return value;
 }
 
+// n bytes as they are, in one call (the numbers of a file are the host's: little-endian).
+inline void read_bytes(std::istream& in, void* bytes, std::size_t n, const std::string& origin) {
+  if (!in.read(static_cast<char*>(bytes), static_cast<std::streamsize>(n)))
+    throw Error(origin + ": truncated (unexpected end of data)");
+}
+
 inline void write_string(std::ostream& out, const std::string& text) {
   write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(text.size()));
   out.write(text.data(), static_cast<std::streamsize>(text.size()));

@@ -150,6 +150,7 @@ std::string profile_line(const std::array<double, nn::profile::kParts>& seconds)
   for (double s : seconds) total += s;
   std::string line = "  profile (CPU s, all threads):";
   for (std::size_t p = 0; p < nn::profile::kParts; ++p) {
+    if (seconds[p] == 0) continue;
     char part[96];
     std::snprintf(part, sizeof part, "  %s %.2f (%.0f%%)", nn::profile::part_name(static_cast<nn::profile::Part>(p)).c_str(),
                   seconds[p], total > 0 ? 100 * seconds[p] / total : 0.0);

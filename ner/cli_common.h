@@ -74,7 +74,8 @@ void catch_stop_signals(const char* step);
 int stop_signal();
 void restore_stop_signals();
 
-// `--profile`'s line after an epoch: "  profile (CPU s, all threads):  embedding 0.12 (3%)  ..." for every part.
+// `--profile`'s line after an epoch or a tagging run: "  profile (CPU s, all threads):  embedding 0.12 (3%)  ..."
+// for every part that took any time.
 std::string profile_line(const std::array<double, nn::profile::kParts>& seconds);
 
 }  // namespace ner

@@ -1,4 +1,5 @@
 // `ner tag [INPUT ...] [--model FILE] [--output FILE] [--format jsonl|conll|inline|brat] [--input-format auto|text|conll|jsonl]`
+#include <cstdio>
 #include <memory>
 
 #include "ner/cli_common.h"
@@ -54,12 +55,17 @@ void add_tag_command(CLI::App& app) {
                       "drop entities whose confidence is below X (implies --confidence; the conll tags are kept)")
       ->check(in_range(0.0, 1.0));
   add_precision_option(*command, o->job.precision);
+  command->add_flag("--profile", o->job.profile,
+                    "at the end, say on stderr how many CPU seconds (all threads) went to each part: loading the "
+                    "model, tokenizing, lexicon matching, embedding, input projection, recurrence, output layer, CRF "
+                    "(Viterbi), writing output");
   command->callback([o] {
     TagJob job = o->job;
     job.format = parse_output_format(o->format);
     job.input_format = data::parse_input_format(o->input_format);
     job.simplify_traditional = !o->keep_traditional;
     tag_files(o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs, job);
+    if (job.profile) std::fprintf(stderr, "%s\n", profile_line(nn::profile::seconds()).c_str());
   });
 }
 

@@ -6,6 +6,7 @@
 #include "data/error.h"
 #include "data/normalize.h"
 #include "data/traditional.h"
+#include "nn/profile.h"
 
 namespace ner {
 
@@ -94,7 +95,10 @@ SentenceKeys sentence_keys(const std::vector<std::string>& tokens, const ModelCo
     keys.left_bigrams = left_bigram_keys(keys.chars);
     keys.right_bigrams = right_bigram_keys(keys.chars);
   }
-  if (config.lexicon_dim > 0) keys.words = vocab.lexicon.match(keys.chars);
+  if (config.lexicon_dim > 0) {
+    nn::profile::Scope scope(nn::profile::Part::kLexicon);
+    keys.words = vocab.lexicon.match(keys.chars);
+  }
   return keys;
 }
 

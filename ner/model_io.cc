@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 #include <vector>
 
 #include "data/output_file.h"
@@ -104,8 +105,9 @@ std::string_view unwrap_file(const FileKind& kind, const std::string& bytes, con
 void write_matrix(std::ostream& out, const nn::Matrix& m) {
   data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(m.rows()));
   data::write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(m.cols()));
-  for (nn::Index j = 0; j < m.cols(); ++j)
-    for (nn::Index i = 0; i < m.rows(); ++i) data::write_pod<float>(out, static_cast<float>(m(i, j)));
+  // the float32 values in column order, at once
+  const Eigen::MatrixXf values = m.cast<float>();
+  out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
 }
 
 // With `may_be_empty`, a 0x0 matrix is accepted too (SGD keeps no second moment).
@@ -123,8 +125,15 @@ void read_matrix(std::istream& in, nn::Matrix& m, const std::string& origin, con
 }
 
 void read_values(std::istream& in, nn::Matrix& m, const std::string& origin) {
-  for (nn::Index j = 0; j < m.cols(); ++j)
-    for (nn::Index i = 0; i < m.rows(); ++i) m(i, j) = static_cast<nn::Real>(data::read_pod<float>(in, origin));
+  // the float32 values in column order, at once: straight into m when Real is float
+  const std::size_t bytes = static_cast<std::size_t>(m.size()) * sizeof(float);
+  if constexpr (std::is_same_v<nn::Real, float>) {
+    data::read_bytes(in, m.data(), bytes, origin);
+  } else {
+    Eigen::MatrixXf values(m.rows(), m.cols());
+    data::read_bytes(in, values.data(), bytes, origin);
+    m = values.cast<nn::Real>();
+  }
 }
 
 void write_params(std::ostream& out, const nn::ParamList& params) {

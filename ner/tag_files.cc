@@ -8,6 +8,7 @@
 #include "ner/model_io.h"
 #include "ner/progress.h"
 #include "ner/tagger.h"
+#include "nn/profile.h"
 
 namespace ner {
 namespace {
@@ -28,7 +29,9 @@ void tag_input(data::DocumentReader& reader, Tagger& tagger, TagOutput& output) 
   std::vector<std::string> chunk;
   std::size_t chunk_bytes = 0;
   auto flush = [&] {
-    output.write(tagger.tag(chunk));
+    const std::vector<TaggedLine> tagged = tagger.tag(chunk);
+    nn::profile::Scope scope(nn::profile::Part::kWriting);
+    output.write(tagged);
     if (streaming) output.flush();
     if (progress) progress->update(static_cast<std::size_t>(1000 * reader.lines().fraction_read()), 1000, reader.lines().origin());
     chunk.clear();
@@ -68,12 +71,15 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
   tag_options.decode.confidence = job.confidence || job.min_confidence > 0;
   tag_options.decode.nbest = job.nbest;
   tag_options.min_confidence = job.min_confidence;
+  nn::profile::set_enabled(job.profile);
+  std::optional<nn::profile::Scope> loading(nn::profile::Part::kLoading);
   LoadedModel loaded = load_model(job.model_path);
   loaded.model->set_simplify_traditional(job.simplify_traditional);
   const nn::Bf16Kernel kernel = apply_precision(*loaded.model, job.precision);
   if (job.verbose) std::cerr << job.model_path << ": recurrent layers in " << arithmetic_name(kernel) << "\n";
   ModelReplicas replicas(*loaded.model, job.threads);
   Tagger tagger(replicas.models(), job.batch, tag_options);
+  loading.reset();
   // Each input's documents, in order.
   for (const std::string& input : inputs) {
     data::DocumentReader reader(input, job.encoding, job.input_format);

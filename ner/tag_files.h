@@ -29,6 +29,7 @@ struct TagJob {
   int nbest = 0;               // the K best paths of each document (jsonl only; 0: none)
   double min_confidence = 0;   // entities below it are dropped (implies confidence)
   std::string precision = kDefaultPrecision;
+  bool profile = false;  // time each part (nn::profile), from loading the model to writing the output
 };
 
 // Tags every document of `inputs` ("-": standard input) in order into the job's output. From a terminal or a pipe,

@@ -10,6 +10,7 @@
 
 #include "data/error.h"
 #include "data/tag_scheme.h"
+#include "nn/profile.h"
 
 namespace ner {
 
@@ -173,6 +174,7 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
   std::vector<std::vector<data::TokenRange>> ranges(lines.size());
   std::vector<std::vector<EncodedSentence>> encoded(lines.size());
   share_out(lines.size(), models_.size(), [&](std::size_t worker, std::size_t l) {
+    nn::profile::Scope scope(nn::profile::Part::kTokenizing);
     Splitter& splitter = *splitters_[worker];
     TaggedLine& out = tagged[l];
     out.text = lines[l];

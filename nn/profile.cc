@@ -14,6 +14,9 @@ thread_local Scope* t_innermost = nullptr;
 
 std::string part_name(Part part) {
   switch (part) {
+    case Part::kLoading: return "loading the model";
+    case Part::kTokenizing: return "tokenizing";
+    case Part::kLexicon: return "lexicon matching";
     case Part::kEmbedding: return "embedding";
     case Part::kDropout: return "dropout";
     case Part::kInputProjection: return "input projection";
@@ -21,6 +24,7 @@ std::string part_name(Part part) {
     case Part::kOutput: return "output layer";
     case Part::kCrf: return "CRF";
     case Part::kOptimizer: return "optimizer";
+    case Part::kWriting: return "writing output";
     case Part::kCount: break;
   }
   return "?";

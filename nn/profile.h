@@ -1,5 +1,5 @@
-// Where training time goes, for `ner train --profile` and scripts/bench.sh: CPU seconds per part of the network,
-// summed over threads. Off unless enabled; then each timed region costs two clock reads. Regions nest: a region
+// Where training and tagging time goes, for `ner train --profile`, `ner tag --profile` and scripts/bench.sh: CPU
+// seconds per part of the network (and, for tagging, of the text's way in and out), summed over threads. Off unless enabled; then each timed region costs two clock reads. Regions nest: a region
 // inside another (the input projection inside a recurrent layer) is not counted in the outer one.
 #pragma once
 
@@ -10,10 +10,13 @@
 
 namespace nn::profile {
 
-enum class Part { kEmbedding, kDropout, kInputProjection, kRecurrence, kOutput, kCrf, kOptimizer, kCount };
+enum class Part {
+  kLoading, kTokenizing, kLexicon, kEmbedding, kDropout, kInputProjection, kRecurrence, kOutput, kCrf, kOptimizer, kWriting,
+  kCount
+};
 inline constexpr std::size_t kParts = static_cast<std::size_t>(Part::kCount);
 
-std::string part_name(Part part);  // "embedding", "dropout", "input projection", ...
+std::string part_name(Part part);  // "loading the model", "tokenizing", "lexicon matching", ...
 
 void set_enabled(bool enabled);
 void reset();

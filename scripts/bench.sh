@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Speed of the default model (100-dim character embeddings, one bidirectional LSTM layer of 128 units per direction,
-# CRF) on Resume NER: training characters/s with 1 and 2 threads (batch 32) and the CPU time per part of the
-# network, tagging characters/s (batch 64 with 1 and 2 threads, one sentence at a time) and peak memory, in the
-# default precision (bfloat16 products where the CPU has AMX) and in float; and `ner lm train` characters/s with 1
-# and 2 threads on the first 2,000 lines of raw/open.txt (when it is there). Prints the hardware, every command, and
-# a Markdown table for the README.
+# Speed of the benchmark model (100-dim character embeddings, one bidirectional LSTM layer of 128 units per
+# direction, CRF) on Resume NER: training characters/s with 1 and 2 threads (batch 32) and the CPU time per part of
+# the network, tagging characters/s (batch 64 with 1 and 2 threads, one sentence at a time) and peak memory, in the
+# default precision (bfloat16 products by the fastest kernel the CPU has) and in float. The same model in the
+# PyTorch reference, run here beside it when $NER_BASELINES (default: a shared/baselines folder beside the checkout)
+# holds it. The shipped model (models/msra.model, bigram and lexicon features): tagging the MSRA test text on 1 and
+# 2 threads and one sentence at a time, in each bfloat16 kernel the CPU has and in float; the time and memory of
+# `ner tag` on one line; and where tagging's CPU time goes (`ner tag --profile`). And `ner lm train` characters/s
+# with 1 and 2 threads on the first 2,000 lines of raw/open.txt (when it is there). Prints the hardware, every
+# command, and a Markdown table for the README.
 # Usage: scripts/bench.sh [REPEATS]   (each figure is the median of REPEATS runs, default 3; corpora from $NER_DATA)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +17,8 @@ data=${NER_DATA:-../shared/data}
 for f in "$data/resume/train.char.bmes" "$data/resume/dev.char.bmes" "$data/resume/test.char.bmes"; do
   [ -f "$f" ] || { echo "bench: $f not found: the benchmark needs the Resume NER corpus (set NER_DATA)" >&2; exit 1; }
 done
-bash scripts/setup.sh
+baselines=${NER_BASELINES:-../shared/baselines}
+if [ -f "$baselines/torch_bilstm_crf.py" ]; then bash scripts/setup.sh python3-torch; else bash scripts/setup.sh; fi
 bash scripts/build.sh build/release -- ner >/dev/null
 ner=build/release/ner
 work=$(mktemp -d)
@@ -81,6 +86,87 @@ for config in "64 1 bfloat16" "64 2 bfloat16" "1 1 bfloat16" "64 1 float" "64 2 
 done
 echo
 
+# The PyTorch reference on the same corpus and model, with the set-up its README gives as its fastest (Debian's
+# pthread OpenBLAS unpacked privately, one thread), when it is there.
+torch_train=– torch_tag_sorted=– torch_tag_order=– torch_tag_one=– torch_rss=–
+if [ -f "$baselines/torch_bilstm_crf.py" ]; then
+  mkdir -p "$work/openblas/deb"
+  blas_path=()
+  if (cd "$work/openblas/deb" && apt-get download libopenblas0-pthread >/dev/null 2>&1); then
+    dpkg-deb -x "$work/openblas/deb"/libopenblas0-pthread_*.deb "$work/openblas/root"
+    blas_path=(LD_LIBRARY_PATH="$work/openblas/root/usr/lib/x86_64-linux-gnu/openblas-pthread")
+  else
+    echo "PyTorch reference: could not download libopenblas0-pthread; it runs with the BLAS it finds"
+  fi
+  command=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 "${blas_path[@]}" /usr/bin/python3
+           "$baselines/torch_bilstm_crf.py" --train "$data/resume/train.char.bmes" --dev "$data/resume/dev.char.bmes"
+           --test "$data/resume/test.char.bmes" --epochs 1 --batch 32 --emb 100 --hidden 128 --layers 1 --threads 1
+           --infer-repeats 3 --out "$work/torch")
+  echo "\$ ${command[*]}"
+  "${command[@]}" >"$work/torch.log" 2>&1 || { tail -20 "$work/torch.log" >&2; exit 1; }
+  read -r torch_train torch_tag_order torch_tag_sorted torch_tag_one torch_rss < <(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+rate = {(r["batch"], r["sorted_by_len"]): r["chars_per_s"] for r in s["inference"]}
+print(round(s["mean_train_chars_per_s"]), round(rate[(64, False)]), round(rate[(64, True)]), round(rate[(1, False)]),
+      round(s["peak_rss_mb"]))' "$work/torch/summary.json")
+  echo "  PyTorch training, 1 thread: $torch_train chars/s; tagging, batch 64: $torch_tag_order chars/s (file order)," \
+       "$torch_tag_sorted (sorted by length); one sentence at a time: $torch_tag_one; peak RSS $torch_rss MB"
+else
+  echo "PyTorch reference: skipped ($baselines/torch_bilstm_crf.py not found; set NER_BASELINES)"
+fi
+echo
+
+# The shipped model: the MSRA test sentences as raw text, 3 times over (the Resume input above without MSRA).
+shipped=models/msra.model
+if [ -f "$data/msra/test.bio" ]; then
+  awk 'NF {printf "%s", $1; next} {print ""}' "$data/msra/test.bio" >"$work/msra-once.txt"
+  for ((i = 0; i < 3; ++i)); do cat "$work/msra-once.txt"; done >"$work/shipped.txt"
+else
+  cp "$work/input.txt" "$work/shipped.txt"
+fi
+shipped_chars=$(tr -d '\n' <"$work/shipped.txt" | wc -m)
+echo "shipped model: $shipped ($(( $(stat -c %s "$shipped") / 1024 )) KB); input $(wc -l <"$work/shipped.txt") lines, $shipped_chars characters"
+head -n 1 examples/sample.txt >"$work/line.txt"
+precisions=(bfloat16)
+for kernel in bfloat16-amx bfloat16-avx512; do
+  if "$ner" tag --precision "$kernel" "$work/line.txt" >/dev/null 2>&1; then precisions+=("$kernel")
+  else echo "  $kernel: not on this CPU"; fi
+done
+precisions+=(float)
+declare -A shipped_rate
+for precision in "${precisions[@]}"; do
+  for config in "32 2" "32 1" "1 1"; do
+    read -r batch threads <<<"$config"
+    command=("$ner" tag --model "$shipped" --batch "$batch" --threads "$threads" --precision "$precision" "$work/shipped.txt"
+             -o "$work/out.jsonl")
+    echo "\$ ${command[*]}"
+    rates=()
+    for ((r = 0; r < repeats; ++r)); do
+      read -r seconds _ < <(timed "${command[@]}")
+      rates+=("$(awk -v c="$shipped_chars" -v s="$seconds" 'BEGIN {printf "%.0f", c / s}')")
+    done
+    shipped_rate[$config $precision]=$(printf '%s\n' "${rates[@]}" | median)
+    echo "  shipped model, batch $batch, $threads thread(s), $precision: ${shipped_rate[$config $precision]} chars/s (whole process)"
+  done
+done
+command=("$ner" tag --model "$shipped" "$work/line.txt" -o "$work/out.jsonl")
+echo "\$ ${command[*]}"
+seconds_list=() rss=()
+for ((r = 0; r < repeats; ++r)); do
+  read -r seconds kb < <(timed "${command[@]}")
+  seconds_list+=("$(awk -v s="$seconds" 'BEGIN {printf "%.0f", 1000 * s}')")
+  rss+=("$kb")
+done
+one_line_ms=$(printf '%s\n' "${seconds_list[@]}" | median)
+one_line_rss=$(printf '%s\n' "${rss[@]}" | median)
+echo "  one line: $one_line_ms ms, peak RSS $((one_line_rss / 1024)) MB"
+command=("$ner" tag --model "$shipped" --profile "$work/shipped.txt" -o "$work/out.jsonl")
+echo "\$ ${command[*]}"
+shipped_profile=$("${command[@]}" 2>&1 >/dev/null | grep 'profile' | sed 's/.*all threads)://')
+echo "  CPU seconds per part:$shipped_profile"
+echo
+
 # Language-model training: the default forward and backward models on the first 2,000 lines of the open raw text,
 # epoch 2 of 2, median over runs.
 declare -A lm_rate=([1]=– [2]=–)
@@ -105,13 +191,16 @@ fi
 echo
 
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
-echo "| figure (Resume NER, char BiLSTM-CRF, E=100, H=128) | this toolkit | PyTorch 1.13 + OpenBLAS (measured earlier) |"
+echo "| figure (Resume NER, char BiLSTM-CRF, E=100, H=128) | this toolkit | PyTorch 1.13 + OpenBLAS, 1 thread (same run) |"
 echo "|---|---|---|"
-echo "| training, 1 thread, batch 32 | ${train_rate[1]} chars/s | about 10,000 chars/s |"
-echo "| training, 2 threads, batch 32 | ${train_rate[2]} chars/s | (a second thread did not help) |"
-echo "| tagging, batch 64, 1 thread (default / --precision float) | ${tag_rate[64 1 bfloat16]} / ${tag_rate[64 1 float]} chars/s | about 131,000 (sorted) / 60,000 (file order) |"
+echo "| training, 1 / 2 threads, batch 32 | ${train_rate[1]} / ${train_rate[2]} chars/s | $torch_train chars/s |"
+echo "| tagging, batch 64, 1 thread (default / --precision float) | ${tag_rate[64 1 bfloat16]} / ${tag_rate[64 1 float]} chars/s | $torch_tag_sorted (sorted by length) / $torch_tag_order (file order) |"
 echo "| tagging, batch 64, 2 threads (default / float) | ${tag_rate[64 2 bfloat16]} / ${tag_rate[64 2 float]} chars/s | – |"
-echo "| tagging, one sentence at a time, 1 thread (default / float) | ${tag_rate[1 1 bfloat16]} / ${tag_rate[1 1 float]} chars/s | about 26,600 |"
-echo "| peak memory, tagging (batch 64, 1 / 2 threads, default; model $model_kb KB) | $(mb "${tag_rss[64 1 bfloat16]}") / $(mb "${tag_rss[64 2 bfloat16]}") | about 400 MB |"
+echo "| tagging, one sentence at a time, 1 thread (default / float) | ${tag_rate[1 1 bfloat16]} / ${tag_rate[1 1 float]} chars/s | $torch_tag_one |"
+echo "| peak memory, tagging (batch 64, 1 / 2 threads, default; model $model_kb KB) | $(mb "${tag_rss[64 1 bfloat16]}") / $(mb "${tag_rss[64 2 bfloat16]}") | $torch_rss MB (training and tagging) |"
+echo "| peak memory, training (1 / 2 threads) | $(mb "${train_rss[1]}") / $(mb "${train_rss[2]}") | |"
+echo "| shipped model, tagging, 2 / 1 threads (default) | ${shipped_rate[32 2 bfloat16]} / ${shipped_rate[32 1 bfloat16]} chars/s | – |"
+echo "| shipped model, tagging, 2 / 1 threads (--precision float) | ${shipped_rate[32 2 float]} / ${shipped_rate[32 1 float]} chars/s | – |"
+echo "| shipped model, one sentence at a time, 1 thread (default / float) | ${shipped_rate[1 1 bfloat16]} / ${shipped_rate[1 1 float]} chars/s | – |"
+echo "| shipped model, \`ner tag\` of one line | $one_line_ms ms, peak RSS $(mb "$one_line_rss") | – |"
 echo "| language-model training (\`ner lm train\`, forward + backward), 1 / 2 threads | ${lm_rate[1]} / ${lm_rate[2]} chars/s | – |"
-echo "| peak memory, training (1 / 2 threads) | $(mb "${train_rss[1]}") / $(mb "${train_rss[2]}") | – |"

@@ -315,6 +315,19 @@ TEST_F(CliApp, PrecisionIsChosenAndReported) {
   }
 }
 
+// --profile: the CPU seconds of every part tagging runs, on stderr after the output, which it leaves as it is.
+TEST_F(CliApp, ProfileNamesEveryPartOfTagging) {
+  std::ofstream(dir_ + "text.txt") << "张伟在北京大学读书，后来去了上海工作。\n李娜是湖北人。\n";
+  auto plain = run_ner("tag " + dir_ + "text.txt");
+  auto profiled = run_ner("tag --profile " + dir_ + "text.txt");
+  ASSERT_EQ(profiled.status, 0) << profiled.err;
+  EXPECT_EQ(profiled.out, plain.out);
+  for (const char* part : {"loading the model", "tokenizing", "lexicon matching", "embedding", "input projection",
+                           "recurrence", "output layer", "CRF"})
+    EXPECT_NE(profiled.err.find(std::string("  ") + part + " "), std::string::npos) << part << ": " << profiled.err;
+  EXPECT_EQ(plain.err.find("profile"), std::string::npos) << plain.err;
+}
+
 // --encoding auto (the default): GBK, UTF-16 with a byte-order mark and UTF-8 input give the same output, and
 // --verbose says what was detected; a UTF-8 character cut by the end of the 64 KB detection sample is no error.
 TEST_F(CliApp, EncodingIsDetected) {
