@@ -173,21 +173,112 @@ std::vector<Lexicon::Match> Lexicon::match(const std::vector<std::string>& keys)
   return matches;
 }
 
-void Lexicon::save(std::ostream& out, bool parts_of_speech) const {
-  write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(size()));
-  for (std::size_t w = 0; w < size(); ++w) {
-    write_pod<std::uint8_t>(out, static_cast<std::uint8_t>(word_start_[w + 1] - word_start_[w]));
-    for (std::uint32_t s = word_start_[w]; s < word_start_[w + 1]; ++s)
-      write_string(out, symbol_keys_[static_cast<std::size_t>(word_symbols_[s])]);
-    write_pod<double>(out, frequencies_[w]);
-    if (parts_of_speech) write_string(out, parts_of_speech_[word_part_of_speech_[w]]);
+namespace {
+
+template <typename T>
+void write_array(std::ostream& out, const std::vector<T>& values) {
+  write_pod<std::uint64_t>(out, values.size());
+  out.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(T)));
+}
+
+// At most `limit` values, read a million at a time, so that a damaged count fails at the data's end instead of
+// asking for gigabytes first.
+template <typename T>
+std::vector<T> read_array(std::istream& in, std::uint64_t limit, const std::string& origin) {
+  const auto count = read_pod<std::uint64_t>(in, origin);
+  if (count > limit) throw Error(origin + ": damaged (lexicon array of " + std::to_string(count) + " values)");
+  std::vector<T> values;
+  for (std::size_t done = 0; done < count;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(count - done, 1u << 20));
+    values.resize(done + n);
+    read_bytes(in, values.data() + done, n * sizeof(T), origin);
+    done += n;
   }
+  return values;
+}
+
+constexpr std::uint64_t kMaxWords = 1u << 26;
+
+}  // namespace
+
+void Lexicon::save(std::ostream& out, bool parts_of_speech) const {
+  write_pod<std::uint32_t>(out, kStoredTrie);
+  write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(symbol_keys_.size()));
+  for (const std::string& key : symbol_keys_) write_string(out, key);
+  if (parts_of_speech) {
+    write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(parts_of_speech_.size()));
+    for (const std::string& part : parts_of_speech_) write_string(out, part);
+  }
+  write_array(out, word_start_);
+  write_array(out, word_symbols_);
+  write_array(out, frequencies_);
+  if (parts_of_speech) write_array(out, word_part_of_speech_);
+  write_array(out, node_word_);
+  write_array(out, edge_keys_);
+  write_array(out, edge_children_);
 }
 
 Lexicon Lexicon::load(std::istream& in, const std::string& origin, bool parts_of_speech) {
+  const auto first = read_pod<std::uint32_t>(in, origin);
+  if (first == kStoredTrie) return load_trie(in, origin, parts_of_speech);
+  if (first > kMaxWords) throw Error(origin + ": damaged (lexicon of " + std::to_string(first) + " words)");
+  return load_words(in, first, origin, parts_of_speech);
+}
+
+Lexicon Lexicon::load_trie(std::istream& in, const std::string& origin, bool parts_of_speech) {
+  const std::string damaged = origin + ": damaged lexicon (";
   Lexicon lexicon;
-  auto count = read_pod<std::uint32_t>(in, origin);
-  if (count > (1u << 26)) throw Error(origin + ": damaged (lexicon of " + std::to_string(count) + " words)");
+  const auto symbols = read_pod<std::uint32_t>(in, origin);
+  if (symbols > kMaxWords) throw Error(damaged + std::to_string(symbols) + " characters)");
+  for (std::uint32_t s = 0; s < symbols; ++s) lexicon.intern(read_string(in, origin, 64));
+  if (lexicon.symbol_keys_.size() != symbols) throw Error(damaged + "a character twice)");
+  if (parts_of_speech) {
+    const auto parts = read_pod<std::uint32_t>(in, origin);
+    if (parts == 0 || parts > kMaxPartsOfSpeech) throw Error(damaged + std::to_string(parts) + " parts of speech)");
+    lexicon.parts_of_speech_.clear();
+    for (std::uint32_t p = 0; p < parts; ++p) lexicon.parts_of_speech_.push_back(read_string(in, origin, kMaxPartOfSpeechBytes));
+    if (!lexicon.parts_of_speech_[0].empty()) throw Error(damaged + "part of speech 0 is not the empty one)");
+  }
+  lexicon.word_start_ = read_array<std::uint32_t>(in, kMaxWords + 1, origin);
+  lexicon.word_symbols_ = read_array<int>(in, kMaxWords * kMaxWordLength, origin);
+  lexicon.frequencies_ = read_array<double>(in, kMaxWords, origin);
+  const std::size_t words = lexicon.frequencies_.size();
+  if (parts_of_speech) lexicon.word_part_of_speech_ = read_array<std::uint8_t>(in, kMaxWords, origin);
+  else lexicon.word_part_of_speech_.assign(words, 0);
+  lexicon.node_word_ = read_array<int>(in, kMaxWords * kMaxWordLength + 1, origin);
+  lexicon.edge_keys_ = read_array<std::uint64_t>(in, 2 * kMaxWords * kMaxWordLength, origin);
+  lexicon.edge_children_ = read_array<int>(in, 2 * kMaxWords * kMaxWordLength, origin);
+  // What match() and word() index with must be in range: words' symbols, the nodes' words, the edges' children.
+  const auto& start = lexicon.word_start_;
+  if (start.size() != words + 1 || start[0] != 0 || lexicon.word_part_of_speech_.size() != words)
+    throw Error(damaged + "arrays of different lengths)");
+  for (std::size_t w = 0; w < words; ++w)
+    if (start[w + 1] <= start[w] || start[w + 1] - start[w] > kMaxWordLength ||
+        lexicon.word_part_of_speech_[w] >= lexicon.parts_of_speech_.size())
+      throw Error(damaged + "word " + std::to_string(w) + ")");
+  if (lexicon.word_symbols_.size() != start[words]) throw Error(damaged + "word characters)");
+  for (int s : lexicon.word_symbols_)
+    if (s < 0 || static_cast<std::uint32_t>(s) >= symbols) throw Error(damaged + "a word's character)");
+  const std::size_t nodes = lexicon.node_word_.size();
+  if (nodes == 0) throw Error(damaged + "no trie)");
+  for (int w : lexicon.node_word_)
+    if (w < -1 || w >= static_cast<int>(words)) throw Error(damaged + "a node's word)");
+  const auto& keys = lexicon.edge_keys_;
+  if (keys.size() != lexicon.edge_children_.size() || keys.empty()) throw Error(damaged + "edge table)");
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == 0) continue;
+    const std::uint64_t node = (keys[i] - 1) >> 32, symbol = (keys[i] - 1) & 0xffffffffu;
+    const int child = lexicon.edge_children_[i];
+    if (node >= nodes || symbol >= symbols || child <= 0 || static_cast<std::size_t>(child) >= nodes)
+      throw Error(damaged + "edge " + std::to_string(i) + ")");
+    ++lexicon.edge_count_;
+  }
+  if (lexicon.edge_count_ == keys.size()) throw Error(damaged + "a full edge table)");  // probing needs an empty slot
+  return lexicon;
+}
+
+Lexicon Lexicon::load_words(std::istream& in, std::uint32_t count, const std::string& origin, bool parts_of_speech) {
+  Lexicon lexicon;
   std::vector<std::string> keys;
   for (std::uint32_t w = 0; w < count; ++w) {
     auto length = read_pod<std::uint8_t>(in, origin);

@@ -41,11 +41,18 @@ class Lexicon {
   };
   std::vector<Match> match(const std::vector<std::string>& keys) const;
 
-  // With `parts_of_speech` false, they are neither written nor read (the format of models without them).
+  // The lexicon as it is in memory, trie included, so that loading copies it instead of rebuilding it: a u32
+  // kStoredTrie, the symbols' keys, the parts of speech, then the arrays below (each a u64 count and its values).
+  // With `parts_of_speech` false, they are neither written nor read (the format of models without them). load also
+  // reads the earlier form, which lists the words (a u32 count, then each word's keys, frequency and part of speech)
+  // and rebuilds the trie; what it reads is checked, so that a damaged file cannot make match() read out of bounds.
   void save(std::ostream& out, bool parts_of_speech) const;
   static Lexicon load(std::istream& in, const std::string& origin, bool parts_of_speech);
+  static constexpr std::uint32_t kStoredTrie = 0xffffffff;  // never a word count (the earlier form's first field)
 
  private:
+  static Lexicon load_words(std::istream& in, std::uint32_t count, const std::string& origin, bool parts_of_speech);
+  static Lexicon load_trie(std::istream& in, const std::string& origin, bool parts_of_speech);
   int symbol_of(const std::string& key) const;  // -1 when no word has this character
   int intern(const std::string& key);
   void release_spare_capacity();  // after the last add: the vectors' growth room (up to half of them)

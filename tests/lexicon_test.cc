@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "data/binary_io.h"
 #include "data/error.h"
 #include "data/vectors.h"
 #include "tests/test_support.h"
@@ -79,6 +80,59 @@ TEST(Lexicon, ReadsJiebaFormatNormalizesAndRoundTrips) {
     EXPECT_EQ(std::string(e.what()), path + ":256: more than 255 different parts of speech");
   }
   std::remove(path.c_str());
+}
+
+// The earlier model files list the words, and the trie is rebuilt from them: the same lexicon as the stored trie.
+TEST(Lexicon, ReadsTheEarlierWordListForm) {
+  Lexicon lexicon;
+  lexicon.add(chars("南京"), 10, "ns");
+  lexicon.add(chars("南京市"), 4);
+  lexicon.add(chars("长江大桥"), 3, "ns");
+  std::stringstream stream;
+  write_pod<std::uint32_t>(stream, 3);
+  for (std::size_t w = 0; w < 3; ++w) {
+    const std::vector<std::string> keys = chars(lexicon.word(w));
+    write_pod<std::uint8_t>(stream, static_cast<std::uint8_t>(keys.size()));
+    for (const std::string& key : keys) write_string(stream, key);
+    write_pod<double>(stream, lexicon.frequency(w));
+    write_string(stream, lexicon.parts_of_speech()[lexicon.part_of_speech(w)]);
+  }
+  const Lexicon rebuilt = Lexicon::load(stream, "m", /*parts_of_speech=*/true);
+  std::stringstream saved;
+  lexicon.save(saved, true);
+  const Lexicon stored = Lexicon::load(saved, "m", true);
+  for (const Lexicon* loaded : {&rebuilt, &stored}) {
+    ASSERT_EQ(loaded->size(), 3u);
+    const std::vector<Lexicon::Match> matches = loaded->match(chars("南京市长江大桥"));
+    ASSERT_EQ(matches.size(), 3u);
+    EXPECT_EQ(loaded->word(matches[1].word), "南京市");
+    EXPECT_EQ(loaded->frequency(matches[2].word), 3);
+    EXPECT_EQ(loaded->parts_of_speech()[loaded->part_of_speech(matches[2].word)], "ns");
+  }
+}
+
+// A stored trie whose indices point outside it is refused, whichever byte of its arrays is damaged.
+TEST(Lexicon, RefusesAStoredTrieThatPointsOutsideItself) {
+  Lexicon lexicon;
+  lexicon.add(chars("南京"), 10);
+  lexicon.add(chars("南京市"), 4);
+  std::stringstream stream;
+  lexicon.save(stream, false);
+  const std::string bytes = stream.str();
+  std::size_t refused = 0;
+  for (std::size_t at = 4; at < bytes.size(); ++at) {
+    std::string damaged = bytes;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x40);
+    std::stringstream in(damaged);
+    try {
+      const Lexicon loaded = Lexicon::load(in, "m", false);
+      loaded.match(chars("南京市南京"));  // whatever it holds, matching stays inside it
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("m: ", 0), 0u) << e.what();
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, bytes.size() / 4);
 }
 
 TEST(Vectors, ReadsWord2vecTextAndReportsBadLines) {

@@ -87,9 +87,11 @@ TEST_F(ModelFile, RefusesForeignTruncatedDamagedAndNewerFiles) {
     EXPECT_EQ(error_of(path_), path_ + ": damaged model file (checksum mismatch)") << "byte " << at;
   }
   std::string newer = good;
-  newer[8] = 2;  // format version 2
+  newer[8] = static_cast<char>(kModelFormatVersion + 1);
   write(newer);
-  EXPECT_EQ(error_of(path_), path_ + ": model format version 2 is newer than this program reads (1); update ner");
+  EXPECT_EQ(error_of(path_), path_ + ": model format version " + std::to_string(kModelFormatVersion + 1) +
+                                 " is newer than this program reads (" + std::to_string(kModelFormatVersion) +
+                                 "); update ner");
 }
 
 TEST_F(ModelFile, CheckpointIsNotAModelAndRoundTrips) {
