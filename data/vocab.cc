@@ -52,12 +52,16 @@ int Vocab::add(const std::string& key) {
   const int id = static_cast<int>(keys_.size());
   keys_.push_back(key);
   slots_[slot] = id;
-  if (2 * keys_.size() > slots_.size()) {
-    // Twice the slots, every id placed again.
-    slots_.assign(2 * slots_.size(), -1);
-    for (std::size_t k = 0; k < keys_.size(); ++k) slots_[slot_of(keys_[k])] = static_cast<int>(k);
-  }
+  reserve(keys_.size());
   return id;
+}
+
+void Vocab::reserve(std::size_t keys) {
+  std::size_t slots = slots_.size();
+  while (2 * keys > slots) slots *= 2;
+  if (slots == slots_.size()) return;
+  slots_.assign(slots, -1);
+  for (std::size_t k = 0; k < keys_.size(); ++k) slots_[slot_of(keys_[k])] = static_cast<int>(k);
 }
 
 bool Vocab::contains(std::string_view key) const { return slots_[slot_of(key)] >= 0; }
@@ -84,6 +88,8 @@ Vocab Vocab::load(std::istream& in, const std::string& origin) {
   Vocab vocab(read_pod<std::uint8_t>(in, origin) != 0);
   auto size = read_pod<std::uint32_t>(in, origin);
   if (size > (1u << 26)) throw Error(origin + ": damaged (vocabulary of " + std::to_string(size) + " keys)");
+  vocab.reserve(std::min<std::uint32_t>(size, 1u << 20));  // the table's final size at once (up to a million keys)
+  vocab.keys_.reserve(std::min<std::uint32_t>(size, 1u << 20));
   for (std::uint32_t i = 0; i < size; ++i) {
     std::string key = read_string(in, origin);
     if (vocab.add(key) != static_cast<int>(i)) throw Error(origin + ": damaged (duplicate vocabulary key)");

@@ -57,6 +57,7 @@ class Vocab {
   std::vector<int> slots_ = std::vector<int>(16, -1);  // -1: empty
 
   std::size_t slot_of(std::string_view key) const;  // the slot holding key's id, or the empty one it would take
+  void reserve(std::size_t keys);  // slots for that many keys (doubling), every id placed again when they grow
 };
 
 }  // namespace data

@@ -237,9 +237,50 @@ LoadedModel parse_model(const std::string& bytes, const std::string& origin) {
   return parse_model_payload(unwrap_file(kModelKind, bytes, origin), origin);
 }
 
+namespace {
+
+// The payload of a model file read once: a megabyte at a time from `file`, each chunk added to a CRC-32 as it comes.
+class ChecksummedPayload : public std::streambuf {
+ public:
+  ChecksummedPayload(std::istream& file, std::uint64_t size) : file_(file), left_(size), buffer_(1 << 20) {}
+
+  // The CRC-32 of the whole payload, reading what parsing left.
+  std::uint32_t finish() {
+    while (underflow() != traits_type::eof()) setg(egptr(), egptr(), egptr());
+    return static_cast<std::uint32_t>(crc_);
+  }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (left_ == 0) return traits_type::eof();
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left_, buffer_.size()));
+    if (!file_.read(buffer_.data(), static_cast<std::streamsize>(n))) return traits_type::eof();  // shorter than said
+    crc_ = ::crc32(crc_, reinterpret_cast<const Bytef*>(buffer_.data()), static_cast<uInt>(n));
+    left_ -= n;
+    before_ += static_cast<std::uint64_t>(egptr() - eback());
+    setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
+    return traits_type::to_int_type(*gptr());
+  }
+  // Only the position is asked for (parse_payload's byte count).
+  pos_type seekoff(off_type offset, std::ios_base::seekdir dir, std::ios_base::openmode) override {
+    if (dir != std::ios_base::cur || offset != 0) return pos_type(off_type(-1));
+    return pos_type(static_cast<off_type>(before_ + static_cast<std::uint64_t>(gptr() - eback())));
+  }
+
+ private:
+  std::istream& file_;
+  std::uint64_t left_, before_ = 0;  // payload bytes not yet read from the file; bytes of the earlier chunks
+  std::vector<char> buffer_;
+  uLong crc_ = ::crc32(0L, Z_NULL, 0);
+};
+
+}  // namespace
+
 LoadedModel load_model(const std::string& path) {
-  // Two passes over the file instead of its bytes in memory: the container's checks and the CRC-32 reading 1 MB at a
-  // time, then the payload parsed from the file (a model's peak memory is then about its parameters).
+  // One pass over the file, parsing as it is read and checking the CRC-32 at the end, instead of its bytes in memory
+  // (a model's peak memory is then about its parameters). A damaged file is reported as such even when parsing
+  // fails first on the damage.
   data::check_input_file(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw data::Error(path + ": cannot open: " + std::strerror(errno));
@@ -251,18 +292,22 @@ LoadedModel load_model(const std::string& path) {
   const std::uint64_t total = static_cast<std::uint64_t>(in.tellg());
   const std::uint64_t size = check_container(kModelKind, head, total, path);
   in.seekg(static_cast<std::streamoff>(kHeader));
-  std::vector<char> chunk(1 << 20);
-  uLong crc = ::crc32(0L, Z_NULL, 0);
-  for (std::uint64_t left = size; left > 0;) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size()));
-    if (!in.read(chunk.data(), static_cast<std::streamsize>(n))) throw data::Error(path + ": cannot read: file changed while reading");
-    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(chunk.data()), static_cast<uInt>(n));
-    left -= n;
+  ChecksummedPayload payload(in, size);
+  std::istream payload_stream(&payload);
+  auto check = [&] {
+    const std::uint32_t computed = payload.finish();
+    if (!in) throw data::Error(path + ": cannot read: file changed while reading");
+    check_crc(kModelKind, computed, data::read_pod<std::uint32_t>(in, path), path);
+  };
+  LoadedModel loaded;
+  try {
+    loaded = parse_payload(payload_stream, size, path);
+  } catch (const data::Error&) {
+    check();  // the checksum's error when the bytes are damaged
+    throw;
   }
-  check_crc(kModelKind, static_cast<std::uint32_t>(crc), data::read_pod<std::uint32_t>(in, path), path);
-  chunk = {};
-  in.seekg(static_cast<std::streamoff>(kHeader));
-  return parse_payload(in, size, path);
+  check();
+  return loaded;
 }
 
 void save_checkpoint(Model& model, nn::Optimizer& optimizer, const std::vector<nn::Matrix>& averages,
