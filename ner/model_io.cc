@@ -1,5 +1,6 @@
 #include "ner/model_io.h"
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -281,6 +282,10 @@ LoadedModel load_model(const std::string& path) {
   // One pass over the file, parsing as it is read and checking the CRC-32 at the end, instead of its bytes in memory
   // (a model's peak memory is then about its parameters). A damaged file is reported as such even when parsing
   // fails first on the damage.
+  // A pipe, FIFO or device (no size to check, no seeking) is read into memory first.
+  struct stat info;
+  if (path == "-" || (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)))
+    return parse_model(data::read_file(path), path);
   data::check_input_file(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw data::Error(path + ": cannot open: " + std::strerror(errno));

@@ -5,6 +5,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <thread>
+
+#include <sys/stat.h>
 
 #include "data/error.h"
 #include "data/text_file.h"
@@ -92,6 +95,30 @@ TEST_F(ModelFile, RefusesForeignTruncatedDamagedAndNewerFiles) {
   EXPECT_EQ(error_of(path_), path_ + ": model format version " + std::to_string(kModelFormatVersion + 1) +
                                  " is newer than this program reads (" + std::to_string(kModelFormatVersion) +
                                  "); update ner");
+}
+
+// A model read from a FIFO (as `--model <(...)` gives) is read whole, then checked like a file: the same model, and
+// a truncated stream refused by its length.
+TEST_F(ModelFile, IsReadFromAFifo) {
+  auto model = tiny_model(5);
+  save_model(*model, nlohmann::json::object(), path_);
+  const std::string bytes = data::read_file(path_);
+  const std::string fifo = test_support::temp_path("model.fifo");
+  for (const std::string& sent : {bytes, bytes.substr(0, bytes.size() - 7)}) {
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << sent; });
+    std::string error;
+    try {
+      LoadedModel loaded = load_model(fifo);
+      EXPECT_EQ(loaded.model->params().back()->value, model->params().back()->value);
+    } catch (const data::Error& e) {
+      error = e.what();
+    }
+    writer.join();
+    std::remove(fifo.c_str());
+    if (sent.size() == bytes.size()) EXPECT_EQ(error, "");
+    else EXPECT_NE(error.find("truncated or damaged model file (" + std::to_string(sent.size()) + " bytes"), std::string::npos) << error;
+  }
 }
 
 TEST_F(ModelFile, CheckpointIsNotAModelAndRoundTrips) {
