@@ -1,7 +1,7 @@
 #include "ner/model_io.h"
 
 #include <sys/stat.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -22,8 +22,7 @@ namespace ner {
 namespace {
 
 std::uint32_t crc32_of(std::string_view bytes) {
-  return static_cast<std::uint32_t>(
-      ::crc32(::crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+  return libdeflate_crc32(0, bytes.data(), bytes.size());
 }
 
 }  // namespace
@@ -248,7 +247,7 @@ class ChecksummedPayload : public std::streambuf {
   // The CRC-32 of the whole payload, reading what parsing left.
   std::uint32_t finish() {
     while (underflow() != traits_type::eof()) setg(egptr(), egptr(), egptr());
-    return static_cast<std::uint32_t>(crc_);
+    return crc_;
   }
 
  protected:
@@ -257,7 +256,7 @@ class ChecksummedPayload : public std::streambuf {
     if (left_ == 0) return traits_type::eof();
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left_, buffer_.size()));
     if (!file_.read(buffer_.data(), static_cast<std::streamsize>(n))) return traits_type::eof();  // shorter than said
-    crc_ = ::crc32(crc_, reinterpret_cast<const Bytef*>(buffer_.data()), static_cast<uInt>(n));
+    crc_ = libdeflate_crc32(crc_, buffer_.data(), n);
     left_ -= n;
     before_ += static_cast<std::uint64_t>(egptr() - eback());
     setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
@@ -273,7 +272,7 @@ class ChecksummedPayload : public std::streambuf {
   std::istream& file_;
   std::uint64_t left_, before_ = 0;  // payload bytes not yet read from the file; bytes of the earlier chunks
   std::vector<char> buffer_;
-  uLong crc_ = ::crc32(0L, Z_NULL, 0);
+  std::uint32_t crc_ = 0;  // libdeflate_crc32's starting value
 };
 
 }  // namespace

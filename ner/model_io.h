@@ -1,7 +1,7 @@
 // The model file and the training checkpoint.
 //
 // Both are one container: 8-byte magic, u32 format version, u64 payload size, the payload, and the payload's
-// CRC-32 (zlib). Numbers are little-endian; parameters are float32. A model payload holds a JSON header
+// CRC-32 (zlib's, by libdeflate). Numbers are little-endian; parameters are float32. A model payload holds a JSON header
 // (configuration and training summary), the vocabularies (Vocabularies::save), and every parameter with its name and
 // shape; a checkpoint payload holds a model payload, the training state as JSON, the optimizer's moments and the
 // weight averages.

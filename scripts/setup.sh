@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libeigen3-dev libicu-dev libutf8proc-dev libgtest-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
+  libeigen3-dev libicu-dev libutf8proc-dev libgtest-dev libcli11-dev nlohmann-json3-dev libdeflate-dev
   time         # /usr/bin/time -v: peak memory in scripts/bench.sh
   python3-jieba  # jieba/dict.txt: the word dictionary for --lexicon; jieba segments raw text in scripts/vectors.sh
   fasttext      # skip-gram vectors in scripts/vectors.sh
