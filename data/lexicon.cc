@@ -1,6 +1,7 @@
 #include "data/lexicon.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "data/binary_io.h"
@@ -238,6 +239,9 @@ Lexicon Lexicon::load_trie(std::istream& in, const std::string& origin, bool par
     lexicon.parts_of_speech_.clear();
     for (std::uint32_t p = 0; p < parts; ++p) lexicon.parts_of_speech_.push_back(read_string(in, origin, kMaxPartOfSpeechBytes));
     if (!lexicon.parts_of_speech_[0].empty()) throw Error(damaged + "part of speech 0 is not the empty one)");
+    std::vector<std::string> sorted = lexicon.parts_of_speech_;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) throw Error(damaged + "a part of speech twice)");
   }
   lexicon.word_start_ = read_array<std::uint32_t>(in, kMaxWords + 1, origin);
   lexicon.word_symbols_ = read_array<int>(in, kMaxWords * kMaxWordLength, origin);
@@ -254,7 +258,8 @@ Lexicon Lexicon::load_trie(std::istream& in, const std::string& origin, bool par
     throw Error(damaged + "arrays of different lengths)");
   for (std::size_t w = 0; w < words; ++w)
     if (start[w + 1] <= start[w] || start[w + 1] - start[w] > kMaxWordLength ||
-        lexicon.word_part_of_speech_[w] >= lexicon.parts_of_speech_.size())
+        lexicon.word_part_of_speech_[w] >= lexicon.parts_of_speech_.size() ||
+        !(lexicon.frequencies_[w] >= 0 && std::isfinite(lexicon.frequencies_[w])))
       throw Error(damaged + "word " + std::to_string(w) + ")");
   if (lexicon.word_symbols_.size() != start[words]) throw Error(damaged + "word characters)");
   for (int s : lexicon.word_symbols_)
@@ -273,7 +278,8 @@ Lexicon Lexicon::load_trie(std::istream& in, const std::string& origin, bool par
       throw Error(damaged + "edge " + std::to_string(i) + ")");
     ++lexicon.edge_count_;
   }
-  if (lexicon.edge_count_ == keys.size()) throw Error(damaged + "a full edge table)");  // probing needs an empty slot
+  // at most 3/4 full, as in memory: probing needs empty slots to stop soon
+  if (4 * lexicon.edge_count_ > 3 * keys.size()) throw Error(damaged + "an overfull edge table)");
   return lexicon;
 }
 

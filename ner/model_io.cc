@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <type_traits>
 #include <vector>
@@ -206,7 +207,8 @@ LoadedModel parse_payload(std::istream& in, std::uint64_t size, const std::strin
   ModelConfig config = ModelConfig::from_json(header["config"], origin);
   Vocabularies vocab = Vocabularies::load(in, config, origin);
   std::unique_ptr<LanguageModel> lm;
-  if (config.lm_features > 0) lm = parse_lm_payload(data::read_string(in, origin, 1u << 31), origin).lm;
+  if (config.lm_features > 0)
+    lm = parse_lm_payload(data::read_string(in, origin, static_cast<std::uint32_t>(std::min<std::uint64_t>(size - consumed(), 1u << 31))), origin).lm;
   const std::uint64_t remaining = size - consumed();
   if (least_values(config, vocab) > remaining / sizeof(float))
     throw data::Error(origin + ": damaged (the configuration needs more parameters than the file holds)");
@@ -281,10 +283,32 @@ LoadedModel load_model(const std::string& path) {
   // One pass over the file, parsing as it is read and checking the CRC-32 at the end, instead of its bytes in memory
   // (a model's peak memory is then about its parameters). A damaged file is reported as such even when parsing
   // fails first on the damage.
-  // A pipe, FIFO or device (no size to check, no seeking) is read into memory first.
+  // A pipe, FIFO or device (no size to check, no seeking) is read into memory first, as many bytes as its header
+  // says (a megabyte at a time, so that a false size fails at the data's end), then checked like a file.
   struct stat info;
-  if (path == "-" || (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode)))
-    return parse_model(data::read_file(path), path);
+  if (path == "-" || (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode))) {
+    std::ifstream file;
+    if (path != "-") file.open(path, std::ios::binary);
+    std::istream& stream = path == "-" ? std::cin : file;
+    if (!stream) throw data::Error(path + ": cannot open: " + std::strerror(errno));
+    std::string bytes(kHeader, '\0');
+    stream.read(bytes.data(), static_cast<std::streamsize>(kHeader));
+    bytes.resize(static_cast<std::size_t>(stream.gcount()));
+    std::uint64_t size = 0;
+    if (bytes.size() == kHeader) std::memcpy(&size, bytes.data() + 12, 8);
+    check_container(kModelKind, bytes, kHeader + size + kTrailer, path);  // magic and version; the length below
+    for (std::uint64_t left = size + kTrailer; left > 0 && stream;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, 1 << 20)), had = bytes.size();
+      bytes.resize(had + n);
+      stream.read(bytes.data() + had, static_cast<std::streamsize>(n));
+      bytes.resize(had + static_cast<std::size_t>(stream.gcount()));
+      left -= static_cast<std::uint64_t>(stream.gcount());
+    }
+    if (stream && stream.peek() != std::char_traits<char>::eof())
+      throw data::Error(path + ": damaged model file (more than the " + std::to_string(kHeader + size + kTrailer) +
+                        " bytes its header gives)");
+    return parse_model(bytes, path);
+  }
   data::check_input_file(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw data::Error(path + ": cannot open: " + std::strerror(errno));
@@ -306,7 +330,7 @@ LoadedModel load_model(const std::string& path) {
   LoadedModel loaded;
   try {
     loaded = parse_payload(payload_stream, size, path);
-  } catch (const data::Error&) {
+  } catch (...) {
     check();  // the checksum's error when the bytes are damaged
     throw;
   }

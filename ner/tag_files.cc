@@ -1,5 +1,6 @@
 #include "ner/tag_files.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <optional>
@@ -64,6 +65,8 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
     throw data::UsageError("--format brat needs --output NAME.ann (NAME.txt is written beside it)");
   // Standard output as we go, or atomic files renamed over the output (and for brat its .txt) at the end; checked
   // before any work, and never one of the files read.
+  if (job.model_path == "-" && std::find(inputs.begin(), inputs.end(), "-") != inputs.end())
+    throw data::UsageError("--model - and the text both read standard input: give the text as a file");
   std::vector<std::string> read_files = inputs;
   read_files.push_back(job.model_path);
   TagOutput output(out, job.format, job.confidence || job.min_confidence > 0, read_files);

@@ -17,6 +17,8 @@ namespace ner {
 nn::Bf16Kernel apply_precision(Model& model, const std::string& precision) {
   if (precision == "float") return model.set_bfloat16(nn::Bf16Kernel::kNone);
   if (precision == "bfloat16") return model.set_bfloat16(nn::Bf16Matrix::fastest());
+  if (precision != "bfloat16-amx" && precision != "bfloat16-avx512")
+    throw data::UsageError("--precision " + precision + ": expected bfloat16, bfloat16-amx, bfloat16-avx512 or float");
   const nn::Bf16Kernel kernel = precision == "bfloat16-amx" ? nn::Bf16Kernel::kAmx : nn::Bf16Kernel::kAvx512;
   if (!nn::Bf16Matrix::supported(kernel))
     throw data::UsageError("--precision " + precision + ": this CPU (or its operating system) has no " +

@@ -154,10 +154,11 @@ NER_AMX_TARGET void multiply_into(int a) {
 }
 
 // G(:, 0..C) += W H(:, 0..C) for one group of 4 row blocks (`rows` rows of G from the group's first, at most 64 in
-// G): `w` is the group's first row block's words, `h` column 0's pairs of Hᵀ (h_words apart), `pairs` = K / 2.
+// G): `w` is the group's first row block's words, `h` column 0 of Hᵀ in bfloat16 (columns 2 h_words values apart),
+// `pairs` = K / 2.
 //   acc[i][c] (16 lanes: rows 16 i ... 16 i + 15) = Σ_q W(r, 2q) H(2q, c) + W(r, 2q+1) H(2q+1, c)
 template <int C>
-NER_AVX512_TARGET void multiply_row_group(const std::uint32_t* w, Index block_words, Index pairs, const std::uint32_t* h,
+NER_AVX512_TARGET void multiply_row_group(const std::uint32_t* w, Index block_words, Index pairs, const std::uint16_t* h,
                                           Index h_words, float* g, Index stride, Index rows) {
   __m512 acc[kRowGroup][C];
   for (auto& row : acc)
@@ -167,7 +168,9 @@ NER_AVX512_TARGET void multiply_row_group(const std::uint32_t* w, Index block_wo
     for (Index i = 0; i < kRowGroup; ++i)
       weights[i] = (__m512bh)_mm512_load_si512(w + i * block_words + q * kTile);
     for (int c = 0; c < C; ++c) {
-      const __m512bh state = (__m512bh)_mm512_set1_epi32(static_cast<int>(h[c * h_words + q]));
+      std::int32_t pair;  // (H(2q, c), H(2q+1, c)), low half first
+      std::memcpy(&pair, h + 2 * (c * h_words + q), sizeof pair);
+      const __m512bh state = (__m512bh)_mm512_set1_epi32(pair);
       for (Index i = 0; i < kRowGroup; ++i) acc[i][c] = _mm512_dpbf16_ps(acc[i][c], weights[i], state);
     }
   }
@@ -188,13 +191,12 @@ NER_AVX512_TARGET void multiply_row_group(const std::uint32_t* w, Index block_wo
                                           const std::uint16_t* Ht, Index padded_cols, Index B, float* g, Index stride,
                                           Index M) {
   const Index block_words = depth_blocks * kTile * kTile, pairs = padded_cols / 2;
-  const auto* h = reinterpret_cast<const std::uint32_t*>(Ht);
   for (Index rb = 0; rb < row_blocks; rb += kRowGroup) {
     const std::uint32_t* w = tiles + rb * block_words;
     float* group = g + rb * kTile;
     const Index rows = M - rb * kTile;
     for (Index c0 = 0; c0 < B; c0 += kColumnGroup) {
-      const std::uint32_t* hc = h + c0 * pairs;
+      const std::uint16_t* hc = Ht + c0 * padded_cols;
       float* gc = group + c0 * stride;
       switch (std::min(kColumnGroup, B - c0)) {
         case 1: multiply_row_group<1>(w, block_words, pairs, hc, pairs, gc, stride, rows); break;
@@ -236,7 +238,7 @@ std::string kernel_name(Bf16Kernel kernel) {
 bool Bf16Matrix::supported(Bf16Kernel kernel) {
 #if NER_X86
   if constexpr (!std::is_same_v<Real, float>) return false;
-  static const bool amx = amx_present(), avx512 = avx512_bf16_present();
+  static const bool avx512 = avx512_bf16_present(), amx = avx512 && amx_present();  // AMX's Hᵀ is rounded by AVX-512
   return (kernel == Bf16Kernel::kAmx && amx) || (kernel == Bf16Kernel::kAvx512 && avx512);
 #else
   return false;
@@ -288,6 +290,7 @@ void Bf16Matrix::add_product_in(const HMatrix& H, GMatrix& G) const {
       multiply_by_vectors(tiles_.data(), row_blocks_, depth_blocks_, Ht.data(), padded_cols, B, G.data(), stride, rows_);
       return;
     }
+    assert(kernel_ == Bf16Kernel::kAmx);
     configure_tiles(B - full);
     for (Index c0 = 0; c0 < full; c0 += kTile)
       multiply_column_block(tiles_.data(), row_blocks_, depth_blocks_, Ht.data() + c0 * padded_cols, padded_cols,

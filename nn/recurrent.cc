@@ -24,7 +24,7 @@ void Recurrent::set_bfloat16(Bf16Kernel kernel) {
   const ParamList weights = params();
   assert(weights[0]->name.size() > 3 && weights[0]->name.substr(weights[0]->name.size() - 3) == ".Wx");
   assert(weights[1]->name.size() > 3 && weights[1]->name.substr(weights[1]->name.size() - 3) == ".Wh");
-  const bool use = kernel != Bf16Kernel::kNone;
+  const bool use = Bf16Matrix::supported(kernel);
   bf16_Wx_ = use ? std::make_unique<Bf16Matrix>(weights[0]->value, kernel) : nullptr;
   bf16_Wh_ = use ? std::make_unique<Bf16Matrix>(weights[1]->value, kernel) : nullptr;
 }

@@ -11,6 +11,7 @@
 # command, and a Markdown table for the README.
 # Usage: scripts/bench.sh [REPEATS]   (each figure is the median of REPEATS runs, default 3; corpora from $NER_DATA)
 set -euo pipefail
+export LC_ALL=C.UTF-8  # wc -m counts characters, not bytes
 cd "$(dirname "$0")/.."
 repeats=${1:-3}
 data=${NER_DATA:-../shared/data}
@@ -142,8 +143,8 @@ echo "shipped model: $shipped ($(( $(stat -c %s "$shipped") / 1024 )) KB); input
 head -n 1 examples/sample.txt >"$work/line.txt"
 precisions=(bfloat16)
 for kernel in bfloat16-amx bfloat16-avx512; do
-  if "$ner" tag --precision "$kernel" "$work/line.txt" >/dev/null 2>&1; then precisions+=("$kernel")
-  else echo "  $kernel: not on this CPU"; fi
+  if "$ner" tag --precision "$kernel" "$work/line.txt" >/dev/null 2>"$work/stderr"; then precisions+=("$kernel")
+  else echo "  $kernel: $(cat "$work/stderr")"; fi
 done
 precisions+=(float)
 declare -A shipped_rate
@@ -175,7 +176,8 @@ one_line_rss=$(printf '%s\n' "${rss[@]}" | median)
 echo "  one line: $one_line_ms ms, peak RSS $((one_line_rss / 1024)) MB"
 command=("$ner" tag --model "$shipped" --profile "$work/shipped.txt" -o "$work/out.jsonl")
 echo "\$ ${command[*]}"
-shipped_profile=$("${command[@]}" 2>&1 >/dev/null | grep 'profile' | sed 's/.*all threads)://')
+"${command[@]}" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }
+shipped_profile=$(grep 'profile' "$work/stderr" | sed 's/.*all threads)://')
 echo "  CPU seconds per part:$shipped_profile"
 echo
 

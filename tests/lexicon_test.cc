@@ -133,6 +133,21 @@ TEST(Lexicon, RefusesAStoredTrieThatPointsOutsideItself) {
     }
   }
   EXPECT_GT(refused, bytes.size() / 4);
+  // Two parts of speech of the same name (tagging would look one of them up as none) are refused.
+  Lexicon tagged;
+  tagged.add(chars("南京"), 10, "ns");
+  tagged.add(chars("北京"), 10, "nr");
+  std::stringstream saved;
+  tagged.save(saved, true);
+  std::string twice = saved.str();
+  twice.replace(twice.find("nr"), 2, "ns");
+  std::stringstream in(twice);
+  try {
+    Lexicon::load(in, "m", true);
+    ADD_FAILURE() << "a part of speech twice was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "m: damaged lexicon (a part of speech twice)");
+  }
 }
 
 TEST(Vectors, ReadsWord2vecTextAndReportsBadLines) {

@@ -104,7 +104,7 @@ TEST_F(ModelFile, IsReadFromAFifo) {
   save_model(*model, nlohmann::json::object(), path_);
   const std::string bytes = data::read_file(path_);
   const std::string fifo = test_support::temp_path("model.fifo");
-  for (const std::string& sent : {bytes, bytes.substr(0, bytes.size() - 7)}) {
+  for (const std::string& sent : {bytes, bytes.substr(0, bytes.size() - 7), bytes + "x"}) {
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
     std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << sent; });
     std::string error;
@@ -117,8 +117,12 @@ TEST_F(ModelFile, IsReadFromAFifo) {
     writer.join();
     std::remove(fifo.c_str());
     if (sent.size() == bytes.size()) EXPECT_EQ(error, "");
-    else EXPECT_NE(error.find("truncated or damaged model file (" + std::to_string(sent.size()) + " bytes"), std::string::npos) << error;
+    else if (sent.size() < bytes.size())
+      EXPECT_NE(error.find("truncated or damaged model file (" + std::to_string(sent.size()) + " bytes"), std::string::npos) << error;
+    else EXPECT_EQ(error, fifo + ": damaged model file (more than the " + std::to_string(bytes.size()) + " bytes its header gives)");
   }
+  // A device that never ends is refused by its first bytes.
+  EXPECT_EQ(error_of("/dev/zero"), "/dev/zero: not a model file");
 }
 
 TEST_F(ModelFile, CheckpointIsNotAModelAndRoundTrips) {
