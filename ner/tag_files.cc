@@ -63,10 +63,10 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
   const std::string& out = job.output_path;
   if (job.format == OutputFormat::kBrat && (out.size() <= 4 || out.compare(out.size() - 4, 4, ".ann") != 0))
     throw data::UsageError("--format brat needs --output NAME.ann (NAME.txt is written beside it)");
-  // Standard output as we go, or atomic files renamed over the output (and for brat its .txt) at the end; checked
-  // before any work, and never one of the files read.
   if (job.model_path == "-" && std::find(inputs.begin(), inputs.end(), "-") != inputs.end())
     throw data::UsageError("--model - and the text both read standard input: give the text as a file");
+  // Standard output as we go, or atomic files renamed over the output (and for brat its .txt) at the end; checked
+  // before any work, and never one of the files read.
   std::vector<std::string> read_files = inputs;
   read_files.push_back(job.model_path);
   TagOutput output(out, job.format, job.confidence || job.min_confidence > 0, read_files);
