@@ -145,6 +145,19 @@ void restore_stop_signals() {
   std::signal(SIGTERM, SIG_DFL);
 }
 
+void add_collective_timeout_option(CLI::App& command, double& seconds) {
+  command.add_option("--collective-timeout", seconds,
+                     "under mpirun: seconds a process may wait for the others at a step before the whole job ends with "
+                     "an error naming the ranks it waited for (a rank that dies ends the job at once)")
+      ->capture_default_str()->check(in_range(0.1, 1e6));
+}
+
+Group& join_training_group(double timeout_seconds) {
+  Group& group = Group::world();
+  group.set_timeout(timeout_seconds);
+  return group;
+}
+
 std::string profile_line(const std::array<double, nn::profile::kParts>& seconds) {
   double total = 0;
   for (double s : seconds) total += s;
@@ -172,6 +185,18 @@ std::string shell_command_line(int argc, char** argv) {
   }
   return line;
 }
+
+namespace {
+
+// Prints the error line "ner: error: MESSAGE" and returns `status`. In a data-parallel job the job's group reports it
+// once for all ranks and ends the job; before a job forms, every rank makes the same usage error, and rank 0 says so.
+int report_error(const std::string& message, int status) {
+  if (Group* group = Group::joined(); group && group->distributed()) group->fail(message);
+  if (Group::launched_rank() == 0 || status != 2) std::cerr << "ner: error: " << message << "\n";
+  return status;
+}
+
+}  // namespace
 
 int run_cli(int argc, char** argv) {
   CLI::App app("ner: Chinese named-entity recognition with a character BiLSTM/GRU-CRF.\n"
@@ -228,20 +253,15 @@ int run_cli(int argc, char** argv) {
     const CLI::App* chosen = chosen_command(app);
     std::string message = e.what();
     if (chosen != &app && dynamic_cast<const CLI::ExtrasError*>(&e)) message += suggestions(*chosen, chosen->remaining());
-    std::cerr << "ner: error: " << message << " (see " << command_name(app) << " --help)\n";
-    return 2;
+    return report_error(message + " (see " + command_name(app) + " --help)", 2);
   } catch (const data::UsageError& e) {
-    std::cerr << "ner: error: " << e.what() << " (see " << command_name(app) << " --help)\n";
-    return 2;
+    return report_error(e.what() + (" (see " + command_name(app) + " --help)"), 2);
   } catch (const data::Error& e) {
-    std::cerr << "ner: error: " << e.what() << "\n";
-    return 1;
+    return report_error(e.what(), 1);
   } catch (const std::bad_alloc&) {
-    std::cerr << "ner: error: out of memory\n";
-    return 1;
+    return report_error("out of memory", 1);
   } catch (const std::exception& e) {
-    std::cerr << "ner: error: " << e.what() << "\n";
-    return 1;
+    return report_error(e.what(), 1);
   }
   return 0;
 }

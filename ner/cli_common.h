@@ -10,6 +10,7 @@
 #include "data/corpus.h"
 #include "data/encoding.h"
 #include "ner/config.h"
+#include "ner/distributed.h"
 #include "nn/profile.h"
 
 namespace ner {
@@ -73,6 +74,12 @@ void add_lm_command(CLI::App& app);
 void catch_stop_signals(const char* step);
 int stop_signal();
 void restore_stop_signals();
+
+// --collective-timeout of the training commands, which run data-parallel under mpirun (ner/distributed.h).
+void add_collective_timeout_option(CLI::App& command, double& seconds);
+// The job's group, joined (before any thread starts) with that timeout: this process alone, or one rank of an
+// mpirun job. Only rank 0 prints.
+Group& join_training_group(double timeout_seconds);
 
 // `--profile`'s line after an epoch or a tagging run: "  profile (CPU s, all threads):  embedding 0.12 (3%)  ..."
 // for every part that took any time.

@@ -16,13 +16,14 @@ namespace ner {
 namespace {
 
 // What --resume leaves to the command line: the checkpoint holds the files and every other setting.
-const std::vector<const char*> kResumeMayChange = {"--resume", "--epochs", "--threads", "--profile"};
+const std::vector<const char*> kResumeMayChange = {"--resume", "--epochs", "--threads", "--profile", "--collective-timeout"};
 
 void add_train(CLI::App& lm) {
   struct Options {
     LmTrainJob job;
     std::string cell = nn::cell_name(job.model.cell), softmax = "class";
     bool case_fold = job.model.normalize.case_fold, digit_class = job.model.normalize.digit_class;
+    double collective_timeout = Group::kDefaultTimeout;
   };
   auto o = std::make_shared<Options>();
   const LmTrainConfig defaults;
@@ -80,7 +81,9 @@ void add_train(CLI::App& lm) {
                     "after each epoch, print the CPU seconds (summed over threads) spent in each part of the network");
   command->add_option("--checkpoint", o->job.checkpoint_path, "checkpoint written after every epoch (default: MODEL.ckpt)");
   command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: MODEL.metrics.jsonl)");
+  add_collective_timeout_option(*command, o->collective_timeout);
   command->callback([o, command] {
+    Group& group = join_training_group(o->collective_timeout);
     LmTrainJob job = o->job;
     if (!job.resume_path.empty()) {
       for (const CLI::Option* option : command->get_options()) {
@@ -109,21 +112,25 @@ void add_train(CLI::App& lm) {
     }
     auto progress = std::make_shared<Progress>(/*lines_off_terminal=*/true);
     LmTrainCallbacks callbacks;
-    callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
-    callbacks.progress = [progress](std::size_t done, std::size_t total, double bits) {
-      char detail[32];
-      std::snprintf(detail, sizeof detail, "bits/char %.4f", bits);
-      progress->update(done, total, detail);
-    };
-    const bool profile = job.profile;
-    callbacks.epoch_done = [profile](const LmEpochRecord& r) {
-      std::fprintf(stderr, "epoch %d/%d  train bits/char %.4f %.4f  dev bits/char %.4f %.4f (forward, backward)  %.0f chars/s  %.1f s%s\n",
-                   r.epoch, r.epochs, r.train_bits[0], r.train_bits[1], r.dev_bits[0], r.dev_bits[1], r.chars_per_s, r.seconds,
-                   r.best ? "  *best" : "");
-      if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
-    };
-    catch_stop_signals("window");
-    callbacks.should_stop = [] { return stop_signal() != 0; };
+    if (group.rank() == 0) {
+      callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
+      callbacks.progress = [progress](std::size_t done, std::size_t total, double bits) {
+        char detail[32];
+        std::snprintf(detail, sizeof detail, "bits/char %.4f", bits);
+        progress->update(done, total, detail);
+      };
+      const bool profile = job.profile;
+      callbacks.epoch_done = [profile](const LmEpochRecord& r) {
+        std::fprintf(stderr, "epoch %d/%d  train bits/char %.4f %.4f  dev bits/char %.4f %.4f (forward, backward)  %.0f chars/s  %.1f s%s\n",
+                     r.epoch, r.epochs, r.train_bits[0], r.train_bits[1], r.dev_bits[0], r.dev_bits[1], r.chars_per_s, r.seconds,
+                     r.best ? "  *best" : "");
+        if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
+      };
+    }
+    if (!group.distributed()) {  // (mpirun ends a data-parallel job)
+      catch_stop_signals("window");
+      callbacks.should_stop = [] { return stop_signal() != 0; };
+    }
     LmTrainResult result;
     try {
       result = train_lm(job, callbacks);
@@ -132,6 +139,8 @@ void add_train(CLI::App& lm) {
       std::exit(128 + stop_signal());
     }
     restore_stop_signals();
+    group.finish();
+    if (group.rank() != 0) return;
     std::fprintf(stderr, "best dev bits/char %.4f (mean of both directions) at epoch %d of %d\n", result.best_dev_bits,
                  result.best_epoch, result.epochs_run);
   });

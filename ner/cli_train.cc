@@ -137,6 +137,7 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     bool no_constraints = !job.model.constrained, case_fold = job.model.normalize.case_fold,
          digit_class = job.model.normalize.digit_class;
     CorpusOptions corpus;
+    double collective_timeout = Group::kDefaultTimeout;
   };
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -252,7 +253,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
       ->check(in_range(0.0, 0.99999));
   command->add_option("--seed", o->job.train.seed, "random seed (same seed and threads: same model bytes)")->capture_default_str();
   command->add_option("--threads", o->job.train.threads,
-                      "threads (default: the cores there are); training shares its work out on two, evaluation on all")
+                      "threads (default: the cores there are, which mpirun divides between its processes); training "
+                      "shares its work out on two, evaluation on all")
       ->capture_default_str()->check(in_range(1, 256));
   command->add_option("--resume", o->job.resume_path,
                       "continue from this checkpoint (written after every epoch, and on Ctrl-C or SIGTERM mid-epoch): "
@@ -270,8 +272,10 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "HTML report written after every epoch (default: MODEL.report.html): the best epoch and why "
                       "training stopped, its dev P/R/F1 per type, the corpora, loss and dev P/R/F1 per epoch, the "
                       "command line and configuration, and at the end the test score");
+  add_collective_timeout_option(*command, o->collective_timeout);
   o->corpus.add_to(*command);
   command->callback([o, command, command_line] {
+    Group& group = join_training_group(o->collective_timeout);
     TrainJob job = o->job;
     job.command_line = command_line;
     job.read = o->corpus.read_options();
@@ -301,20 +305,24 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
 
     auto progress = std::make_shared<Progress>(/*lines_off_terminal=*/true);
     TrainCallbacks callbacks;
-    callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
-    callbacks.progress = [progress](std::size_t done, std::size_t total, double loss) {
-      char detail[32];
-      std::snprintf(detail, sizeof detail, "loss/char %.4f", loss);
-      progress->update(done, total, detail);
-    };
-    const bool profile = job.profile;
-    callbacks.epoch_done = [profile](const EpochRecord& r) {
-      std::fprintf(stderr, "epoch %d/%d  loss/char %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, r.epochs,
-                   r.loss, r.train_chars_per_s, r.dev_precision, r.dev_recall, r.dev_f1, r.seconds, r.best ? "  *best" : "");
-      if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
-    };
-    catch_stop_signals("batch");
-    callbacks.should_stop = [] { return stop_signal() != 0; };
+    if (group.rank() == 0) {
+      callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
+      callbacks.progress = [progress](std::size_t done, std::size_t total, double loss) {
+        char detail[32];
+        std::snprintf(detail, sizeof detail, "loss/char %.4f", loss);
+        progress->update(done, total, detail);
+      };
+      const bool profile = job.profile;
+      callbacks.epoch_done = [profile](const EpochRecord& r) {
+        std::fprintf(stderr, "epoch %d/%d  loss/char %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, r.epochs,
+                     r.loss, r.train_chars_per_s, r.dev_precision, r.dev_recall, r.dev_f1, r.seconds, r.best ? "  *best" : "");
+        if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
+      };
+    }
+    if (!group.distributed()) {  // (mpirun ends a data-parallel job)
+      catch_stop_signals("batch");
+      callbacks.should_stop = [] { return stop_signal() != 0; };
+    }
     TrainResult result;
     try {
       result = train(job, callbacks);
@@ -323,6 +331,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
       std::exit(128 + stop_signal());
     }
     restore_stop_signals();
+    group.finish();
+    if (group.rank() != 0) return;
     std::fprintf(stderr, "best dev F1 %.2f at epoch %d of %d; model: %s\n", result.best_dev_f1, result.best_epoch,
                  result.epochs_run, job.model_path.c_str());
     if (result.test) {

@@ -13,6 +13,7 @@
 #include "data/normalize.h"
 #include "data/output_file.h"
 #include "data/tokenizer.h"
+#include "ner/gradient_sum.h"
 #include "ner/lm.h"
 #include "ner/lm_file.h"
 #include "ner/model_io.h"
@@ -122,16 +123,21 @@ class Windows {
   std::size_t chars() const { return static_cast<std::size_t>(B_ * L_); }  // predictions in all windows
   nn::Index streams() const { return B_; }
 
-  // Column t·B + b: input s[b·L + k·T + t], target the symbol after it.
-  void fill(std::size_t k, std::vector<int>& inputs, std::vector<int>& targets) const {
-    const nn::Index first = static_cast<nn::Index>(k) * T_, steps = std::min(T_, L_ - first);
-    inputs.resize(static_cast<std::size_t>(steps * B_));
+  // The steps window k holds.
+  nn::Index steps(std::size_t k) const { return std::min(T_, L_ - static_cast<nn::Index>(k) * T_); }
+
+  // Of window k, the S streams from stream `first_stream` on (all of them by default): column t·S + j holds input
+  // s[b·L + k·T + t] of stream b = first_stream + j, and its target, the symbol after it.
+  void fill(std::size_t k, std::vector<int>& inputs, std::vector<int>& targets, nn::Index first_stream = 0, nn::Index S = -1) const {
+    if (S < 0) S = B_;
+    const nn::Index first = static_cast<nn::Index>(k) * T_, T = steps(k);
+    inputs.resize(static_cast<std::size_t>(T * S));
     targets.resize(inputs.size());
-    for (nn::Index t = 0; t < steps; ++t)
-      for (nn::Index b = 0; b < B_; ++b) {
-        const nn::Index i = b * L_ + first + t;
-        inputs[static_cast<std::size_t>(t * B_ + b)] = at(i);
-        targets[static_cast<std::size_t>(t * B_ + b)] = at(i + 1);
+    for (nn::Index t = 0; t < T; ++t)
+      for (nn::Index j = 0; j < S; ++j) {
+        const nn::Index i = (first_stream + j) * L_ + first + t;
+        inputs[static_cast<std::size_t>(t * S + j)] = at(i);
+        targets[static_cast<std::size_t>(t * S + j)] = at(i + 1);
       }
   }
 
@@ -161,6 +167,8 @@ struct Run {
   void log(const std::string& line) const {
     if (callbacks.log) callbacks.log(line);
   }
+  // Whether this process writes the run's files: the only one, or rank 0 of a data-parallel job.
+  bool writes_files() const { return group.rank() == 0; }
 
   LmTrainJob job;
   const LmTrainCallbacks& callbacks;
@@ -168,6 +176,9 @@ struct Run {
   Direction directions[2];  // forward, backward
   RawText text;
   bool parallel = false;
+  Group& group = Group::world();  // data-parallel: each rank trains its share of the streams
+  GradientSum gradient_sum{group};
+  nn::ParamList both_params;  // of the two directions, summed over the ranks in one exchange
   std::string metrics;  // the metrics file's lines so far
 };
 
@@ -298,6 +309,14 @@ LmState setup(Run& run) {
     models[d]->set_carried_state(checkpoint->carried[d]);
   }
   run.parallel = job.train.threads >= 2;
+  run.both_params = run.directions[0].params;
+  nn::append(run.both_params, run.directions[1].params);
+  if (run.group.distributed()) {
+    if (job.train.batch < run.group.size())
+      throw data::UsageError(std::to_string(job.train.batch) + " streams (--batch) cannot be shared out between " +
+                             std::to_string(run.group.size()) + " processes: give at least one each");
+    broadcast_values(run.group, run.both_params);
+  }
   nn::profile::set_enabled(job.profile);
   for (const auto& line : state.metrics) run.metrics += line.dump() + "\n";
   const LanguageModel& lm = *run.lm;
@@ -345,9 +364,11 @@ LmEpochProgress train_epoch(Run& run, LmState& state) {
   } else {
     for (Direction& direction : run.directions) direction.lm->reset_state();
   }
+  std::vector<double> loss(2);  // of the current window, per direction
   for (; progress.window < windows.count(); ++progress.window) {
     const std::size_t k = progress.window;
-    if (run.callbacks.should_stop && run.callbacks.should_stop()) {
+    // (A data-parallel job does not stop mid-epoch: mpirun ends it, and it resumes from its last epoch.)
+    if (run.callbacks.should_stop && !run.group.distributed() && run.callbacks.should_stop()) {
       const std::string where = "interrupted in epoch " + std::to_string(epoch + 1) + " after window " + std::to_string(k) + " of " +
                                 std::to_string(windows.count());
       if (run.job.checkpoint_path.empty()) throw Interrupted(where + "; no checkpoint was asked for, so nothing is saved");
@@ -357,22 +378,30 @@ LmEpochProgress train_epoch(Run& run, LmState& state) {
       throw Interrupted(where + "; the state is saved in " + run.job.checkpoint_path + ": continue with `ner lm train --resume " +
                         run.job.checkpoint_path + "`");
     }
+    // Rank r of N trains streams [r·B/N, (r+1)·B/N) (all B alone), and the ranks sum their gradients and losses.
+    const nn::Index B = windows.streams(), ranks = run.group.size(), rank = run.group.rank();
+    const nn::Index first_stream = rank * B / ranks, streams = (rank + 1) * B / ranks - first_stream;
     for_both(run, [&](int d) {
       Direction& direction = run.directions[d];
-      (d == 0 ? windows : reversed).fill(k, direction.inputs, direction.targets);
+      (d == 0 ? windows : reversed).fill(k, direction.inputs, direction.targets, first_stream, streams);
       nn::zero_grads(direction.params);
-      const double loss = direction.lm->window(direction.inputs, direction.targets, windows.streams(), /*training=*/true);
-      const double n = static_cast<double>(direction.inputs.size());
+      loss[static_cast<std::size_t>(d)] = direction.lm->window(direction.inputs, direction.targets, streams, /*training=*/true);
+    });
+    if (run.group.distributed())
+      run.gradient_sum(run.both_params, loss, "epoch " + std::to_string(epoch + 1) + ", window " + std::to_string(k + 1) + "'s gradient sum");
+    const double n = static_cast<double>(windows.steps(k) * B);  // the window's characters, on all ranks
+    for_both(run, [&](int d) {
+      Direction& direction = run.directions[d];
       const double norm = nn::grad_norm(direction.params) / n;
-      if (!std::isfinite(loss) || !std::isfinite(norm))
+      if (!std::isfinite(loss[static_cast<std::size_t>(d)]) || !std::isfinite(norm))
         throw data::Error("training diverged: the " + std::string(d == 0 ? "forward" : "backward") + " model's " +
-                          (std::isfinite(loss) ? "gradient norm" : "loss") + " is not finite at epoch " + std::to_string(epoch + 1) +
+                          (std::isfinite(loss[static_cast<std::size_t>(d)]) ? "gradient norm" : "loss") + " is not finite at epoch " + std::to_string(epoch + 1) +
                           ", window " + std::to_string(k + 1) + " (try a lower --lr or --clip); the best model so far is kept");
       // The step follows the window's mean loss, its gradient clipped to norm `clip`.
       direction.optimizer->step(static_cast<nn::Real>(nn::clip_scale(norm, run.job.train.clip) / n));
-      progress.loss[d] += loss;
+      progress.loss[d] += loss[static_cast<std::size_t>(d)];
     });
-    progress.chars += run.directions[0].inputs.size();
+    progress.chars += static_cast<std::size_t>(n);
     if (run.callbacks.progress)
       run.callbacks.progress(progress.chars, windows.chars(), progress.loss[0] / static_cast<double>(progress.chars) / kLn2);
   }
@@ -483,11 +512,13 @@ LmTrainResult train_lm(const LmTrainJob& given, const LmTrainCallbacks& callback
     record.chars_per_s = static_cast<double>(done.chars - chars_resumed) / seconds_since(started);
     record.profile_seconds = nn::profile::seconds();
     for (int d = 0; d < 2; ++d) record.train_bits[d] = done.loss[d] / static_cast<double>(done.chars) / kLn2;
-    dev_bits(run, record.dev_bits);
+    // Rank 0 measures dev and tells the others.
+    if (run.writes_files()) dev_bits(run, record.dev_bits);
+    if (run.group.distributed()) run.group.broadcast(record.dev_bits, 2, "epoch " + std::to_string(record.epoch) + "'s dev bits from rank 0");
     const double mean = (record.dev_bits[0] + record.dev_bits[1]) / 2;
     record.best = state.best_epoch == 0 || mean < state.best_bits;
     if (record.best) {
-      save_lm(*run.lm, model_summary(run, record), run.job.model_path);
+      if (run.writes_files()) save_lm(*run.lm, model_summary(run, record), run.job.model_path);
       state.best_epoch = record.epoch;
       state.best_bits = mean;
     }
@@ -495,8 +526,11 @@ LmTrainResult train_lm(const LmTrainJob& given, const LmTrainCallbacks& callback
     state.epoch = record.epoch;
     state.metrics.push_back(record_json(record));
     run.metrics += lm_metrics_line(record);
-    if (!run.job.metrics_path.empty()) data::write_output_file(run.job.metrics_path, run.metrics);
-    if (!run.job.checkpoint_path.empty()) write_checkpoint(run, state);
+    if (run.writes_files()) {
+      if (!run.job.metrics_path.empty()) data::write_output_file(run.job.metrics_path, run.metrics);
+      if (!run.job.checkpoint_path.empty()) write_checkpoint(run, state);
+    }
+    if (!run.job.checkpoint_path.empty()) run.group.set_checkpoint(run.job.checkpoint_path);  // named if the job fails
     if (callbacks.epoch_done) callbacks.epoch_done(record);
   }
   return {state.epoch, state.best_epoch, state.best_bits};

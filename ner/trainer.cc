@@ -17,6 +17,7 @@
 #include "data/error.h"
 #include "data/json_field.h"
 #include "data/vectors.h"
+#include "ner/gradient_sum.h"
 #include "ner/init_model.h"
 #include "ner/lm_file.h"
 #include "ner/model_io.h"
@@ -174,10 +175,15 @@ struct Run {
   void log(const std::string& line) const {
     if (callbacks.log) callbacks.log(line);
   }
+  // Whether this process writes the run's files: the only one, or rank 0 of a data-parallel job.
+  bool writes_files() const { return group.rank() == 0; }
 
   const TrainJob& job;
   const TrainCallbacks& callbacks;
   TrainConfig config;
+  Group& group = Group::world();  // data-parallel: each rank trains on its share of every batch
+  GradientSum gradient_sum{group};
+  std::size_t exchanged_bytes = 0, whole_table_bytes = 0, exchanges = 0;  // of this epoch's gradient sums
   data::Corpus train_corpus, dev_corpus;
   std::optional<data::Corpus> test_corpus;
   std::unique_ptr<Model> model;
@@ -341,6 +347,7 @@ TrainState setup_model(Run& run) {
   run.model->set_threads(config.threads);
   nn::profile::set_enabled(run.job.profile);
   run.params = run.model->params();
+  if (run.group.distributed()) broadcast_values(run.group, run.params);
   nn::OptimizerConfig optimizer_config;
   optimizer_config.kind = config.optimizer;
   optimizer_config.learning_rate = config.learning_rate;
@@ -406,11 +413,33 @@ void write_checkpoint(Run& run, const TrainState& state) {
 
 // The gradient of one batch's summed loss in the parameters' (zeroed) gradients: word dropout, forward, backward.
 // Returns the summed loss. Every gradient of a step comes from here.
-double batch_gradient(Run& run, const std::vector<const EncodedSentence*>& members, nn::Rng& rng) {
-  Batch batch(members);
-  replace_with_unknown(batch, run.config.unk_rate, run.no_word, rng);
+// In a data-parallel job, rank r takes the batch's sentences r, r + N, r + 2N, ... (its shard), with word dropout and
+// dropout from a generator of the seed, the step and the rank (so `rng`, which shuffles, stays the same on every
+// rank), and the shards' gradients and losses are summed over the ranks.
+double batch_gradient(Run& run, const std::vector<const EncodedSentence*>& members, nn::Rng& rng, int epoch, std::size_t step) {
+  if (!run.group.distributed()) {
+    Batch batch(members);
+    replace_with_unknown(batch, run.config.unk_rate, run.no_word, rng);
+    nn::zero_grads(run.params, run.parallel);
+    return run.model->train_step(batch, rng);
+  }
+  const auto rank = static_cast<std::size_t>(run.group.rank()), ranks = static_cast<std::size_t>(run.group.size());
+  std::vector<const EncodedSentence*> shard;
+  for (std::size_t i = rank; i < members.size(); i += ranks) shard.push_back(members[i]);
+  nn::Rng shard_rng(nn::splitmix64(run.config.seed ^ 0x7368617264u,  // "shard"
+                                   (static_cast<std::uint64_t>(epoch) << 40 | static_cast<std::uint64_t>(step) << 16) + rank + 1));
+  std::vector<double> loss = {0.0};
   nn::zero_grads(run.params, run.parallel);
-  return run.model->train_step(batch, rng);
+  if (!shard.empty()) {
+    Batch batch(shard);
+    replace_with_unknown(batch, run.config.unk_rate, run.no_word, shard_rng);
+    loss[0] = run.model->train_step(batch, shard_rng);
+  }
+  run.gradient_sum(run.params, loss, "epoch " + std::to_string(epoch + 1) + ", batch " + std::to_string(step + 1) + "'s gradient sum");
+  run.exchanged_bytes += run.gradient_sum.last_bytes();
+  run.whole_table_bytes += run.gradient_sum.last_dense_bytes();
+  ++run.exchanges;
+  return loss[0];
 }
 
 // One optimizer step on a batch, added to the epoch's sums. The step follows the gradient of the mean loss over the
@@ -419,7 +448,7 @@ double batch_gradient(Run& run, const std::vector<const EncodedSentence*>& membe
 void train_batch(Run& run, const std::vector<std::size_t>& indices, int epoch, nn::Rng& rng, EpochProgress& progress) {
   std::vector<const EncodedSentence*> members;
   for (std::size_t index : indices) members.push_back(&run.train_data[index]);
-  const double loss = batch_gradient(run, members, rng);
+  const double loss = batch_gradient(run, members, rng, epoch, progress.batch);
   const double norm = nn::grad_norm(run.params, run.parallel) / static_cast<double>(members.size());
   if (!std::isfinite(loss) || !std::isfinite(norm)) {
     const std::string what = std::string(std::isfinite(loss) ? "gradient norm" : "loss") + " is " +
@@ -471,7 +500,8 @@ EpochProgress train_epoch(Run& run, TrainState& state) {
     batches = shuffled_batches(run, state.rng);
   }
   for (; progress.batch < batches.size(); ++progress.batch) {
-    if (run.callbacks.should_stop && run.callbacks.should_stop()) {
+    // (A data-parallel job does not stop mid-epoch: mpirun ends it, and it resumes from its last epoch.)
+    if (run.callbacks.should_stop && !run.group.distributed() && run.callbacks.should_stop()) {
       const std::string where = "interrupted in epoch " + std::to_string(epoch + 1) + " after batch " + std::to_string(progress.batch) +
                                 " of " + std::to_string(batches.size());
       if (run.job.checkpoint_path.empty()) throw Interrupted(where + "; no checkpoint was asked for, so nothing is saved");
@@ -482,6 +512,12 @@ EpochProgress train_epoch(Run& run, TrainState& state) {
                         ": continue with `ner train --resume " + run.job.checkpoint_path + "`");
     }
     train_batch(run, batches[progress.batch], epoch, state.rng, progress);
+  }
+  if (run.exchanges > 0) {
+    run.log("data-parallel over " + std::to_string(run.group.size()) + " processes: " + std::to_string(run.exchanges) +
+            " gradient sums, " + std::to_string(run.exchanged_bytes / run.exchanges) + " bytes sent per step and process (" +
+            std::to_string(run.whole_table_bytes / run.exchanges) + " with whole embedding tables)");
+    run.exchanged_bytes = run.whole_table_bytes = run.exchanges = 0;
   }
   return progress;
 }
@@ -506,7 +542,8 @@ EpochRecord score_epoch(Run& run, TrainState& state, const EpochProgress& done, 
   EpochRecord record;
   record.profile_seconds = nn::profile::seconds();
   if (run.average) run.average->swap_with_params();
-  const Evaluation dev = evaluate(*run.model, run.dev_corpus, run.config.threads);
+  // Rank 0 evaluates and tells the others the dev F1 (which early stopping follows).
+  const Evaluation dev = run.writes_files() ? evaluate(*run.model, run.dev_corpus, run.config.threads) : Evaluation{};
   record.epoch = state.epoch + 1;
   record.epochs = run.config.epochs;
   record.loss = done.chars_done > 0 ? done.loss_sum / static_cast<double>(done.chars_done) : 0.0;
@@ -514,13 +551,14 @@ EpochRecord score_epoch(Run& run, TrainState& state, const EpochProgress& done, 
   record.dev_precision = dev.total().precision();
   record.dev_recall = dev.total().recall();
   record.dev_f1 = dev.total().f1();
+  if (run.group.distributed()) run.group.broadcast(&record.dev_f1, 1, "epoch " + std::to_string(record.epoch) + "'s dev F1 from rank 0");
   record.dev_per_type = dev.per_type();
   record.learning_rate = run.optimizer->learning_rate();
   record.gradient_norm = done.norm_sum / std::max(1.0, static_cast<double>(done.batch) - done.skipped);
   record.skipped_batches = done.skipped;
   record.best = state.best_epoch == 0 || record.dev_f1 > state.best_dev_f1;
   if (record.best) {
-    save_model(*run.model, model_summary(run, record.epoch, record.dev_f1), run.job.model_path);
+    if (run.writes_files()) save_model(*run.model, model_summary(run, record.epoch, record.dev_f1), run.job.model_path);
     state.best_dev_f1 = record.dev_f1;
     state.best_epoch = record.epoch;
     state.bad_epochs = 0;
@@ -538,9 +576,12 @@ bool end_epoch(Run& run, TrainState& state, EpochRecord& record, Clock::time_poi
   state.epoch = record.epoch;
   state.metrics.push_back(record_json(record));
   run.metrics += metrics_line(record);
-  if (!run.job.metrics_path.empty()) data::write_output_file(run.job.metrics_path, run.metrics);
-  write_report(run, state);
-  if (!run.job.checkpoint_path.empty()) write_checkpoint(run, state);
+  if (run.writes_files()) {
+    if (!run.job.metrics_path.empty()) data::write_output_file(run.job.metrics_path, run.metrics);
+    write_report(run, state);
+    if (!run.job.checkpoint_path.empty()) write_checkpoint(run, state);
+  }
+  if (!run.job.checkpoint_path.empty()) run.group.set_checkpoint(run.job.checkpoint_path);  // named if the job fails
   if (run.callbacks.epoch_done) run.callbacks.epoch_done(record);
   if (run.config.patience > 0 && state.bad_epochs >= run.config.patience) {
     run.log("early stop: no better dev F1 for " + std::to_string(run.config.patience) + " epochs");
@@ -556,7 +597,7 @@ TrainResult finish(Run& run, const TrainState& state) {
   result.epochs_run = state.epoch;
   result.best_epoch = state.best_epoch;
   result.best_dev_f1 = state.best_dev_f1;
-  if (!run.test_corpus || result.best_epoch == 0) return result;
+  if (!run.test_corpus || result.best_epoch == 0 || !run.writes_files()) return result;
   LoadedModel best = load_model(run.job.model_path);
   result.test = evaluate(*best.model, *run.test_corpus, run.config.threads);
   best.summary["test"] = nlohmann::json::parse(json_report(*result.test));

@@ -11,6 +11,7 @@ packages=(
   fasttext      # skip-gram vectors in scripts/vectors.sh
   libopencc-dev libopencc-data  # traditional-to-simplified character tables (OpenCC t2s)
   chromium      # the test that renders the HTML reports headless
+  openmpi-bin libopenmpi-dev  # data-parallel training under mpirun (optional at build time)
   "$@"
 )
 
