@@ -191,7 +191,7 @@ namespace {
 // Prints the error line "ner: error: MESSAGE" and returns `status`. In a data-parallel job the job's group reports it
 // once for all ranks and ends the job; before a job forms, every rank makes the same usage error, and rank 0 says so.
 int report_error(const std::string& message, int status) {
-  if (Group* group = Group::joined(); group && group->distributed()) group->fail(message);
+  if (Group* group = Group::joined(); group && group->distributed()) group->fail(message, status);
   if (Group::launched_rank() == 0 || status != 2) std::cerr << "ner: error: " << message << "\n";
   return status;
 }

@@ -277,7 +277,7 @@ void Group::barrier([[maybe_unused]] const std::string& what) {
 #endif
 }
 
-void Group::fail(const std::string& message) {
+void Group::fail(const std::string& message, int status) {
   if (!distributed()) throw data::Error(message);
   // Rank 0 may be failing the same way (every rank runs the same steps on the same values): it reports, and its
   // SIGUSR1 or the job's end reaches this rank within the wait.
@@ -285,7 +285,7 @@ void Group::fail(const std::string& message) {
     for (auto start = Clock::now(); !g_quiet && Clock::now() - start < std::chrono::seconds(3);) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (g_quiet) {
     std::this_thread::sleep_for(std::chrono::seconds(10));  // the job ends meanwhile
-    std::_Exit(1);
+    std::_Exit(status);
   }
   g_reported = true;
   write_line("ner: error: rank " + std::to_string(rank_) + ": " + message + g_checkpoint_note + "\n");
@@ -294,9 +294,9 @@ void Group::fail(const std::string& message) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // for their signal threads to take note
   data::remove_temporaries();
 #ifdef NER_MPI
-  MPI_Abort(MPI_COMM_WORLD, 1);
+  MPI_Abort(MPI_COMM_WORLD, status);
 #endif
-  std::_Exit(1);
+  std::_Exit(status);
 }
 
 void Group::finish() {

@@ -49,8 +49,8 @@ class Group {
   std::uint64_t bytes_sent() const { return bytes_sent_; }
 
   // Reports `message` as the job's one error line ("ner: error: rank R: ...") and ends every process of the job;
-  // a rank other than 0 first waits a moment, in case rank 0 reports the same failure.
-  [[noreturn]] void fail(const std::string& message);
+  // a rank other than 0 first waits a moment, in case rank 0 reports the same failure. mpirun exits with `status`.
+  [[noreturn]] void fail(const std::string& message, int status = 1);
 
   // Leaves MPI (once every rank is here); the end of a successful run.
   void finish();

@@ -191,6 +191,10 @@ TEST(Distributed, AnErrorEveryRankMakesIsReportedOnce) {
   // A usage error, before the job forms: rank 0 alone says it.
   EXPECT_EQ(run(mpirun(2) + " train --epochs nine 2>" + err), 2);
   EXPECT_EQ(error_lines(slurp(err)).size(), 1u) << slurp(err);
+  // And after: the job ends with the usage status.
+  EXPECT_EQ(run(mpirun(2) + " lm train --raw " + kSample + " --batch 1 --model " + temp_path("one.lm") + " 2>" + err), 2);
+  ASSERT_EQ(error_lines(slurp(err)).size(), 1u) << slurp(err);
+  EXPECT_NE(error_lines(slurp(err))[0].find("cannot be shared out between 2 processes"), std::string::npos) << slurp(err);
 }
 
 TEST(Distributed, LanguageModelTrainsOnTwoProcesses) {
