@@ -5,6 +5,7 @@
 #endif
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sched.h>
 #include <signal.h>
 #include <unistd.h>
@@ -275,6 +276,26 @@ void Group::barrier([[maybe_unused]] const std::string& what) {
   check(MPI_Ibarrier(MPI_COMM_WORLD, &request), "MPI_Ibarrier", what);
   wait(request, timeout_seconds_, rank_, what);
 #endif
+}
+
+void Group::require_regular_files(const std::vector<std::string>& paths) const {
+  if (!distributed()) return;
+  for (const std::string& path : paths) {
+    struct stat info;
+    const bool stream = path == "-" || (!path.empty() && ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode));
+    if (stream)
+      throw data::UsageError(path + ": under mpirun every process reads its inputs itself: give a regular file, not " +
+                               (path == "-" ? std::string("standard input") : "a pipe or device"));
+  }
+}
+
+void Group::check_same(std::int64_t value, const std::string& what) {
+  if (!distributed()) return;
+  const std::vector<std::int64_t> all = gather({value}, what);
+  for (int r = 1; r < size_; ++r)
+    if (all[static_cast<std::size_t>(r)] != all[0])
+      throw data::Error("rank " + std::to_string(r) + " read other " + what + " than rank 0 (" + std::to_string(all[static_cast<std::size_t>(r)]) +
+                        ", not " + std::to_string(all[0]) + "): every process must see the same files");
 }
 
 void Group::fail(const std::string& message, int status) {

@@ -45,6 +45,12 @@ class Group {
   // Waits until every rank is here.
   void barrier(const std::string& what);
 
+  // Every rank reads `paths` itself: each must be a regular file (a pipe, a device or "-" would give each rank
+  // another part); in a data-parallel job anything else is a data::UsageError.
+  void require_regular_files(const std::vector<std::string>& paths) const;
+  // Fails unless every rank has the same `value` (what it read: sizes of the corpus), naming a rank that differs.
+  void check_same(std::int64_t value, const std::string& what);
+
   // Payload bytes this rank has handed to collectives so far.
   std::uint64_t bytes_sent() const { return bytes_sent_; }
 

@@ -246,12 +246,16 @@ void check_outputs(const LmTrainJob& job) {
 // The text, the vocabulary and a new model, or everything the checkpoint holds; then each direction's optimizer.
 LmState setup(Run& run) {
   const LmTrainJob& job = run.job;
+  std::vector<std::string> inputs = job.raw_paths;
+  inputs.push_back(job.dev_path);
+  run.group.require_regular_files(inputs);
   Symbols symbols;
   for (const std::string& path : job.raw_paths) read_raw(path, job, false, job.dev_path.empty() ? job.train.dev_fraction : 0, symbols, run.text);
   if (!job.dev_path.empty()) read_raw(job.dev_path, job, true, 0, symbols, run.text);
   if (run.text.dev_lines == 0)
     throw data::Error("the training text has " + std::to_string(run.text.train_lines) + " lines, too few to hold out " +
                       nlohmann::json(job.train.dev_fraction).dump() + " of them; give --dev-raw FILE");
+  run.group.check_same(static_cast<std::int64_t>(run.text.train.size()), "raw text (characters)");
   LmState state;
   state.rng = nn::Rng(job.train.seed);
   state.train_symbols = run.text.train.size();

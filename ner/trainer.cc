@@ -224,6 +224,7 @@ void hold_out_dev(Run& run) {
 // Reads the corpora, after checking the outputs, and warns about dev entity types that training never shows.
 void read_corpora(Run& run) {
   check_outputs(run.job);
+  run.group.require_regular_files({run.job.train_path, run.job.dev_path, run.job.test_path, run.job.lexicon_path});
   run.train_corpus = data::read_corpus(run.job.train_path, run.job.read);
   if (run.job.dev_path.empty()) {
     if (run.config.dev_fraction <= 0) throw data::UsageError("give a dev corpus (--dev FILE) or hold one out (--dev-fraction F)");
@@ -241,6 +242,8 @@ void set_epoch_budget(Run& run) {
   for (const data::Sentence& sentence : run.train_corpus.sentences) run.train_chars += sentence.tokens.size();
   if (run.config.epochs <= 0) run.config.epochs = epochs_for_corpus(run.train_chars);
   if (run.config.patience < 0) run.config.patience = patience_for_epochs(run.config.epochs);
+  run.group.check_same(static_cast<std::int64_t>(run.train_chars * 1000003 + run.train_corpus.sentences.size()),
+                       "training text (characters and sentences)");
 }
 
 // The input features in words: "characters (100), bigrams (50), words of FILE (50; 349046 words, parts of speech)".

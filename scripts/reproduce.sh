@@ -12,6 +12,7 @@
 #   about half an hour an epoch)
 # Every run uses ner train's defaults otherwise, the epoch budget included (it follows the corpus's size).
 # INIT=MODEL starts from that trained model (`ner train --init MODEL`; CONFIG must then be default).
+# PROCESSES=N trains data-parallel under `mpirun -np N` (the cores shared between them; output folder ...-npN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dataset=${1:?usage: scripts/reproduce.sh resume|msra|resume-1k|msra-1k [SEED] [best|default|char|bigram|vectors|lm-weight|lm]}
@@ -20,7 +21,8 @@ config=${3:-best}
 # best: the vectors recipe; from INIT, whose model keeps its features, the default one
 [ "$config" = best ] && { [ -n "${INIT:-}" ] && config=default || config=vectors; }
 data=${NER_DATA:-../shared/data}
-out=${OUT:-build/reproduce/$dataset-$config-seed$seed}
+processes=${PROCESSES:-1}
+out=${OUT:-build/reproduce/$dataset-$config-seed$seed$([ "$processes" -gt 1 ] && echo "-np$processes")}
 mkdir -p "$out"
 case "$dataset" in
   resume|resume-1k) files=("$data/resume/train.char.bmes" "$data/resume/dev.char.bmes" "$data/resume/test.char.bmes") ;;
@@ -52,8 +54,10 @@ if [[ $dataset == *-1k ]]; then  # the first 1,000 sentences (blank-line separat
 fi
 bash scripts/setup.sh
 bash scripts/build.sh build/release -- ner >/dev/null
-command=(build/release/ner train --train "${files[0]}" --dev "${files[1]}" --model "$out/model" --seed "$seed"
-         --threads "$(nproc)" --overwrite "${features[@]}")
+launcher=()
+[ "$processes" -gt 1 ] && launcher=(mpirun --oversubscribe -np "$processes")
+command=("${launcher[@]}" build/release/ner train --train "${files[0]}" --dev "${files[1]}" --model "$out/model" --seed "$seed"
+         --threads "$(( $(nproc) / processes > 0 ? $(nproc) / processes : 1 ))" --overwrite "${features[@]}")
 echo "\$ ${command[*]}" >&2
 start=$(date +%s)
 "${command[@]}"

@@ -191,6 +191,19 @@ TEST(Distributed, AnErrorEveryRankMakesIsReportedOnce) {
   // A usage error, before the job forms: rank 0 alone says it.
   EXPECT_EQ(run(mpirun(2) + " train --epochs nine 2>" + err), 2);
   EXPECT_EQ(error_lines(slurp(err)).size(), 1u) << slurp(err);
+  // Every rank reads its inputs itself: a pipe would give each another part.
+  const std::string fifo = temp_path("train.fifo");
+  ASSERT_EQ(run("mkfifo " + fifo), 0);
+  EXPECT_EQ(run(mpirun(2) + " train --train " + fifo + " --dev " + kSample + " --model " + temp_path("fifo.model") + " 2>" + err), 2);
+  ASSERT_EQ(error_lines(slurp(err)).size(), 1u) << slurp(err);
+  EXPECT_NE(error_lines(slurp(err))[0].find(fifo + ": under mpirun every process reads its inputs itself"), std::string::npos) << slurp(err);
+  // Ranks that read different files (here by mpirun's MPMD syntax) are stopped before training.
+  const std::string shorter = temp_path("shorter.bio"), model = temp_path("mpmd.model");
+  test_support::write_file(shorter, "张\tB-PER\n伟\tI-PER\n");
+  const std::string rest = " --dev " + kSample + " --model " + model + " --features char --threads 1";
+  EXPECT_EQ(run(mpirun(1) + " train --train " + kSample + rest + " : -np 1 " + NER_BINARY + " train --train " + shorter + rest + " 2>" + err), 1);
+  ASSERT_EQ(error_lines(slurp(err)).size(), 1u) << slurp(err);
+  EXPECT_NE(error_lines(slurp(err))[0].find("rank 1 read other training text"), std::string::npos) << slurp(err);
   // And after: the job ends with the usage status.
   EXPECT_EQ(run(mpirun(2) + " lm train --raw " + kSample + " --batch 1 --model " + temp_path("one.lm") + " 2>" + err), 2);
   ASSERT_EQ(error_lines(slurp(err)).size(), 1u) << slurp(err);
