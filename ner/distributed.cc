@@ -61,6 +61,9 @@ char process_state(std::int64_t pid) {
   return paren != std::string::npos && paren + 2 < text.size() ? text[paren + 2] : 0;
 }
 
+// Whether a process in `state` (process_state) has ended.
+bool is_gone(char state) { return state == 0 || state == 'Z' || state == 'X'; }
+
 // The ranks on this host, other than this one, whose process is gone (`gone`) or stopped (otherwise), as
 // "rank 1 (pid 123)" listed with commas; "" when there is none.
 std::string local_ranks(bool gone) {
@@ -68,9 +71,7 @@ std::string local_ranks(bool gone) {
   for (int r = 0; r < static_cast<int>(g_peers.size()); ++r) {
     if (r == g_rank || !on_this_host(r)) continue;
     const char state = process_state(g_peers[static_cast<std::size_t>(r)].pid);
-    const bool is_gone = state == 0 || state == 'Z' || state == 'X';
-    const bool is_stopped = state == 'T' || state == 't';
-    if (gone ? is_gone : is_stopped)
+    if (gone ? is_gone(state) : state == 'T' || state == 't')
       list += (list.empty() ? "" : ", ") + std::string("rank ") + std::to_string(r) + " (pid " + std::to_string(g_peers[static_cast<std::size_t>(r)].pid) + ")";
   }
   return list;
@@ -80,8 +81,7 @@ std::string local_ranks(bool gone) {
 bool first_alive_on_host() {
   for (int r = 0; r < g_rank; ++r) {
     if (!on_this_host(r)) continue;
-    const char state = process_state(g_peers[static_cast<std::size_t>(r)].pid);
-    if (state != 0 && state != 'Z' && state != 'X') return false;
+    if (!is_gone(process_state(g_peers[static_cast<std::size_t>(r)].pid))) return false;
   }
   return true;
 }
@@ -170,9 +170,8 @@ Group::Group() {
 #endif
 }
 
-void Group::set_checkpoint(std::string path) {
-  checkpoint_ = std::move(path);
-  g_checkpoint_note = checkpoint_.empty() ? "" : "; the last checkpoint, " + checkpoint_ + ", is kept";
+void Group::set_checkpoint(const std::string& path) {
+  g_checkpoint_note = path.empty() ? "" : "; the last checkpoint, " + path + ", is kept";
 }
 
 #ifdef NER_MPI
@@ -221,29 +220,25 @@ static void broadcast_values(Group& group, double timeout, T* values, std::size_
 }
 #endif
 
-void Group::sum([[maybe_unused]] float* values, std::size_t count, [[maybe_unused]] const std::string& what) {
-  bytes_sent_ += count * sizeof *values;
+void Group::sum([[maybe_unused]] float* values, [[maybe_unused]] std::size_t count, [[maybe_unused]] const std::string& what) {
 #ifdef NER_MPI
   sum_values(*this, timeout_seconds_, values, count, what);
 #endif
 }
 
-void Group::sum([[maybe_unused]] double* values, std::size_t count, [[maybe_unused]] const std::string& what) {
-  bytes_sent_ += count * sizeof *values;
+void Group::sum([[maybe_unused]] double* values, [[maybe_unused]] std::size_t count, [[maybe_unused]] const std::string& what) {
 #ifdef NER_MPI
   sum_values(*this, timeout_seconds_, values, count, what);
 #endif
 }
 
-void Group::broadcast([[maybe_unused]] float* values, std::size_t count, [[maybe_unused]] const std::string& what) {
-  if (rank_ == 0) bytes_sent_ += count * sizeof *values;
+void Group::broadcast([[maybe_unused]] float* values, [[maybe_unused]] std::size_t count, [[maybe_unused]] const std::string& what) {
 #ifdef NER_MPI
   broadcast_values(*this, timeout_seconds_, values, count, what);
 #endif
 }
 
-void Group::broadcast([[maybe_unused]] double* values, std::size_t count, [[maybe_unused]] const std::string& what) {
-  if (rank_ == 0) bytes_sent_ += count * sizeof *values;
+void Group::broadcast([[maybe_unused]] double* values, [[maybe_unused]] std::size_t count, [[maybe_unused]] const std::string& what) {
 #ifdef NER_MPI
   broadcast_values(*this, timeout_seconds_, values, count, what);
 #endif
@@ -251,7 +246,6 @@ void Group::broadcast([[maybe_unused]] double* values, std::size_t count, [[mayb
 
 std::vector<std::int64_t> Group::gather(const std::vector<std::int64_t>& mine, [[maybe_unused]] const std::string& what) {
   if (!distributed()) return mine;
-  bytes_sent_ += mine.size() * sizeof(std::int64_t);
   std::vector<std::int64_t> all;
 #ifdef NER_MPI
   std::vector<int> counts(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));

@@ -32,7 +32,7 @@ class Group {
   void set_timeout(double seconds) { timeout_seconds_ = seconds; }
   static constexpr double kDefaultTimeout = 600;
   // The checkpoint that failure messages say is kept.
-  void set_checkpoint(std::string path);
+  void set_checkpoint(const std::string& path);
 
   // In place: values ← the sum of every rank's values (MPI_Allreduce). `what` names the collective in messages.
   void sum(float* values, std::size_t count, const std::string& what);
@@ -51,9 +51,6 @@ class Group {
   // Fails unless every rank has the same `value` (what it read: sizes of the corpus), naming a rank that differs.
   void check_same(std::int64_t value, const std::string& what);
 
-  // Payload bytes this rank has handed to collectives so far.
-  std::uint64_t bytes_sent() const { return bytes_sent_; }
-
   // Reports `message` as the job's one error line ("ner: error: rank R: ...") and ends every process of the job;
   // a rank other than 0 first waits a moment, in case rank 0 reports the same failure. mpirun exits with `status`.
   [[noreturn]] void fail(const std::string& message, int status = 1);
@@ -70,8 +67,6 @@ class Group {
 
   int rank_ = 0, size_ = 1;
   double timeout_seconds_ = kDefaultTimeout;
-  std::string checkpoint_;
-  std::uint64_t bytes_sent_ = 0;
 };
 
 }  // namespace ner

@@ -178,7 +178,7 @@ struct Run {
   bool parallel = false;
   Group& group = Group::world();  // data-parallel: each rank trains its share of the streams
   GradientSum gradient_sum{group};
-  nn::ParamList both_params;  // of the two directions, summed over the ranks in one exchange
+  nn::ParamList both_params;  // data-parallel: of the two directions, summed over the ranks in one exchange
   std::string metrics;  // the metrics file's lines so far
 };
 
@@ -313,9 +313,9 @@ LmState setup(Run& run) {
     models[d]->set_carried_state(checkpoint->carried[d]);
   }
   run.parallel = job.train.threads >= 2;
-  run.both_params = run.directions[0].params;
-  nn::append(run.both_params, run.directions[1].params);
   if (run.group.distributed()) {
+    run.both_params = run.directions[0].params;
+    nn::append(run.both_params, run.directions[1].params);
     if (job.train.batch < run.group.size())
       throw data::UsageError(std::to_string(job.train.batch) + " streams (--batch) cannot be shared out between " +
                              std::to_string(run.group.size()) + " processes: give at least one each");
@@ -396,14 +396,15 @@ LmEpochProgress train_epoch(Run& run, LmState& state) {
     const double n = static_cast<double>(windows.steps(k) * B);  // the window's characters, on all ranks
     for_both(run, [&](int d) {
       Direction& direction = run.directions[d];
+      const double window_loss = loss[static_cast<std::size_t>(d)];
       const double norm = nn::grad_norm(direction.params) / n;
-      if (!std::isfinite(loss[static_cast<std::size_t>(d)]) || !std::isfinite(norm))
+      if (!std::isfinite(window_loss) || !std::isfinite(norm))
         throw data::Error("training diverged: the " + std::string(d == 0 ? "forward" : "backward") + " model's " +
-                          (std::isfinite(loss[static_cast<std::size_t>(d)]) ? "gradient norm" : "loss") + " is not finite at epoch " + std::to_string(epoch + 1) +
+                          (std::isfinite(window_loss) ? "gradient norm" : "loss") + " is not finite at epoch " + std::to_string(epoch + 1) +
                           ", window " + std::to_string(k + 1) + " (try a lower --lr or --clip); the best model so far is kept");
       // The step follows the window's mean loss, its gradient clipped to norm `clip`.
       direction.optimizer->step(static_cast<nn::Real>(nn::clip_scale(norm, run.job.train.clip) / n));
-      progress.loss[d] += loss[static_cast<std::size_t>(d)];
+      progress.loss[d] += window_loss;
     });
     progress.chars += static_cast<std::size_t>(n);
     if (run.callbacks.progress)
