@@ -212,6 +212,7 @@ int run_cli(int argc, char** argv) {
   add_convert_command(app);
   add_stats_command(app);
   add_lm_command(app);
+  add_serve_command(app);
   if (argc <= 1) {
     std::cout << app.help();
     return 0;

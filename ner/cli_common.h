@@ -67,6 +67,7 @@ void add_score_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
 void add_lm_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 // SIGINT and SIGTERM ask a training command to save its state and stop after the current `step` ("batch"); a
 // second one ends the process at once. stop_signal() is the signal received (0: none); restore_stop_signals

@@ -5,6 +5,7 @@
 
 #include "ner/cli_common.h"
 #include "ner/lm_file.h"
+#include "ner/model_info.h"
 #include "ner/model_io.h"
 
 namespace ner {
@@ -34,12 +35,21 @@ bool is_lm_file(const std::string& path) {
 
 void add_info_command(CLI::App& app) {
   auto model_path = std::make_shared<std::string>(default_model_path());
+  auto json = std::make_shared<bool>(false);
   CLI::App* command = app.add_subcommand(
       "info", "Print what a model file holds: configuration, sizes, tags, training summary (of a language model too)");
   command->add_option("MODEL,--model", *model_path, "model file")->capture_default_str();
-  command->callback([model_path] {
-    if (is_lm_file(*model_path)) return print_lm(*model_path);
+  command->add_flag("--json", *json, "one JSON object instead (an NER model's; what ner serve's GET /info gives)");
+  command->callback([model_path, json] {
+    if (is_lm_file(*model_path)) {
+      if (*json) throw data::UsageError(*model_path + " is a language model: --json describes NER models");
+      return print_lm(*model_path);
+    }
     LoadedModel loaded = load_model(*model_path);
+    if (*json) {
+      std::cout << model_info(*model_path, loaded).dump() << "\n";
+      return;
+    }
     Model& model = *loaded.model;
     std::string tags;
     for (const std::string& tag : model.tags().keys()) tags += (tags.empty() ? "" : " ") + tag;

@@ -103,6 +103,8 @@ class Tagger {
   Tagger(const std::vector<Model*>& models, std::size_t batch_size, const TagOptions& options = {});
 
   std::vector<TaggedLine> tag(const std::vector<std::string>& lines);
+  // What the next tag() calls report (a server's requests each bring their own).
+  void set_options(const TagOptions& options) { options_ = options; }
 
  private:
   // What one thread tokenizes and splits lines with.

@@ -12,6 +12,9 @@ packages=(
   libopencc-dev libopencc-data  # traditional-to-simplified character tables (OpenCC t2s)
   chromium      # the test that renders the HTML reports headless
   openmpi-bin libopenmpi-dev  # data-parallel training under mpirun (optional at build time)
+  libcpp-httplib-dev  # ner serve's HTTP server
+  chromium-driver python3-selenium  # the test that drives ner serve's page in a headless browser
+  wrk           # scripts/load_test.sh: ner serve under load
   "$@"
 )
 

@@ -1,0 +1,81 @@
+// The tagging side of `ner serve`: requests from many connections wait in one queue, and a worker tags the waiting
+// ones together (batches fill better than one request alone), answering each its own texts in order.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ner/tagger.h"
+
+namespace ner {
+
+struct BatchingOptions {
+  std::size_t batch = kTagBatch;                  // sentences per model batch (as ner tag --batch)
+  std::chrono::microseconds wait{2000};           // how long the first waiting request waits for others
+  std::size_t batch_characters = 16384;           // a batch starts at once when this many characters wait
+  std::size_t queue_characters = std::size_t{1} << 20;  // the most characters waiting or being tagged
+};
+
+// What tag() throws when the queue's characters would exceed BatchingOptions::queue_characters.
+class QueueFull : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What tag() throws for texts of more characters than the whole queue holds (they could never be tagged).
+class RequestTooLarge : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What the service has done so far (for /metrics).
+struct ServiceCounts {
+  std::size_t batches = 0, texts = 0, characters = 0;
+  std::size_t queued_characters = 0;
+};
+
+class TagService {
+ public:
+  // `models`: a model and its replicas (ModelReplicas), one tagging thread each.
+  TagService(const std::vector<Model*>& models, const BatchingOptions& options);
+  ~TagService();  // tags what is waiting, then stops
+  TagService(const TagService&) = delete;
+  TagService& operator=(const TagService&) = delete;
+
+  // Tags `texts` (valid UTF-8) with `options`, together with other waiting requests of the same options; blocks until
+  // they are done. Throws RequestTooLarge, QueueFull, or what tagging threw.
+  std::vector<TaggedLine> tag(std::vector<std::string> texts, const TagOptions& options);
+
+  ServiceCounts counts() const;
+
+ private:
+  struct Pending {
+    std::vector<std::string> texts;
+    TagOptions options;
+    std::size_t characters;
+    std::chrono::steady_clock::time_point arrived;
+    std::promise<std::vector<TaggedLine>> done;
+  };
+  void run();  // the worker: batches of waiting requests, until stopped with nothing waiting
+
+  BatchingOptions options_;
+  Tagger tagger_;
+  mutable std::mutex mutex_;
+  std::condition_variable waiting_;
+  std::deque<std::unique_ptr<Pending>> queue_;
+  std::size_t queued_characters_ = 0;  // of the requests waiting or being tagged
+  ServiceCounts counts_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace ner
