@@ -96,7 +96,8 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str()->check(in_range(0.01, 3600.0));
   command->add_option("--batch", o->batching.batch, "sentences per model batch")->capture_default_str()->check(in_range<std::size_t>(1, 4096));
   command->add_option("--batch-wait", o->batch_wait_ms,
-                      "milliseconds a request waits for others to share its batch (a full batch starts at once)")
+                      "milliseconds the first waiting request waits for others to share its batch (requests that "
+                      "arrive while a batch is tagged share the next one anyway; a full batch starts at once)")
       ->capture_default_str()->check(in_range(0.0, 10000.0));
   command->add_option("--batch-characters", o->batching.batch_characters, "characters that make a batch full")
       ->capture_default_str()->check(in_range<std::size_t>(1, kMaxCount));

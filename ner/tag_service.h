@@ -20,7 +20,8 @@ namespace ner {
 
 struct BatchingOptions {
   std::size_t batch = kTagBatch;                  // sentences per model batch (as ner tag --batch)
-  std::chrono::microseconds wait{2000};           // how long the first waiting request waits for others
+  std::chrono::microseconds wait{0};  // how long the first waiting request waits for others (requests that arrive while
+                                      // a batch is tagged share the next one anyway)
   std::size_t batch_characters = 16384;           // a batch starts at once when this many characters wait
   std::size_t queue_characters = std::size_t{1} << 20;  // the most characters waiting or being tagged
 };
