@@ -2,6 +2,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <thread>
 
@@ -34,6 +36,7 @@ void serve(const Options& o) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -48,21 +51,27 @@ void serve(const Options& o) {
   TagService service(replicas.models(), batching);
   HttpServer server(service, info, o.serve);
   const int port = server.bind();
+  const std::string host = o.serve.host.find(':') == std::string::npos ? o.serve.host : "[" + o.serve.host + "]";  // IPv6
   std::fprintf(stderr, "ner serve: http://%s:%d/ (%s, %s, %d tagging threads); SIGTERM or Ctrl-C stops\n",
-               o.serve.host.c_str(), port, o.model_path.c_str(), arithmetic_name(kernel).c_str(), o.threads);
+               host.c_str(), port, o.model_path.c_str(), arithmetic_name(kernel).c_str(), o.threads);
 
-  // The watcher: on a stop signal, no new connections; run() returns once the requests in progress are answered.
+  // The watcher: on a stop signal, no new connections; run() returns once the requests in progress are answered. A
+  // second signal ends the process at once.
   std::atomic<bool> finished{false};
   std::thread watcher([&] {
     const timespec poll{0, 200 * 1000 * 1000};
+    bool stopping = false;
     while (!finished) {
       const int signal = sigtimedwait(&stop_signals, nullptr, &poll);
-      if (signal > 0) {
-        std::fprintf(stderr, "ner serve: %s: answering the requests in progress, then stopping\n",
-                     signal == SIGTERM ? "SIGTERM" : "SIGINT");
-        server.stop();
-        return;
+      if (signal <= 0) continue;
+      if (stopping) {
+        std::fprintf(stderr, "ner serve: SIG%s again: quitting at once\n", sigabbrev_np(signal));
+        std::_Exit(128 + signal);
       }
+      std::fprintf(stderr, "ner serve: SIG%s: answering the requests in progress, then stopping (again to quit at once)\n",
+                   sigabbrev_np(signal));
+      stopping = true;
+      server.stop();
     }
   });
   server.run();

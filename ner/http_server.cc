@@ -114,9 +114,20 @@ HttpServer::HttpServer(TagService& service, nlohmann::json info, const ServeOpti
     }
     metrics_.observe_tag_latency(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });
-  server.Get("/v1/tag", [](const httplib::Request&, httplib::Response& response) {
+  const auto post_only = [](const httplib::Request&, httplib::Response& response) {
     response.set_header("Allow", "POST");
     send_error(response, 405, "POST /v1/tag with a JSON body: {\"text\": \"...\"}");
+  };
+  server.Get("/v1/tag", post_only);
+  server.Put("/v1/tag", post_only);
+  server.Patch("/v1/tag", post_only);
+  server.Delete("/v1/tag", post_only);
+  server.Options("/v1/tag", post_only);
+  // Before a body is read: one without a length (chunked) would pass the body limit, so it is refused.
+  server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (!request.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
+    send_error(response, 411, "send the body with a Content-Length (not chunked)");
+    return httplib::Server::HandlerResponse::Handled;
   });
   server.Get("/health", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("{\"status\":\"ok\"}\n", kJson);
@@ -131,7 +142,12 @@ HttpServer::HttpServer(TagService& service, nlohmann::json info, const ServeOpti
   // The library's own errors (unknown path 404, body over the limit 413, a bad request line 400) in JSON too.
   server.set_error_handler([max_body = options.max_body](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;
-    const std::string reason = response.status == 413 ? "the body is over the limit of " + std::to_string(max_body) + " bytes (--max-body)"
+    // The library caps form bodies (curl -d without a JSON Content-Type) at 8192 bytes whatever --max-body says.
+    const bool form = request.get_header_value("Content-Type").find("x-www-form-urlencoded") != std::string::npos;
+    const std::string reason =
+        response.status == 413 && form ? "a body sent as application/x-www-form-urlencoded is limited to 8192 bytes: send "
+                                         "Content-Type: application/json (curl -H 'Content-Type: application/json')"
+        : response.status == 413 ? "the body is over the limit of " + std::to_string(max_body) + " bytes (--max-body)"
                                : response.status == 404 ? "no such path: " + request.path + " (POST /v1/tag, GET /, /health, /info, /metrics)"
                                                         : "HTTP error " + std::to_string(response.status);
     send_error(response, response.status, reason);
@@ -150,8 +166,16 @@ int HttpServer::bind() {
   return port;
 }
 
-void HttpServer::run() { server_->listen_after_bind(); }
+void HttpServer::run() {
+  if (!stop_asked_) server_->listen_after_bind();
+  run_over_ = true;
+}
 
-void HttpServer::stop() { server_->stop(); }
+void HttpServer::stop() {
+  stop_asked_ = true;
+  // The library's stop() does nothing before its listening loop runs: wait for that (or for run() to have returned).
+  while (!server_->is_running() && !run_over_) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  server_->stop();
+}
 
 }  // namespace ner

@@ -10,6 +10,7 @@
 // for the timeout is disconnected.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -43,7 +44,7 @@ class HttpServer {
   int bind();
   // Serves until stop(); then returns once the requests being answered are answered.
   void run();
-  // Stops accepting connections (from any thread, a signal watcher's say).
+  // Stops accepting connections (from any thread, a signal watcher's say), also when run() has not started yet.
   void stop();
 
  private:
@@ -52,6 +53,7 @@ class HttpServer {
   std::string info_;
   ServeMetrics metrics_;
   std::unique_ptr<httplib::Server> server_;
+  std::atomic<bool> stop_asked_{false}, run_over_{false};
 };
 
 }  // namespace ner

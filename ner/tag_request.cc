@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data/utf8.h"
 #include "ner/output_writers.h"
 
 namespace ner {
@@ -21,6 +22,8 @@ TagRequest parse_tag_request(const std::string& body) {
     const std::size_t dash = reason.find(" - ");
     reason = dash == std::string::npos ? "syntax error" : reason.substr(dash + 3, reason.find("; last read") - dash - 3);
     throw RequestError{400, "the body is not JSON (byte " + std::to_string(e.byte) + ": " + reason + "): send {\"text\": \"...\"}"};
+  } catch (const nlohmann::json::exception&) {  // a number too large for a double, say
+    throw RequestError{400, "the body is not JSON that can be read (a number out of range?): send {\"text\": \"...\"}"};
   }
   if (!json.is_object()) throw unprocessable("the body must be a JSON object: {\"text\": \"...\"} or {\"texts\": [...]}");
   TagRequest request;
@@ -49,7 +52,7 @@ TagRequest parse_tag_request(const std::string& body) {
       if (!value.is_number() || !(value.get<double>() >= 0 && value.get<double>() <= 1))
         throw unprocessable("\"min_confidence\" must be a number from 0 to 1");
       request.options.min_confidence = value.get<double>();
-      request.options.decode.confidence = true;
+      request.options.decode.confidence = request.options.decode.confidence || request.options.min_confidence > 0;
     } else {
       throw unprocessable("unknown field \"" + key + "\" (text, texts, confidence, nbest, min_confidence)");
     }
@@ -57,6 +60,13 @@ TagRequest parse_tag_request(const std::string& body) {
   const bool has_texts = !request.single;
   if (has_text == has_texts)
     throw unprocessable("give either \"text\" (a string) or \"texts\" (an array of strings)");
+  if (request.options.decode.nbest > 1) {
+    std::size_t work = 0;
+    for (const std::string& text : request.texts) work += data::count_code_points(text) * static_cast<std::size_t>(request.options.decode.nbest);
+    if (work > kMaxNbestWork)
+      throw unprocessable("\"nbest\" × the characters of the texts is " + std::to_string(work) + ", more than " +
+                          std::to_string(kMaxNbestWork) + ": ask for fewer paths or send shorter texts");
+  }
   return request;
 }
 
@@ -72,6 +82,9 @@ std::string format_tag_response(const TagRequest& request, const std::vector<Tag
   return body + "]\n";
 }
 
-std::string json_error(const std::string& message) { return nlohmann::json{{"error", message}}.dump() + "\n"; }
+std::string json_error(const std::string& message) {
+  // Invalid UTF-8 (a request's path, say) is replaced, never an exception.
+  return nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace ner

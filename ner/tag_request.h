@@ -12,8 +12,10 @@
 
 namespace ner {
 
-// The most paths a request may ask for.
+// The most paths a request may ask for, and the most paths × characters (the k best paths of a long text cost much
+// more than its best path: 4,000 characters with 100 paths take most of a minute).
 inline constexpr int kMaxNbest = 100;
+inline constexpr std::size_t kMaxNbestWork = 20000;
 
 struct TagRequest {
   std::vector<std::string> texts;
@@ -21,7 +23,8 @@ struct TagRequest {
   TagOptions options;
 };
 
-// Why a body is refused: 400 (not JSON) or 422 (JSON, but not a request), with a message that says what to send.
+// Why a body is refused: 400 (not JSON) or 422 (JSON, but not a request; too many paths for its texts), with a message
+// that says what to send.
 struct RequestError {
   int status;
   std::string message;

@@ -143,6 +143,8 @@ TEST_F(Serve, EveryErrorIsJsonWithItsStatus) {
       {"{\"text\":\"a\",\"nbest\":1.5}", 422},
       {"{\"text\":\"a\",\"confidence\":1}", 422},
       {"{\"text\":\"a\",\"min_confidence\":2}", 422},
+      {"{\"text\":\"a\",\"min_confidence\":1e400}", 400},  // out of a double's range
+      {"{\"text\":\"" + std::string(300, 'a') + "\",\"nbest\":100}", 422},  // too many paths for its length
       {"{\"text\":\"" + std::string(2000, 'a') + "\"}", 413},
   };
   for (const auto& [body, status] : cases) {
@@ -156,10 +158,34 @@ TEST_F(Serve, EveryErrorIsJsonWithItsStatus) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 404);
   EXPECT_NE(response->body.find("\"error\""), std::string::npos);
+  response = get("/%ff");  // not UTF-8: still a JSON answer
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 404);
+  EXPECT_TRUE(nlohmann::json::parse(response->body, nullptr, false).is_object()) << response->body;
   response = get("/v1/tag");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 405);
   EXPECT_EQ(response->get_header_value("Allow"), "POST");
+  response = httplib::Client("127.0.0.1", port_).Put("/v1/tag", "{}", "application/json");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 405);
+  // A chunked body (no length) could pass the body limit: 411.
+  response = httplib::Client("127.0.0.1", port_).Post(
+      "/v1/tag",
+      [](std::size_t offset, httplib::DataSink& sink) {
+        if (offset == 0) sink.write("{\"text\":\"a\"}", 12);
+        sink.done();
+        return true;
+      },
+      "application/json");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 411) << response->body;
+  // A form body over the library's own 8192-byte cap says how to send JSON.
+  response = httplib::Client("127.0.0.1", port_).Post("/v1/tag", "{\"text\":\"" + std::string(9000, 'a') + "\"}",
+                                                      "application/x-www-form-urlencoded");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_NE(response->body.find("Content-Type: application/json"), std::string::npos) << response->body;
   // The server still answers.
   response = post("{\"text\":\"北京\"}");
   ASSERT_TRUE(response);
@@ -330,6 +356,28 @@ TEST(ServeBinary, SigtermDrainsRequestsInProgress) {
   const std::string err = test_support::slurp(err_path);
   EXPECT_NE(err.find("SIGTERM: answering the requests in progress"), std::string::npos) << err;
   EXPECT_NE(err.find("ner serve: stopped"), std::string::npos) << err;
+}
+
+// A SIGTERM before the server listens still stops it.
+TEST(ServeBinary, SigtermDuringStartUpStops) {
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::freopen("/dev/null", "w", stderr);
+    ::execl(NER_BINARY, NER_BINARY, "serve", "--model", kShippedModel.c_str(), "--port", "0", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  for (int i = 0; i < 200 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (::kill(pid, 0) == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    FAIL() << "ner serve did not stop within 10 s of a SIGTERM during start-up";
+  }
+  // Killed by the signal before the watcher runs, or stopped by it: either way it ended.
+  EXPECT_TRUE((WIFEXITED(status) && WEXITSTATUS(status) == 0) || (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM));
 }
 
 TEST(ServeBinary, PortInUseIsOneError) {
