@@ -169,7 +169,9 @@ TEST_F(Serve, EveryErrorIsJsonWithItsStatus) {
   response = httplib::Client("127.0.0.1", port_).Put("/v1/tag", "{}", "application/json");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 405);
-  // A chunked body (no length) could pass the body limit: 411.
+  // A chunked body (no length) could pass the body limit: 411, or the connection closed before the client has read the
+  // answer (the server answers without reading the body); never tagged.
+  const std::size_t texts_before = service_->counts().texts;
   response = httplib::Client("127.0.0.1", port_).Post(
       "/v1/tag",
       [](std::size_t offset, httplib::DataSink& sink) {
@@ -178,8 +180,8 @@ TEST_F(Serve, EveryErrorIsJsonWithItsStatus) {
         return true;
       },
       "application/json");
-  ASSERT_TRUE(response);
-  EXPECT_EQ(response->status, 411) << response->body;
+  if (response) EXPECT_EQ(response->status, 411) << response->body;
+  EXPECT_EQ(service_->counts().texts, texts_before);
   // A form body over the library's own 8192-byte cap says how to send JSON.
   response = httplib::Client("127.0.0.1", port_).Post("/v1/tag", "{\"text\":\"" + std::string(9000, 'a') + "\"}",
                                                       "application/x-www-form-urlencoded");
