@@ -30,7 +30,7 @@ struct Options {
 };
 
 void serve(const Options& o) {
-  // SIGTERM and SIGINT go to the watcher below (blocked here, before any thread starts, so in every thread); a
+  // SIGTERM, SIGINT and SIGHUP go to the watcher below (blocked here, before any thread starts, so in every thread); a
   // client gone mid-answer is an error on that connection, not a signal.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -89,8 +89,9 @@ void add_serve_command(CLI::App& app) {
       "Serve the model over HTTP. POST /v1/tag with {\"text\": \"...\"} (or {\"texts\": [...]}, and optionally "
       "\"confidence\": true, \"nbest\": K, \"min_confidence\": X) answers ner tag's JSON line for the text (an array "
       "of them for texts); GET / is a page to try it in a browser; GET /health, /info (the model), /metrics "
-      "(Prometheus). Requests arriving together are tagged in one batch. Errors: 400 not JSON, 413 body too large, "
-      "422 not a request, 503 queue full (retry). SIGTERM answers the requests in progress, then exits 0.");
+      "(Prometheus). Requests arriving together are tagged in one batch. Errors: 400 not JSON, 411 chunked body, 413 "
+      "body too large, 422 not a request, 503 queue full (retry). SIGTERM, SIGINT or SIGHUP answers the requests in "
+      "progress, then exits 0; a second one quits at once.");
   command->add_option("--model", o->model_path, "model file")->capture_default_str();
   command->add_option("--host", o->serve.host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
   command->add_option("--port", o->serve.port, "port (0: any free one, printed on stderr)")->capture_default_str()->check(in_range(0, 65535));
