@@ -11,6 +11,7 @@
 #include "data/encoding.h"
 #include "ner/config.h"
 #include "ner/distributed.h"
+#include "ner/trainer.h"
 #include "nn/profile.h"
 
 namespace ner {
@@ -61,6 +62,9 @@ std::string shell_command_line(int argc, char** argv);
 // line that started it.
 void add_stats_command(CLI::App& app);
 void add_train_command(CLI::App& app, const std::string& command_line);
+// The job `ner train ARGUMENTS` would run (the same options, checks and defaults), for the Python module's
+// ner.train; a data::UsageError with CLI11's message for arguments ner train refuses.
+TrainJob train_job_from_arguments(const std::vector<std::string>& arguments);
 void add_tag_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_score_command(CLI::App& app);

@@ -50,7 +50,7 @@ void add_tag_command(CLI::App& app) {
   command->add_flag("--confidence", o->job.confidence,
                     "give each entity its confidence: the CRF's probability of that span with that type (forward-backward)");
   command->add_option("--nbest", o->job.nbest, "also give the K best tag paths of each line with their probabilities (jsonl)")
-      ->check(in_range(1, 10000));
+      ->check(in_range(1, kMaxNbestPaths));
   command->add_option("--min-confidence", o->job.min_confidence,
                       "drop entities whose confidence is below X (implies --confidence; the conll tags are kept)")
       ->check(in_range(0.0, 1.0));

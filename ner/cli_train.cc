@@ -127,19 +127,19 @@ void apply_features(const CLI::App& command, FeatureSet features, TrainJob& job)
   }
 }
 
-}  // namespace
+// What ner train's command line sets.
+struct TrainOptions {
+  TrainJob job;
+  std::string cell = nn::cell_name(job.model.cell), optimizer = optimizer_name(job.train.optimizer),
+              scheme = data::scheme_name(job.model.scheme), features = features_name(kDefaultFeatures);
+  bool no_constraints = !job.model.constrained, case_fold = job.model.normalize.case_fold,
+       digit_class = job.model.normalize.digit_class;
+  CorpusOptions corpus;
+  double collective_timeout = Group::kDefaultTimeout;
+};
 
-void add_train_command(CLI::App& app, const std::string& command_line) {
-  struct Options {
-    TrainJob job;
-    std::string cell = nn::cell_name(job.model.cell), optimizer = optimizer_name(job.train.optimizer),
-                scheme = data::scheme_name(job.model.scheme), features = features_name(kDefaultFeatures);
-    bool no_constraints = !job.model.constrained, case_fold = job.model.normalize.case_fold,
-         digit_class = job.model.normalize.digit_class;
-    CorpusOptions corpus;
-    double collective_timeout = Group::kDefaultTimeout;
-  };
-  auto o = std::make_shared<Options>();
+// `ner train` and its options, parsed into `o`.
+CLI::App* add_train_options(CLI::App& app, const std::shared_ptr<TrainOptions>& o) {
   CLI::App* command = app.add_subcommand(
       "train",
       "Train a character BiLSTM/GRU/RNN-CRF on an annotated corpus. The defaults are the best recipe found on Resume "
@@ -274,34 +274,72 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
                       "command line and configuration, and at the end the test score");
   add_collective_timeout_option(*command, o->collective_timeout);
   o->corpus.add_to(*command);
+  return command;
+}
+
+// The job the parsed options describe, with the feature set's settings, or a checkpoint's for --resume; throws a
+// CLI::ParseError for options that do not go together or are missing.
+TrainJob job_from_options(const TrainOptions& o, const CLI::App& command) {
+  TrainJob job = o.job;
+  job.read = o.corpus.read_options();
+  job.model.cell = parse_cell(o.cell);
+  job.model.scheme = data::parse_scheme(o.scheme);
+  if (job.model.scheme == data::Scheme::kBmes) job.model.scheme = data::Scheme::kBioes;  // the same scheme
+  job.model.constrained = !o.no_constraints;
+  job.model.normalize.case_fold = o.case_fold;
+  job.model.normalize.digit_class = o.digit_class;
+  job.train.optimizer = parse_optimizer(o.optimizer);
+  if (!job.init_path.empty() && job.resume_path.empty()) refuse_shape_options(command);
+  if (job.resume_path.empty())
+    apply_features(command, parse_features(o.features), job);
+  else
+    complete_from_checkpoint(command, job, o.features);
+  if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = kDefaultLexiconDim;
+  std::string missing;
+  for (auto [option, path] : {std::pair<const char*, const std::string*>{"--train", &job.train_path}, {"--dev", &job.dev_path}, {"--model", &job.model_path}})
+    if (path->empty() && !(path == &job.dev_path && job.train.dev_fraction > 0))
+      missing += std::string(missing.empty() ? "" : ", ") + (path == &job.dev_path ? "--dev (or --dev-fraction)" : option);
+  if (!missing.empty())
+    throw CLI::RequiredError(missing + (missing.find(',') == std::string::npos ? " is" : " are") + " required (or --resume CHECKPOINT)",
+                             CLI::ExitCodes::RequiredError);
+  if (job.metrics_path.empty()) job.metrics_path = job.model_path + ".metrics.jsonl";
+  if (job.checkpoint_path.empty()) job.checkpoint_path = job.model_path + ".ckpt";
+  if (job.report_path.empty()) job.report_path = job.model_path + ".report.html";
+  return job;
+}
+
+}  // namespace
+
+TrainJob train_job_from_arguments(const std::vector<std::string>& arguments) {
+  CLI::App app;
+  auto options = std::make_shared<TrainOptions>();
+  CLI::App* command = add_train_options(app, options);
+  std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
+  reversed.push_back("train");
+  try {
+    for (const std::string& argument : arguments)
+      if (argument.rfind("--", 0) == 0 && command->get_option_no_throw(argument.substr(0, argument.find('='))) == nullptr)
+        throw data::UsageError("ner train has no option " + argument.substr(0, argument.find('=')) + " (see ner train --help)");
+    app.parse(reversed);
+    TrainJob job = job_from_options(*options, *command);
+    std::vector<std::string> words = {"ner", "train"};
+    words.insert(words.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(word.data());
+    job.command_line = shell_command_line(static_cast<int>(argv.size()), argv.data());
+    return job;
+  } catch (const CLI::ParseError& e) {
+    throw data::UsageError(e.what());
+  }
+}
+
+void add_train_command(CLI::App& app, const std::string& command_line) {
+  auto o = std::make_shared<TrainOptions>();
+  CLI::App* command = add_train_options(app, o);
   command->callback([o, command, command_line] {
     Group& group = join_training_group(o->collective_timeout);
-    TrainJob job = o->job;
+    TrainJob job = job_from_options(*o, *command);
     job.command_line = command_line;
-    job.read = o->corpus.read_options();
-    job.model.cell = parse_cell(o->cell);
-    job.model.scheme = data::parse_scheme(o->scheme);
-    if (job.model.scheme == data::Scheme::kBmes) job.model.scheme = data::Scheme::kBioes;  // the same scheme
-    job.model.constrained = !o->no_constraints;
-    job.model.normalize.case_fold = o->case_fold;
-    job.model.normalize.digit_class = o->digit_class;
-    job.train.optimizer = parse_optimizer(o->optimizer);
-    if (!job.init_path.empty() && job.resume_path.empty()) refuse_shape_options(*command);
-    if (job.resume_path.empty())
-      apply_features(*command, parse_features(o->features), job);
-    else
-      complete_from_checkpoint(*command, job, o->features);
-    if (!job.lexicon_path.empty() && job.model.lexicon_dim == 0) job.model.lexicon_dim = kDefaultLexiconDim;
-    std::string missing;
-    for (auto [option, path] : {std::pair<const char*, const std::string*>{"--train", &job.train_path}, {"--dev", &job.dev_path}, {"--model", &job.model_path}})
-      if (path->empty() && !(path == &job.dev_path && job.train.dev_fraction > 0))
-        missing += std::string(missing.empty() ? "" : ", ") + (path == &job.dev_path ? "--dev (or --dev-fraction)" : option);
-    if (!missing.empty())
-      throw CLI::RequiredError(missing + (missing.find(',') == std::string::npos ? " is" : " are") + " required (or --resume CHECKPOINT)",
-                               CLI::ExitCodes::RequiredError);
-    if (job.metrics_path.empty()) job.metrics_path = job.model_path + ".metrics.jsonl";
-    if (job.checkpoint_path.empty()) job.checkpoint_path = job.model_path + ".ckpt";
-    if (job.report_path.empty()) job.report_path = job.model_path + ".report.html";
 
     auto progress = std::make_shared<Progress>(/*lines_off_terminal=*/true);
     TrainCallbacks callbacks;

@@ -1,5 +1,7 @@
 #include "ner/config.h"
 
+#include <dlfcn.h>
+#include <link.h>
 #include <sched.h>
 
 #include <algorithm>
@@ -19,9 +21,35 @@ int default_threads() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+namespace {
+
+// The file this code was loaded from, symbolic links resolved: the executable, or the shared object (the Python
+// module) it is linked into.
+std::filesystem::path loaded_from() {
+  Dl_info info{};
+  link_map* object = nullptr;
+  std::error_code error;
+  if (::dladdr1(reinterpret_cast<void*>(&default_model_path), &info, reinterpret_cast<void**>(&object), RTLD_DL_LINKMAP) != 0 &&
+      object != nullptr && object->l_name != nullptr && *object->l_name != '\0')
+    return std::filesystem::weakly_canonical(object->l_name, error);
+  return std::filesystem::read_symlink("/proc/self/exe", error);  // the main program's link map has no name
+}
+
+}  // namespace
+
 std::string default_model_path() {
   const char* from_env = std::getenv("NER_MODEL");
-  return from_env && *from_env ? from_env : NER_DEFAULT_MODEL;
+  if (from_env && *from_env) return from_env;
+  // Relative to that file's folder: installed from bin/ and from the Python folder, then in the build tree from the
+  // build folder and its python/ (CMakeLists.txt).
+  const std::filesystem::path folder = loaded_from().parent_path();
+  static const char* const kPlaces[] = {NER_SHIPPED_MODEL_PLACES};
+  std::error_code error;
+  for (const char* place : kPlaces) {
+    const std::filesystem::path model = (folder / place).lexically_normal();
+    if (std::filesystem::is_regular_file(model, error)) return model.string();
+  }
+  return (folder / kPlaces[0]).lexically_normal().string();  // where an installed ner looks: what the error names
 }
 
 nn::CellType parse_cell(const std::string& name) {

@@ -46,8 +46,12 @@ inline constexpr double kMaxLmWeight = 100;
 // The default of every --threads: the cores this process may run on.
 int default_threads();
 
-// The default of every --model that reads one: $NER_MODEL, else the model shipped in the repository's models/ folder.
+// The default of every --model that reads one: $NER_MODEL, else the shipped model, found relative to the ner binary or
+// the Python module (installed: PREFIX/share/ner/msra.model; in a build tree: the sources' models/msra.model).
 std::string default_model_path();
+
+// The most tag paths `ner tag --nbest` and the Python module's Tagger.nbest give.
+inline constexpr int kMaxNbestPaths = 10000;
 
 // Sentences per inference batch: `ner tag`'s, and `ner eval`'s and training's dev and test evaluation's.
 inline constexpr std::size_t kTagBatch = 32;

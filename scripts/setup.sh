@@ -15,6 +15,7 @@ packages=(
   libcpp-httplib-dev  # ner serve's HTTP server
   chromium-driver python3-selenium  # the test that drives ner serve's page in a headless browser
   wrk           # scripts/load_test.sh: ner serve under load
+  pybind11-dev python3-dev  # the Python module (import ner)
   "$@"
 )
 
