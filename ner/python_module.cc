@@ -52,10 +52,16 @@ std::string text_of(const py::handle& object, const std::string& what) {
   return object.cast<std::string>();
 }
 
+// A str or os.PathLike path; anything else is a TypeError naming `what`.
+std::string path_of(const py::handle& object, const std::string& what) {
+  const py::object path = py::module_::import("os").attr("fsdecode")(object);
+  return text_of(path, what);
+}
+
 class PyTagger {
  public:
-  PyTagger(const std::optional<std::string>& model, int threads, const std::string& precision)
-      : model_path_(model.value_or(default_model_path())) {
+  PyTagger(const py::object& model, int threads, const std::string& precision)
+      : model_path_(model.is_none() ? default_model_path() : path_of(model, "model")) {
     if (threads < 1 || threads > 256) throw data::UsageError("threads must be 1 to 256, not " + std::to_string(threads));
     py::gil_scoped_release unlocked;
     loaded_ = load_model(model_path_);
@@ -247,7 +253,7 @@ PYBIND11_MODULE(ner, m) {
 
   py::class_<PyTagger>(m, "Tagger", "A loaded model that tags text; one call at a time per Tagger (calls from "
                                     "several Python threads wait their turn), each shared out on its threads.")
-      .def(py::init<const std::optional<std::string>&, int, const std::string&>(), py::arg("model") = py::none(),
+      .def(py::init<const py::object&, int, const std::string&>(), py::arg("model") = py::none(),
            py::arg("threads") = default_threads(), py::arg("precision") = std::string(kDefaultPrecision),
            "model: a model file (None: $NER_MODEL, else the shipped model); threads: threads one call is shared out "
            "on (default: the cores there are); precision: 'bfloat16' (the fastest kernel the CPU has), "

@@ -52,7 +52,9 @@ struct alignas(64) TileConfig {
   }
   if (tail_columns > 0)
     for (int t : {2, 3, 5}) config.rows[t] = static_cast<std::uint8_t>(tail_columns);
-  _tile_loadconfig(&config);
+  // ldtilecfg by hand: GCC 12 does not count _tile_loadconfig as reading the configuration, and at -O3 without
+  // -march=native dropped the stores above (every tile was left with 0 rows: tileloadd faulted).
+  asm volatile("ldtilecfg %0" : : "m"(config));
   configured = tail_columns;
 }
 

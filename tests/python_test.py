@@ -5,6 +5,7 @@ on 1, and no memory growth over 10,000 calls.
 Usage: python_test.py NER_BINARY SOURCE_DIR, with the module's folder on PYTHONPATH (ctest sets it)."""
 import json
 import os
+import pathlib
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,7 @@ class TaggerTest(unittest.TestCase):
     def test_default_model_is_the_shipped_one(self):
         self.assertEqual(os.path.realpath(self.tagger.model), os.path.join(os.path.realpath(SOURCE), "models", "msra.model"))
         self.assertIn("PER", json.dumps(self.tagger.info))
+        self.assertEqual(ner.Tagger(pathlib.Path(self.tagger.model), threads=1).tag("北京"), self.tagger.tag("北京"))
 
     def test_same_entities_as_ner_tag_byte_for_byte(self):
         expected = run_ner("tag", "--model", self.tagger.model, os.path.join(SOURCE, "examples", "sample.txt")).splitlines()
@@ -110,6 +112,8 @@ class TaggerTest(unittest.TestCase):
             self.tagger.tag("北京", min_confidence=2)
         with self.assertRaisesRegex(ner.Error, "precision"):
             ner.Tagger(self.tagger.model, precision="half")
+        with self.assertRaises(TypeError):
+            ner.Tagger(3)
         with self.assertRaisesRegex(ner.Error, "threads"):
             ner.Tagger(self.tagger.model, threads=0)
         with tempfile.TemporaryDirectory() as folder:
