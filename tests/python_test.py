@@ -9,6 +9,8 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
 
 import ner
@@ -92,6 +94,20 @@ class TaggerTest(unittest.TestCase):
         for batched, single in zip(sum(one[:20], []), sum(alone, [])):
             self.assertAlmostEqual(batched["confidence"], single["confidence"], delta=1e-9)
 
+    def test_tag_many_lets_other_threads_run(self):
+        def spin_while(thread):  # loop iterations of this thread while `thread` runs, and its seconds
+            start, spins = time.perf_counter(), 0
+            thread.start()
+            while thread.is_alive():
+                spins += 1
+            return spins, time.perf_counter() - start
+        spins, seconds = spin_while(threading.Thread(target=time.sleep, args=(0.3,)))
+        rate = spins / seconds  # spins per second with the GIL free
+        texts = self.lines * 1000
+        spins, seconds = spin_while(threading.Thread(target=self.tagger.tag_many, args=(texts,)))
+        self.assertGreater(seconds, 0.05)
+        self.assertGreater(spins / rate, 0.1 * seconds, "this thread hardly ran while tag_many worked: the GIL was held")
+
     def test_no_memory_growth_over_10000_calls(self):
         for line in self.lines * 125:  # warm-up: 1,000 calls
             self.tagger.tag(line)
@@ -160,7 +176,7 @@ class ScoreTest(unittest.TestCase):
 class TrainTest(unittest.TestCase):
     def test_same_model_bytes_as_ner_train_and_progress(self):
         corpus = os.path.join(SOURCE, "examples", "sample.bio")
-        options = {"epochs": 3, "features": "char", "hidden": 8, "char_dim": 8, "threads": 1, "seed": 7}
+        options = {"epochs": 3, "features": "char", "hidden": 8, "char_dim": 8, "threads": 1, "seed": 7, "peepholes": True}
         with tempfile.TemporaryDirectory() as folder:
             events = []
             result = ner.train(train=corpus, dev=corpus, model=os.path.join(folder, "py.model"), progress=events.append,
