@@ -16,6 +16,7 @@
 #include "ner/evaluate.h"
 #include "ner/model_info.h"
 #include "ner/model_io.h"
+#include "ner/tag_request.h"
 #include "ner/tagger.h"
 #include "ner/trainer.h"
 
@@ -29,7 +30,7 @@ namespace {
 constexpr std::size_t kLinesPerCall = 4096;
 
 // Python's json.loads of the library's JSON: the dicts ner's --json output holds.
-py::object from_json(const std::string& json) { return py::module_::import("json").attr("loads")(json); }
+py::dict from_json(const std::string& json) { return py::module_::import("json").attr("loads")(json); }
 
 py::list entities_list(const std::vector<Entity>& entities) {
   py::list list;
@@ -45,24 +46,35 @@ py::list entities_list(const std::vector<Entity>& entities) {
   return list;
 }
 
-// A Python str as UTF-8; anything else is a TypeError naming `what`.
+std::string type_name(const py::handle& object) { return py::str(py::type::handle_of(object).attr("__name__")); }
+
+// A Python str as UTF-8; anything else is a TypeError naming `what`, a lone surrogate Python's UnicodeEncodeError.
 std::string text_of(const py::handle& object, const std::string& what) {
-  if (!py::isinstance<py::str>(object))
-    throw py::type_error(what + " must be a str, not " + std::string(py::str(py::type::handle_of(object).attr("__name__"))));
-  return object.cast<std::string>();
+  if (!py::isinstance<py::str>(object)) throw py::type_error(what + " must be a str, not " + type_name(object));
+  Py_ssize_t size = 0;
+  const char* utf8 = PyUnicode_AsUTF8AndSize(object.ptr(), &size);
+  if (utf8 == nullptr) throw py::error_already_set();
+  return std::string(utf8, static_cast<std::size_t>(size));
 }
 
-// A str or os.PathLike path; anything else is a TypeError naming `what`.
-std::string path_of(const py::handle& object, const std::string& what) {
-  const py::object path = py::module_::import("os").attr("fsdecode")(object);
-  return text_of(path, what);
+// A str, bytes or os.PathLike path as the file system's bytes (os.fsencode: any name the file system holds).
+std::string path_of(const py::handle& object) {
+  return py::bytes(py::module_::import("os").attr("fsencode")(object));
+}
+
+// A path from the file system's bytes as Python names it (os.fsdecode: undecodable bytes become surrogates).
+py::str path_str(const std::string& path) { return py::module_::import("os").attr("fsdecode")(py::bytes(path)); }
+
+// Python raises KeyboardInterrupt (or what a signal handler raised) when a signal arrived meanwhile.
+void check_signals() {
+  if (PyErr_CheckSignals() != 0) throw py::error_already_set();
 }
 
 class PyTagger {
  public:
   PyTagger(const py::object& model, int threads, const std::string& precision)
-      : model_path_(model.is_none() ? default_model_path() : path_of(model, "model")) {
-    if (threads < 1 || threads > 256) throw data::UsageError("threads must be 1 to 256, not " + std::to_string(threads));
+      : model_path_(model.is_none() ? default_model_path() : path_of(model)) {
+    if (threads < 1 || threads > 256) throw py::value_error("threads must be 1 to 256, not " + std::to_string(threads));
     py::gil_scoped_release unlocked;
     loaded_ = load_model(model_path_);
     kernel_ = apply_precision(*loaded_.model, precision);
@@ -70,12 +82,13 @@ class PyTagger {
     tagger_ = std::make_unique<Tagger>(replicas_->models(), kTagBatch);
   }
 
-  py::list tag(const py::handle& text, bool confidence, double min_confidence) {
+  py::list tag(const py::str& text, bool confidence, double min_confidence) {
     TagOptions options = tag_options(confidence, min_confidence, 0);
     return entities_list(tag_lines({text_of(text, "text")}, options).at(0).entities);
   }
 
   py::list tag_many(const py::iterable& texts, bool confidence, double min_confidence) {
+    if (py::isinstance<py::str>(texts)) throw py::type_error("texts must be an iterable of str, not one str (tag() tags one)");
     const TagOptions options = tag_options(confidence, min_confidence, 0);
     std::vector<std::string> lines;
     for (const py::handle& text : texts) lines.push_back(text_of(text, "texts[" + std::to_string(lines.size()) + "]"));
@@ -84,14 +97,21 @@ class PyTagger {
       const std::size_t end = std::min(lines.size(), first + kLinesPerCall);
       const std::vector<std::string> chunk(lines.begin() + static_cast<std::ptrdiff_t>(first), lines.begin() + static_cast<std::ptrdiff_t>(end));
       for (const TaggedLine& line : tag_lines(chunk, options)) result.append(entities_list(line.entities));
+      check_signals();  // Ctrl-C between chunks
     }
     return result;
   }
 
-  py::list nbest(const py::handle& text, int k, bool confidence) {
+  py::list nbest(const py::str& text, int k, bool confidence) {
+    const std::string line_text = text_of(text, "text");
+    const std::size_t characters = data::count_code_points(line_text);
     if (k < 1 || k > kMaxNbestPaths)
-      throw data::UsageError("k must be 1 to " + std::to_string(kMaxNbestPaths) + ", not " + std::to_string(k));
-    const TaggedLine line = tag_lines({text_of(text, "text")}, tag_options(confidence, 0, k)).at(0);
+      throw py::value_error("k must be 1 to " + std::to_string(kMaxNbestPaths) + ", not " + std::to_string(k));
+    if (static_cast<std::size_t>(k) * characters > kMaxNbestWork)
+      throw py::value_error("k × characters must be at most " + std::to_string(kMaxNbestWork) + " (k " + std::to_string(k) +
+                            ", " + std::to_string(characters) + " characters): the k best paths of a long text take "
+                            "memory and time in proportion; ask for fewer or tag shorter texts");
+    const TaggedLine line = tag_lines({line_text}, tag_options(confidence, 0, k)).at(0);
     py::list paths;
     for (const TaggedLine::Alternative& alternative : line.nbest) {
       py::dict path;
@@ -102,15 +122,18 @@ class PyTagger {
     return paths;
   }
 
-  const std::string& model_path() const { return model_path_; }
+  py::str model_path() const { return path_str(model_path_); }
   std::string arithmetic() const { return arithmetic_name(kernel_); }
   int threads() const { return static_cast<int>(replicas_->models().size()); }
-  py::object info() const { return from_json(model_info(model_path_, loaded_).dump()); }
+  std::string repr() const {
+    return "ner.Tagger(" + std::string(py::repr(model_path())) + ", threads=" + std::to_string(threads()) + ") # " + arithmetic();
+  }
+  py::dict info() const { return from_json(model_info(model_path_, loaded_).dump()); }
 
  private:
   static TagOptions tag_options(bool confidence, double min_confidence, int nbest) {
     if (!(min_confidence >= 0 && min_confidence <= 1))
-      throw data::UsageError("min_confidence must be 0 to 1, not " + std::to_string(min_confidence));
+      throw py::value_error("min_confidence must be 0 to 1, not " + std::string(py::repr(py::float_(min_confidence))));
     TagOptions options;
     options.decode.confidence = confidence || min_confidence > 0;
     options.decode.nbest = nbest;
@@ -135,7 +158,7 @@ class PyTagger {
 };
 
 // conlleval's counts for sentences of gold and predicted tags, as `ner score --json` reports them.
-py::object score(const std::vector<std::vector<std::string>>& gold, const std::vector<std::vector<std::string>>& predicted) {
+py::dict score(const std::vector<std::vector<std::string>>& gold, const std::vector<std::vector<std::string>>& predicted) {
   if (gold.size() != predicted.size())
     throw data::Error("gold has " + std::to_string(gold.size()) + " sentences, predicted " + std::to_string(predicted.size()));
   Evaluation evaluation;
@@ -148,38 +171,44 @@ py::object score(const std::vector<std::vector<std::string>>& gold, const std::v
       for (const std::string* tag : {&gold[s][t], &predicted[s][t]})
         if (!is_scored_tag(*tag))
           throw data::Error(sentence + ", token " + std::to_string(t + 1) + ": '" + *tag +
-                            "' is not a tag (O, or B- I- E- S- M- and a type)");
+                            "' is not a tag (O, or one of B- I- M- E- S- [- ]- .- and a type)");
     evaluation.add(gold[s], predicted[s]);
   }
   return from_json(json_report(evaluation));
 }
 
-// A keyword argument as ner train's option: dev="x" is --dev x, lexicon_pos=False is --lexicon-pos=false, None
-// leaves the option out.
+// A keyword argument as ner train's option: dev="x" is --dev=x, lexicon_pos=False is --lexicon-pos=false, None
+// leaves the option out. Text and paths pass as the file system's bytes, numbers as Python writes them.
 void add_argument(std::vector<std::string>& arguments, const std::string& key, const py::handle& value) {
   if (value.is_none()) return;
   std::string option = "--" + key;
   for (char& c : option)
     if (c == '_') c = '-';
-  if (py::isinstance<py::bool_>(value)) {
-    arguments.push_back(option + (value.cast<bool>() ? "=true" : "=false"));
-    return;
-  }
+  if (py::isinstance<py::bool_>(value))
+    option += value.cast<bool>() ? "=true" : "=false";
+  else if (py::isinstance<py::str>(value) || py::isinstance<py::bytes>(value) ||
+           py::isinstance(value, py::module_::import("os").attr("PathLike")))
+    option += "=" + path_of(value);
+  else
+    option += "=" + std::string(py::str(value));
   arguments.push_back(option);
-  arguments.push_back(py::str(value));  // numbers, str and os.PathLike paths
 }
 
 // Runs ner train's job from keyword arguments. `progress`, if given, is called with a dict for every log line
 // ("kind": "log"), every batch ("batch": characters done and of all, loss so far) and every epoch ("epoch": its
 // record); an exception it raises, or Ctrl-C, saves the state in the checkpoint and is raised.
-py::object train_from_keywords(const py::kwargs& kwargs) {
+py::dict train_from_keywords(const py::kwargs& kwargs) {
   std::vector<std::string> arguments;
   py::object progress = py::none();
   for (const auto& [key, value] : kwargs) {
     const std::string name = py::str(key);
-    if (name == "progress")
+    if (name == "progress") {
       progress = py::reinterpret_borrow<py::object>(value);
-    else
+      if (!progress.is_none() && !PyCallable_Check(progress.ptr()))
+        throw py::type_error("progress must be callable (it is called with one dict), not " + type_name(progress));
+    } else if (name == "help") {
+      throw py::type_error("ner.train has no help keyword: help(ner.train), and `ner train --help` for the options");
+    } else
       add_argument(arguments, name, value);
   }
   const TrainJob job = train_job_from_arguments(arguments);
@@ -224,9 +253,11 @@ py::object train_from_keywords(const py::kwargs& kwargs) {
   try {
     py::gil_scoped_release unlocked;
     result = train(job, callbacks);
-  } catch (const Interrupted& e) {
+  } catch (const Interrupted&) {
     if (raised) {
-      py::print("ner:", e.what(), py::arg("file") = py::module_::import("sys").attr("stderr"));
+      py::print("ner.train: stopped; the state is saved in", job.checkpoint_path + ": ner.train(resume=" +
+                    std::string(py::repr(path_str(job.checkpoint_path))) + ") continues",
+                py::arg("file") = py::module_::import("sys").attr("stderr"));
       py::error_already_set error = std::move(*raised);
       raised.reset();
       throw error;
@@ -234,11 +265,11 @@ py::object train_from_keywords(const py::kwargs& kwargs) {
     throw;
   }
   py::dict summary;
-  summary["model"] = job.model_path;
+  summary["model"] = path_str(job.model_path);
   summary["epochs_run"] = result.epochs_run;
   summary["best_epoch"] = result.best_epoch;
   summary["best_dev_f1"] = result.best_dev_f1;
-  summary["test"] = result.test ? from_json(json_report(*result.test)) : py::none();
+  summary["test"] = result.test ? py::object(from_json(json_report(*result.test))) : py::object(py::none());
   return summary;
 }
 
@@ -248,36 +279,46 @@ py::object train_from_keywords(const py::kwargs& kwargs) {
 PYBIND11_MODULE(ner, m) {
   using namespace ner;
   m.doc() = "Chinese named-entity recognition with a character BiLSTM-CRF: tag text with the shipped model or your "
-            "own, score predictions as conlleval does, train models. Errors raise ner.Error.";
+            "own (Tagger), score predictions as conlleval does (score), train models (train). The library's errors "
+            "(files, models, corpora) raise ner.Error with its one-line message; wrong arguments raise TypeError or "
+            "ValueError.";
   py::register_exception<data::Error>(m, "Error", PyExc_RuntimeError);
 
-  py::class_<PyTagger>(m, "Tagger", "A loaded model that tags text; one call at a time per Tagger (calls from "
-                                    "several Python threads wait their turn), each shared out on its threads.")
+  py::class_<PyTagger>(m, "Tagger", "A loaded model that tags text. Calls release the GIL; calls to one Tagger from "
+                                    "several Python threads take turns, each shared out on the Tagger's threads.")
       .def(py::init<const py::object&, int, const std::string&>(), py::arg("model") = py::none(),
            py::arg("threads") = default_threads(), py::arg("precision") = std::string(kDefaultPrecision),
-           "model: a model file (None: $NER_MODEL, else the shipped model); threads: threads one call is shared out "
-           "on (default: the cores there are); precision: 'bfloat16' (the fastest kernel the CPU has), "
-           "'bfloat16-amx', 'bfloat16-avx512' or 'float'.")
+           "model: a model file, str or os.PathLike (None: $NER_MODEL, else the shipped model); threads: 1 to 256 "
+           "(default: the cores this process may use); precision: 'bfloat16' (the fastest kernel the CPU has: AMX, "
+           "else AVX512_BF16, else float), 'bfloat16-amx', 'bfloat16-avx512' or 'float'.")
       .def("tag", &PyTagger::tag, py::arg("text"), py::arg("confidence") = false, py::arg("min_confidence") = 0.0,
-           "The entities of one text: a list of {'start', 'end', 'type', 'text'} with start and end code-point "
-           "offsets (text[start:end]), and 'confidence' (the CRF's probability of that span and type) when asked "
-           "for; min_confidence drops entities below it.")
+           "The entities of one text, as `ner tag` finds them: a list of {'start', 'end', 'type', 'text'}, start and "
+           "end code-point offsets into text (text[start:end]), with 'confidence' (the CRF's probability of that span "
+           "and type, 0 to 1) when confidence is true; min_confidence (0 to 1) drops entities below it.")
       .def("tag_many", &PyTagger::tag_many, py::arg("texts"), py::arg("confidence") = false, py::arg("min_confidence") = 0.0,
-           "The entities of each text of an iterable, as tag() gives them, batched together (faster than tag() per "
-           "text).")
+           "The entities of each text of an iterable of str, one list per text as tag() gives them (confidence and "
+           "min_confidence too), batched together: much faster than tag() per text. Ctrl-C stops it between "
+           "batches of 4,096 texts.")
       .def("nbest", &PyTagger::nbest, py::arg("text"), py::arg("k"), py::arg("confidence") = false,
-           "The k most probable taggings of one text, best first: a list of {'probability', 'entities'}.")
+           "The k most probable taggings of one text, best first: a list of {'probability', 'entities'}. k is 1 to "
+           "10,000 and k times the text's characters at most 20,000 (the paths take memory and time in proportion).")
+      .def("__repr__", &PyTagger::repr)
       .def_property_readonly("model", &PyTagger::model_path, "the model file")
       .def_property_readonly("arithmetic", &PyTagger::arithmetic, "the recurrent layers' arithmetic, e.g. 'bfloat16 (AMX)'")
-      .def_property_readonly("threads", &PyTagger::threads)
+      .def_property_readonly("threads", &PyTagger::threads, "the threads one call is shared out on")
       .def_property_readonly("info", &PyTagger::info, "what `ner info --json` says of the model");
 
   m.def("score", &score, py::arg("gold"), py::arg("predicted"),
-        "conlleval's counts for lists of sentences of tags (gold and predicted, the same lengths): a dict like "
-        "`ner score --json` prints, with gold, found, correct, precision, recall, f1, tokens, accuracy and types.");
+        "conlleval's counts for lists of sentences of tags (gold and predicted, the same lengths; tags O, B-X, I-X, "
+        "E-X, S-X, M-X, ...): a dict like `ner score --json` prints: gold, found, correct, precision, recall, f1 (in "
+        "percent), tokens, accuracy, and types (each type's counts).");
   m.def("train", &train_from_keywords,
-        "Trains a model as `ner train` does: each keyword argument is its option, '_' for '-' (train='train.bio', "
-        "dev='dev.bio', model='out.model', epochs=10, features='char', lexicon_pos=False, ...; see `ner train "
-        "--help`), and progress=callable receives a dict per log line, batch and epoch. Returns the best epoch, its "
-        "dev F1, and the test scores when test= is given.");
+        "Trains a model as `ner train` does: each keyword is one of its options with '_' for '-' (train='train.bio', "
+        "dev='dev.bio', model='out.model', epochs=10, features='char', lexicon_pos=False, overwrite=True, "
+        "resume='out.model.ckpt', ...; `ner train --help` lists them and their defaults). progress=callable is "
+        "called with a dict per log line ({'kind': 'log', 'message'}), batch ('batch': chars_done, chars_total, "
+        "loss) and epoch ('epoch': the metrics file's record: dev_f1 in percent, ...); progress=print shows them. An "
+        "exception it raises, or Ctrl-C, stops training with the state saved in the checkpoint (resume= continues). "
+        "Returns {'model', 'epochs_run', 'best_epoch', 'best_dev_f1', 'test': the test scores as score() gives "
+        "them, with test=, else None}.");
 }

@@ -122,20 +122,31 @@ class TaggerTest(unittest.TestCase):
             self.tagger.tag(b"\xe5\x8c\x97")
         with self.assertRaisesRegex(TypeError, r"texts\[1\]"):
             self.tagger.tag_many(["北京", 3])
-        with self.assertRaisesRegex(ner.Error, "k must be 1 to"):
+        with self.assertRaisesRegex(ValueError, "k must be 1 to"):
             self.tagger.nbest("北京", 0)
-        with self.assertRaisesRegex(ner.Error, "min_confidence"):
-            self.tagger.tag("北京", min_confidence=2)
+        with self.assertRaisesRegex(ValueError, "k × characters must be at most 20000"):
+            self.tagger.nbest("北" * 1000, 21)
+        with self.assertRaisesRegex(ValueError, "min_confidence must be 0 to 1, not 1.0000001"):
+            self.tagger.tag("北京", min_confidence=1.0000001)
+        with self.assertRaises(UnicodeEncodeError):
+            self.tagger.tag("北京\ud800")
+        with self.assertRaisesRegex(TypeError, "not one str"):
+            self.tagger.tag_many("北京")
         with self.assertRaisesRegex(ner.Error, "precision"):
             ner.Tagger(self.tagger.model, precision="half")
         with self.assertRaises(TypeError):
             ner.Tagger(3)
-        with self.assertRaisesRegex(ner.Error, "threads"):
+        with self.assertRaisesRegex(ValueError, "threads"):
             ner.Tagger(self.tagger.model, threads=0)
         with tempfile.TemporaryDirectory() as folder:
             missing = os.path.join(folder, "missing.model")
             with self.assertRaisesRegex(ner.Error, "^" + missing + ": "):
                 ner.Tagger(missing)
+            # A file name that is not UTF-8, as the file system may hold.
+            odd = os.path.join(os.fsencode(folder), b"m\xff.model")
+            os.symlink(os.fsencode(self.tagger.model), odd)
+            self.assertEqual(ner.Tagger(odd, threads=1).tag("北京"), self.tagger.tag("北京"))
+            self.assertEqual(ner.Tagger(os.fsdecode(odd), threads=1).model, os.fsdecode(odd))
             damaged = os.path.join(folder, "damaged.model")
             with open(self.tagger.model, "rb") as f:
                 data = bytearray(f.read(4096))
@@ -213,6 +224,10 @@ class TrainTest(unittest.TestCase):
             ner.train(train="a", dev="b", model="c", epochs=0)
         with self.assertRaisesRegex(ner.Error, "--model is required"):
             ner.train(train="a", dev="b")
+        with self.assertRaisesRegex(ner.Error, "--overwrite"):
+            ner.train(train="a", dev="b", model="c", overwrite="perhaps")
+        with self.assertRaisesRegex(TypeError, "progress must be callable"):
+            ner.train(train="a", dev="b", model="c", progress=42)
         with tempfile.TemporaryDirectory() as folder:
             bad = os.path.join(folder, "bad.bio")
             with open(bad, "w", encoding="utf-8") as f:
