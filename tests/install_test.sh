@@ -28,7 +28,8 @@ done
 
 mkdir "$work/lonely" && cp "$prefix/bin/ner" "$work/lonely/ner"
 if message=$(echo "$sentence" | "$work/lonely/ner" tag 2>&1); then fail "a binary without a model tagged: $message"; fi
-echo "$message" | grep -qF "$work/share/ner/msra.model" || fail "the missing model's error does not say where it looked: $message"
+echo "$message" | grep -qF "$work/share/ner/msra.model: no such file" || fail "the missing model's error does not say where it looked: $message"
+echo "$message" | grep -qF "give --model FILE or set NER_MODEL" || fail "the missing model's error does not say what to do: $message"
 
 if [ -z "$python_dir" ]; then
   echo "install_test: the Python module is not built here (pybind11-dev and python3-dev missing): not checked"
