@@ -88,6 +88,16 @@ void TagService::run() {
     } catch (...) {
       error = std::current_exception();
     }
+    {
+      // Counted before the answers are handed over, so that a client that has its answer sees it counted.
+      std::lock_guard<std::mutex> lock(mutex_);
+      queued_characters_ -= batch_characters;
+      if (!error) {
+        counts_.batches += 1;
+        counts_.texts += lines.size();
+        counts_.characters += batch_characters;
+      }
+    }
     std::size_t next = 0;
     for (const auto& pending : batch) {
       if (error) {
@@ -98,13 +108,6 @@ void TagService::run() {
                                   std::make_move_iterator(tagged.begin() + static_cast<std::ptrdiff_t>(next + pending->texts.size())));
       next += pending->texts.size();
       pending->done.set_value(std::move(own));
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    queued_characters_ -= batch_characters;
-    if (!error) {
-      counts_.batches += 1;
-      counts_.texts += lines.size();
-      counts_.characters += batch_characters;
     }
   }
 }
