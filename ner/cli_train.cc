@@ -317,9 +317,11 @@ TrainJob train_job_from_arguments(const std::vector<std::string>& arguments) {
   std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());
   reversed.push_back("train");
   try {
-    for (const std::string& argument : arguments)
-      if (argument.rfind("--", 0) == 0 && command->get_option_no_throw(argument.substr(0, argument.find('='))) == nullptr)
-        throw data::UsageError("ner train has no option " + argument.substr(0, argument.find('=')) + " (see ner train --help)");
+    for (const std::string& argument : arguments) {
+      const std::string option = argument.substr(0, argument.find('='));
+      if (option.rfind("--", 0) == 0 && command->get_option_no_throw(option) == nullptr)
+        throw data::UsageError("ner train has no option " + option + " (see ner train --help)");
+    }
     app.parse(reversed);
     TrainJob job = job_from_options(*options, *command);
     std::vector<std::string> words = {"ner", "train"};

@@ -39,7 +39,10 @@ std::filesystem::path loaded_from() {
 
 std::string default_model_path() {
   const char* from_env = std::getenv("NER_MODEL");
-  if (from_env && *from_env) return from_env;
+  return from_env && *from_env ? from_env : shipped_model_path();
+}
+
+std::string shipped_model_path() {
   // Relative to that file's folder: installed from bin/ and from the Python folder, then in the build tree from the
   // build folder and its python/ (CMakeLists.txt).
   const std::filesystem::path folder = loaded_from().parent_path();

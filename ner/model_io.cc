@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -311,8 +310,7 @@ LoadedModel load_model(const std::string& path) {
                         " bytes its header gives)");
     return parse_model(bytes, path);
   }
-  const char* model_from_env = std::getenv("NER_MODEL");
-  if (::stat(path.c_str(), &info) != 0 && errno == ENOENT && !(model_from_env && *model_from_env) && path == default_model_path())
+  if (::stat(path.c_str(), &info) != 0 && errno == ENOENT && path == shipped_model_path())
     throw data::Error(path + ": no such file: the shipped model is looked for beside the ner binary or Python module "
                       "(share/ner/ of its prefix, or the sources' models/ from a build folder); give --model FILE or set NER_MODEL");
   data::check_input_file(path);

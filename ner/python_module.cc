@@ -1,9 +1,9 @@
 // The Python module `ner` over the library: Tagger (tag, tag_many, nbest), score and train, with the library's
 // errors raised as ner.Error. The GIL is released while the library works, so other Python threads run meanwhile.
-#include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -83,22 +83,25 @@ class PyTagger {
   }
 
   py::list tag(const py::str& text, bool confidence, double min_confidence) {
-    TagOptions options = tag_options(confidence, min_confidence, 0);
+    const TagOptions options = tag_options(confidence, min_confidence, 0);
     return entities_list(tag_lines({text_of(text, "text")}, options).at(0).entities);
   }
 
   py::list tag_many(const py::iterable& texts, bool confidence, double min_confidence) {
     if (py::isinstance<py::str>(texts)) throw py::type_error("texts must be an iterable of str, not one str (tag() tags one)");
     const TagOptions options = tag_options(confidence, min_confidence, 0);
-    std::vector<std::string> lines;
-    for (const py::handle& text : texts) lines.push_back(text_of(text, "texts[" + std::to_string(lines.size()) + "]"));
     py::list result;
-    for (std::size_t first = 0; first < lines.size(); first += kLinesPerCall) {
-      const std::size_t end = std::min(lines.size(), first + kLinesPerCall);
-      const std::vector<std::string> chunk(lines.begin() + static_cast<std::ptrdiff_t>(first), lines.begin() + static_cast<std::ptrdiff_t>(end));
+    std::vector<std::string> chunk;
+    const auto tag_chunk = [&] {
       for (const TaggedLine& line : tag_lines(chunk, options)) result.append(entities_list(line.entities));
+      chunk.clear();
       check_signals();  // Ctrl-C between chunks
+    };
+    for (const py::handle& text : texts) {
+      chunk.push_back(text_of(text, "texts[" + std::to_string(result.size() + chunk.size()) + "]"));
+      if (chunk.size() == kLinesPerCall) tag_chunk();
     }
+    if (!chunk.empty()) tag_chunk();
     return result;
   }
 
