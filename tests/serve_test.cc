@@ -180,7 +180,9 @@ TEST_F(Serve, EveryErrorIsJsonWithItsStatus) {
         return true;
       },
       "application/json");
-  if (response) EXPECT_EQ(response->status, 411) << response->body;
+  if (response) {
+    EXPECT_EQ(response->status, 411) << response->body;
+  }
   EXPECT_EQ(service_->counts().texts, texts_before);
   // A form body over the library's own 8192-byte cap says how to send JSON.
   response = httplib::Client("127.0.0.1", port_).Post("/v1/tag", "{\"text\":\"" + std::string(9000, 'a') + "\"}",
