@@ -17,13 +17,18 @@ namespace {
 // some of the jobs, and training hands work over several times per batch.
 constexpr std::chrono::microseconds kSpin{2000};
 
-// Spins until ready() or kSpin has passed; ready()'s last answer.
+// Spins until ready() or kSpin has passed; ready()'s last answer. It yields the core every 64 turns: when the other
+// side waits for this core (more runnable threads than cores: other processes, or both sides of two processes
+// spinning), a spin that never yields holds it for its whole time slice, and a handover took milliseconds.
 template <typename Ready>
 bool spin_until(const Ready& ready) {
   const auto until = std::chrono::steady_clock::now() + kSpin;
   for (int k = 0;; ++k) {
     if (ready()) return true;
-    if ((k & 63) == 63 && std::chrono::steady_clock::now() > until) return false;
+    if ((k & 63) == 63) {
+      if (std::chrono::steady_clock::now() > until) return false;
+      std::this_thread::yield();
+    }
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
