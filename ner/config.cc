@@ -43,16 +43,18 @@ std::string default_model_path() {
 }
 
 std::string shipped_model_path() {
-  // Relative to that file's folder: installed from bin/ and from the Python folder, then in the build tree from the
-  // build folder and its python/ (CMakeLists.txt).
+  // In this build tree (the file sits in the build folder or its python/, as configured): the sources' model.
+  // Elsewhere, relative to that file's folder: installed from bin/, then from the Python folder (CMakeLists.txt).
   const std::filesystem::path folder = loaded_from().parent_path();
-  static const char* const kPlaces[] = {NER_SHIPPED_MODEL_PLACES};
   std::error_code error;
-  for (const char* place : kPlaces) {
+  for (const char* build_folder : {NER_BUILD_FOLDERS})
+    if (std::filesystem::weakly_canonical(build_folder, error) == folder) return NER_SOURCE_MODEL;
+  static const char* const kInstalledPlaces[] = {NER_INSTALLED_MODEL_PLACES};
+  for (const char* place : kInstalledPlaces) {
     const std::filesystem::path model = (folder / place).lexically_normal();
     if (std::filesystem::is_regular_file(model, error)) return model.string();
   }
-  return (folder / kPlaces[0]).lexically_normal().string();  // where an installed ner looks: what the error names
+  return (folder / kInstalledPlaces[0]).lexically_normal().string();  // where an installed ner looks: what the error names
 }
 
 nn::CellType parse_cell(const std::string& name) {

@@ -49,7 +49,8 @@ int default_threads();
 // The default of every --model that reads one: $NER_MODEL, else the shipped model, found relative to the ner binary or
 // the Python module (installed: PREFIX/share/ner/msra.model; in a build tree: the sources' models/msra.model).
 std::string default_model_path();
-// The shipped model alone: the first of those places that holds it, else the installed place (which errors name).
+// The shipped model alone: the sources' model for a build tree's own binaries, else the first installed place that
+// holds it, else the installed place (which errors name).
 std::string shipped_model_path();
 
 // The most tag paths `ner tag --nbest` and the Python module's Tagger.nbest give.
