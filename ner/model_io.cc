@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -39,9 +40,12 @@ void check_model_outputs(const std::string& model_path, const std::string& check
     if (path != checkpoint_path && data::is_an_input(path, {resume_path}))
       throw data::Error(path + ": is the checkpoint being resumed; give another --model");
     if (target.kind != data::OutputKind::kReplace || !resume_path.empty() || overwrite) continue;
-    if (path == model_path)
+    std::error_code error;
+    if (path == model_path && !checkpoint_path.empty() && std::filesystem::is_regular_file(checkpoint_path, error))
       throw data::Error(path + ": a " + kind.name + " of that name exists; give --overwrite to replace it, --resume " +
                         checkpoint_path + " to continue its training, or another --model");
+    if (path == model_path)
+      throw data::Error(path + ": a " + kind.name + " of that name exists; give --overwrite to replace it or another --model");
     if (path == checkpoint_path)
       throw data::Error(path + ": a checkpoint of an earlier run exists; give --resume " + path +
                         " to continue it, or --overwrite to start afresh");

@@ -107,7 +107,8 @@ TEST_F(CliApp, KilledTrainingResumesToTheUninterruptedBytes) {
     if (!slurp(model).empty()) {
       EXPECT_EQ(run_ner("info --model " + model).status, 0) << "killed after " << delay << " s";
     }
-    std::string resume;
+    // Killed before its first checkpoint (perhaps after its first best model): it starts over.
+    std::string resume = " --overwrite";
     if (!slurp(model + ".ckpt").empty()) {
       resume = " --resume " + model + ".ckpt";
       ++resumed_runs;

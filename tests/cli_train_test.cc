@@ -37,6 +37,7 @@ TEST_F(CliTrain, AnExistingModelIsKeptUnlessOverwriteOrResume) {
   auto again = run_ner(small("--epochs 1 --model " + dir_ + "m.model"));
   EXPECT_EQ(again.status, 1);
   EXPECT_NE(again.err.find("m.model: a model of that name exists; give --overwrite"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("--resume " + dir_ + "m.model.ckpt to continue"), std::string::npos) << again.err;
   EXPECT_TRUE(slurp(dir_ + "m.model") == first);
   EXPECT_TRUE(slurp(dir_ + "m.model.ckpt") == checkpoint);
   // A checkpoint alone (a run interrupted before its first best model) is kept too.
@@ -48,6 +49,12 @@ TEST_F(CliTrain, AnExistingModelIsKeptUnlessOverwriteOrResume) {
   auto replaced = run_ner(small("--epochs 1 --overwrite --model " + dir_ + "m.model"));
   EXPECT_EQ(replaced.status, 0) << replaced.err;
   EXPECT_TRUE(slurp(dir_ + "m.model.ckpt") != checkpoint);
+  // A model alone (its checkpoint removed, or a run killed before its first): no checkpoint to suggest.
+  std::remove((dir_ + "m.model.ckpt").c_str());
+  auto alone = run_ner(small("--epochs 1 --model " + dir_ + "m.model"));
+  EXPECT_EQ(alone.status, 1);
+  EXPECT_NE(alone.err.find("m.model: a model of that name exists; give --overwrite to replace it or another --model"),
+            std::string::npos) << alone.err;
 }
 
 TEST_F(CliTrain, OutputsAreCheckedBeforeTheCorporaAreRead) {
