@@ -12,6 +12,7 @@
 
 #include "nn/bf16_matrix.h"
 #include "nn/birnn.h"
+#include "nn/param.h"
 #include "nn/step_product.h"
 
 namespace {
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
   BiRnn layer(cell, "bench", D, H);
   layer.init(rng);
   layer.set_parallel(threads >= 2);
+  zero_grads(layer.params());  // allocates the gradients backward adds to
   SequenceBatch batch(std::vector<int>(static_cast<std::size_t>(B), static_cast<int>(T)));
   Matrix X = Matrix::Random(D, T * B), dY = Matrix::Random(2 * H, T * B), Y, dX(D, T * B);
 
