@@ -19,9 +19,10 @@ for f in "$data/resume/train.char.bmes" "$data/resume/dev.char.bmes" "$data/resu
   [ -f "$f" ] || { echo "bench: $f not found: the benchmark needs the Resume NER corpus (set NER_DATA)" >&2; exit 1; }
 done
 baselines=${NER_BASELINES:-../shared/baselines}
-if [ -f "$baselines/torch_bilstm_crf.py" ]; then bash scripts/setup.sh python3-torch; else bash scripts/setup.sh; fi
-bash scripts/build.sh build/release -- ner >/dev/null
-ner=build/release/ner
+if [ -f "$baselines/torch_bilstm_crf.py" ]; then bash scripts/setup.sh python3-torch; fi
+source scripts/use_build.sh
+use_build ner
+ner=$build/ner
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -10,14 +10,14 @@ data=${NER_DATA:-../shared/data}
 train="$data/resume/train.char.bmes" dev="$data/resume/dev.char.bmes"
 [ -f "$train" ] || { echo "bench_mpi: $train not found (set NER_DATA)" >&2; exit 1; }
 command -v mpirun >/dev/null || { echo "bench_mpi: mpirun not found (bash scripts/setup.sh installs openmpi-bin)" >&2; exit 1; }
-bash scripts/setup.sh
-bash scripts/build.sh build/release -- ner >/dev/null
+source scripts/use_build.sh
+use_build ner
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores; Open MPI $(mpirun --version | head -1 | awk '{print $NF}')"
 for n in 1 2 4; do
-  cmd=(mpirun -q -np "$n" build/release/ner train --train "$train" --dev "$dev" --model "$out/m$n" --epochs 1 --threads 1 --overwrite)
+  cmd=(mpirun -q -np "$n" "$build/ner" train --train "$train" --dev "$dev" --model "$out/m$n" --epochs 1 --threads 1 --overwrite)
   echo "\$ ${cmd[*]}"
   "${cmd[@]}" 2>"$out/log$n" || { cat "$out/log$n" >&2; exit 1; }
   python3 - "$n" "$out/m$n.metrics.jsonl" "$out/log$n" <<'EOF'

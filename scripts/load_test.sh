@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # ner serve under load on the loopback: wrk sends one-sentence POST /v1/tag requests at 1, 8 and 64 connections
-# (SECONDS_EACH seconds each, default 10), then 100,000 more at 64; prints requests/s and p50/p99 latency per level,
-# non-2xx answers, and the server's peak RSS and its RSS before and after those 100,000 (memory must not grow). The server runs with its defaults (the shipped model);
+# (SECONDS_EACH seconds each, default 10), then REQUESTS more (default 100,000) at 64; prints requests/s and p50/p99 latency per level,
+# non-2xx answers, and the server's peak RSS and its RSS before and after those (memory must not grow). The server runs with its defaults (the shipped model);
 # wrk and the server share this machine's cores.
-# Usage: scripts/load_test.sh [SECONDS_EACH]
+# Usage: scripts/load_test.sh [SECONDS_EACH] [REQUESTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
-bash scripts/setup.sh
-bash scripts/build.sh build/release -- ner >/dev/null
+requests=${2:-100000}
+source scripts/use_build.sh
+use_build ner
 work=$(mktemp -d)
 cat >"$work/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"text":"李克强在北京会见了联合国秘书长潘基文。"}'
 LUA
-build/release/ner serve --port 0 2>"$work/serve.err" &
+"$build/ner" serve --port 0 2>"$work/serve.err" &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 600); do grep -q '127.0.0.1:' "$work/serve.err" && break; sleep 0.05; done
@@ -35,9 +36,9 @@ for connections in 1 8 64; do
   bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$work/wrk.txt")
   printf '%-12s %12s %10s %10s %8s\n' "$connections" "$rate" "$p50" "$p99" "${bad:-0}"
 done
-# 100,000 more at 64 connections: the resident size must not grow.
+# REQUESTS more at 64 connections: the resident size must not grow.
 rss_before=$(rss VmRSS) before=$(answered)
-while [ "$(answered)" -lt $(( before + 100000 )) ]; do
+while [ "$(answered)" -lt $(( before + requests )) ]; do
   wrk -t 2 -c 64 -d "${seconds}s" -s "$work/post.lua" "$url/v1/tag" >/dev/null
 done
 echo "RSS after $before requests: $rss_before; after $(answered): $(rss VmRSS); peak: $(rss VmHWM)"

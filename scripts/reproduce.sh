@@ -12,6 +12,7 @@
 #   about half an hour an epoch)
 # Every run uses ner train's defaults otherwise, the epoch budget included (it follows the corpus's size).
 # INIT=MODEL starts from that trained model (`ner train --init MODEL`; CONFIG must then be default).
+# TRAIN_EPOCHS=N trains N epochs instead (for a quick check).
 # PROCESSES=N trains data-parallel under `mpirun -np N` (the cores shared between them; output folder ...-npN).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,9 @@ config=${3:-best}
 [ "$config" = best ] && { [ -n "${INIT:-}" ] && config=default || config=vectors; }
 data=${NER_DATA:-../shared/data}
 processes=${PROCESSES:-1}
-out=${OUT:-build/reproduce/$dataset-$config-seed$seed$([ "$processes" -gt 1 ] && echo "-np$processes")}
+suffix=
+if [ "$processes" -gt 1 ]; then suffix=-np$processes; fi
+out=${OUT:-build/reproduce/$dataset-$config-seed$seed$suffix}
 mkdir -p "$out"
 case "$dataset" in
   resume|resume-1k) files=("$data/resume/train.char.bmes" "$data/resume/dev.char.bmes" "$data/resume/test.char.bmes") ;;
@@ -52,16 +55,16 @@ if [[ $dataset == *-1k ]]; then  # the first 1,000 sentences (blank-line separat
   awk 'BEGIN {RS = ""; ORS = "\n\n"} NR <= 1000' "${files[0]}" >"$out/train-1k"
   files[0]=$out/train-1k
 fi
-bash scripts/setup.sh
-bash scripts/build.sh build/release -- ner >/dev/null
+source scripts/use_build.sh
+use_build ner
 launcher=()
-[ "$processes" -gt 1 ] && launcher=(mpirun --oversubscribe -np "$processes")
-command=("${launcher[@]}" build/release/ner train --train "${files[0]}" --dev "${files[1]}" --model "$out/model" --seed "$seed"
-         --threads "$(( $(nproc) / processes > 0 ? $(nproc) / processes : 1 ))" --overwrite "${features[@]}")
+if [ "$processes" -gt 1 ]; then launcher=(mpirun --oversubscribe -np "$processes"); fi
+command=("${launcher[@]}" "$build/ner" train --train "${files[0]}" --dev "${files[1]}" --model "$out/model" --seed "$seed"
+         --threads "$(( $(nproc) / processes > 0 ? $(nproc) / processes : 1 ))" --overwrite ${TRAIN_EPOCHS:+--epochs "$TRAIN_EPOCHS"} "${features[@]}")
 echo "\$ ${command[*]}" >&2
 start=$(date +%s)
 "${command[@]}"
 echo "training seconds: $(( $(date +%s) - start ))" >&2
-echo "\$ build/release/ner eval --model $out/model ${files[2]}" >&2
-build/release/ner eval --model "$out/model" "${files[2]}" | tee "$out/test.txt"
+echo "\$ $build/ner eval --model $out/model ${files[2]}" >&2
+"$build/ner" eval --model "$out/model" "${files[2]}" | tee "$out/test.txt"
 echo "test F1: $(sed -n 's/.*FB1: *\([0-9.]*\)$/\1/p' "$out/test.txt" | head -1)"

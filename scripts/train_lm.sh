@@ -13,7 +13,8 @@ data=${NER_DATA:-../shared/data}
 out=${OUT:-build/lm}
 raw="$data/raw/open.txt"
 [ -f "$raw" ] || { echo "train_lm: $raw not found (set NER_DATA)" >&2; exit 1; }
-bash scripts/build.sh build/release -- ner >/dev/null
+source scripts/use_build.sh
+use_build ner
 mkdir -p "$out"
 if [ "$chars" -gt 0 ]; then
   # The first lines holding CHARS characters (code points), in a temporary file (the raw text is never copied into
@@ -29,5 +30,5 @@ for line in open(sys.argv[1], encoding="utf-8"):
 fi
 grep -m1 'model name' /proc/cpuinfo || true
 set -x
-build/release/ner lm train --raw "$raw" --model "$out/open.lm" --overwrite --profile "$@"
-build/release/ner lm sample --model "$out/open.lm" --prefix 第一条 --length 100 --seed 1
+"$build/ner" lm train --raw "$raw" --model "$out/open.lm" --overwrite --profile "$@"
+"$build/ner" lm sample --model "$out/open.lm" --prefix 第一条 --length 100 --seed 1
