@@ -283,13 +283,17 @@ std::string stderr_on_a_terminal(const std::string& args) {
   return err;
 }
 
-// A bar on a terminal for `ner eval` and a large file to `ner tag`; never when stderr is not a terminal.
+// A bar on a terminal for `ner eval` and a large file (1 MB or more) to `ner tag`; never when stderr is not a
+// terminal. A tiny model tags the large file (the bar is the tagger's, whatever the model).
 TEST_F(TagIo, ProgressOnlyOnATerminal) {
+  const std::string model = dir_ + "tiny.model";
+  ASSERT_EQ(run_ner("train --train " + kSampleBio + " --dev " + kSampleBio + " --features char --epochs 1 --hidden 4 "
+                    "--char-dim 4 --model " + model).status, 0);
   std::string big;
   const std::string sample = slurp(kSampleText);
   while (big.size() < (1u << 20) + 1) big += sample;
   write("big.txt", big);
-  const std::string tag = "tag --format inline " + dir_ + "big.txt";
+  const std::string tag = "tag --format inline --model " + model + " " + dir_ + "big.txt";
   EXPECT_NE(stderr_on_a_terminal(tag).find("\r  [="), std::string::npos);
   EXPECT_NE(stderr_on_a_terminal("eval " + kSampleBio).find("\r  ["), std::string::npos);
   EXPECT_EQ(stderr_on_a_terminal("tag " + kSampleText), "") << "a small file is quick";
