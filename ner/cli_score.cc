@@ -16,9 +16,10 @@ void add_score_command(CLI::App& app) {
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
-      "score", "Score predictions exactly as conlleval does: FILE has 'token ... gold predicted' per line, blank "
-               "lines between sentences; prints what conlleval prints, with its rules for B- I- E- S- O and the "
-               "bracket tags (M- read as conlleval reads a prefix it does not know)");
+      "score", "Score predictions as conlleval does: FILE has 'token ... gold predicted' per line, blank lines "
+               "between sentences; prints conlleval's report (byte for byte on BIO; E- and S- by the BIOES rules, "
+               "which conlleval lacks: on well-formed BIOES the entity counts of the same spans in BIO; M- read as "
+               "conlleval reads a prefix it does not know)");
   command->add_option("FILE", options->file, "predictions file (none or - for stdin)");
   command->add_flag("--json", options->json, "print the numbers as JSON instead");
   command->callback([options] {

@@ -1,8 +1,11 @@
-// Entity-level scoring exactly as conlleval (2004-01-26, with its rules for B I E S O and the bracket tags) scores:
-// each tag is read as conlleval reads it (prefix before the first '-', type after it), chunks start and end by
-// conlleval's rules for the prefix pair (M-, a prefix conlleval has no rule for, is read as it reads any unknown
-// prefix), and a predicted chunk is correct when it starts and ends with a gold chunk of its type. Token accuracy
-// compares whole tags. Micro-averaged over all types, and per type.
+// Entity-level scoring as conlleval (2004-01-26) scores: each tag is read as conlleval reads it (prefix before the
+// first '-', type after it), chunks start and end by conlleval's rules for the prefix pair, and a predicted chunk is
+// correct when it starts and ends with a gold chunk of its type. Token accuracy compares whole tags. Micro-averaged
+// over all types, and per type. For B- I- O and the bracket tags these are conlleval's rules, so its report is
+// conlleval's byte for byte; conlleval has no rule for S- (it reads B-X E-X S-X as one chunk), so S- and E- follow
+// the BIOES rules (S- a chunk of one token, E- its chunk's end): on well-formed BIOES the chunk counts are
+// conlleval's on the same spans written as BIO, and only token accuracy differs. M-, a prefix with no rule either, is
+// read as conlleval reads any unknown prefix.
 #pragma once
 
 #include <cstddef>

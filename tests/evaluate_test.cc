@@ -1,5 +1,7 @@
-// Scoring against outputs of conlleval (2004-01-26) on hand-made files: the expected strings below are what the
-// Perl script printed for the same input.
+// Scoring against outputs of conlleval (2004-01-26) on hand-made files: the expected strings of the BIO and bracket
+// inputs below are what the Perl script printed for the same input; those with E- and S- follow the BIOES rules it
+// lacks (ner/evaluate.h), and BioAndWellFormedBioesCountLikeSpanMatching shows that on well-formed BIOES and BMES the
+// entity counts are those of the same spans in BIO.
 #include "ner/evaluate.h"
 
 #include <gtest/gtest.h>
@@ -209,6 +211,28 @@ TEST(Conlleval, BioAndWellFormedBioesCountLikeSpanMatching) {
     EXPECT_EQ(evaluation.total().found, expected.found) << data::scheme_name(scheme);
     EXPECT_EQ(evaluation.total().correct, expected.correct) << data::scheme_name(scheme);
   }
+}
+
+// The same random spans written in BIO and in well-formed BIOES: every entity count, overall and per type, is the
+// same (what conlleval prints for the BIO file); only the token accuracy may differ.
+TEST(Conlleval, WellFormedBioesCountsAsTheSameSpansInBio) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> bio_tags = {"O", "B-X", "I-X", "B-Y", "I-Y"};
+  Evaluation bio, bioes;
+  for (int sentence = 0; sentence < 300; ++sentence) {
+    std::vector<std::string> gold, predicted;
+    for (std::size_t i = 0, length = 1 + rng() % 8; i < length; ++i) {
+      gold.push_back(bio_tags[rng() % bio_tags.size()]);
+      predicted.push_back(bio_tags[rng() % bio_tags.size()]);
+    }
+    gold = data::convert_tags(gold, data::Scheme::kBio);  // well-formed BIO: I- after O becomes B-
+    predicted = data::convert_tags(predicted, data::Scheme::kBio);
+    bio.add(gold, predicted);
+    bioes.add(data::convert_tags(gold, data::Scheme::kBioes), data::convert_tags(predicted, data::Scheme::kBioes));
+  }
+  const std::string from_bio = json_report(bio), from_bioes = json_report(bioes);
+  EXPECT_EQ(from_bioes.substr(from_bioes.find(",\"correct\"")), from_bio.substr(from_bio.find(",\"correct\"")));
+  EXPECT_GT(bio.total().correct, 0u);
 }
 
 }  // namespace
