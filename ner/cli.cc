@@ -14,18 +14,19 @@
 
 #include "data/error.h"
 #include "data/output_file.h"
+#include "data/tag_scheme.h"
 #include "ner/cli_common.h"
 
 namespace ner {
 
 void CorpusOptions::add_to(CLI::App& command) {
   command.add_option("--format", format, "corpus format: auto (JSONL if the first line starts with '{'), conll, jsonl")
-      ->capture_default_str();
+      ->capture_default_str()->check(read_by(data::parse_format, "auto, conll or jsonl"));
   command.add_option("--encoding", encoding, kEncodingHelp)
-      ->capture_default_str();
+      ->capture_default_str()->check(encoding_name());
   command.add_flag("--verbose,-v", verbose, "say on stderr which encoding each corpus was read in");
   command.add_option("--json-scheme", json_scheme, "tag scheme that JSONL spans become: BIO, BIOES or BMES")
-      ->capture_default_str();
+      ->capture_default_str()->check(read_by(data::parse_scheme, "BIO, BIOES or BMES"));
   command.add_flag("--strict", strict,
                    "refuse what is otherwise repaired with one warning per file: overlapping JSONL spans (else the "
                    "outermost, then the longer, then the earlier is kept) and byte-order marks inside a file (else "
@@ -40,6 +41,20 @@ data::ReadOptions CorpusOptions::read_options() const {
   options.verbose = verbose;
   options.strict = strict;
   return options;
+}
+
+CLI::Validator encoding_name() {
+  return CLI::Validator(
+      [](std::string& name) -> std::string {
+        if (name == data::kAutoEncoding) return "";
+        try {
+          data::min_char_size(name, "");
+          return "";
+        } catch (const data::Error&) {
+          return "unknown encoding '" + name + "' (auto, or an ICU name: utf-8, gb18030, gbk, big5, utf-16le, ...)";
+        }
+      },
+      "auto or an ICU encoding name");
 }
 
 void add_precision_option(CLI::App& command, std::string& precision) {

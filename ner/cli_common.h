@@ -52,6 +52,25 @@ CLI::Validator in_range(T min, T max) {
       "in " + range);
 }
 
+// A named choice's check by the function that reads it (data::parse_scheme, ...): a value it refuses is a usage
+// error with its message (exit 2, "see --help"), before any work.
+template <typename Parse>
+CLI::Validator read_by(Parse parse, const std::string& description) {
+  return CLI::Validator(
+      [parse](std::string& text) -> std::string {
+        try {
+          parse(text);
+          return "";
+        } catch (const std::exception& error) {
+          return error.what();
+        }
+      },
+      description);
+}
+
+// --encoding's check: auto or a name ICU knows.
+CLI::Validator encoding_name();
+
 // --precision for the commands that tag (see apply_precision), its default kDefaultPrecision.
 void add_precision_option(CLI::App& command, std::string& precision);
 

@@ -26,7 +26,8 @@ void add_convert_command(CLI::App& app) {
                  "are read with conlleval's rules, so ill-formed tags come out well-formed.");
   command->add_option("INPUT", o->input, "corpus (CoNLL columns or JSONL spans; - for stdin)")->required();
   command->add_option("--to", o->to, "conll or jsonl")->required()->check(CLI::IsMember({"conll", "jsonl"}));
-  command->add_option("--scheme", o->scheme, "tag scheme of the CoNLL output: BIO, BIOES or BMES")->capture_default_str();
+  command->add_option("--scheme", o->scheme, "tag scheme of the CoNLL output: BIO, BIOES or BMES")
+      ->capture_default_str()->check(read_by(data::parse_scheme, "BIO, BIOES or BMES"));
   command->add_option("--output,-o", o->output, "output file (- for stdout); written atomically")->capture_default_str();
   o->corpus.add_to(*command);
   command->callback([o] {

@@ -38,9 +38,15 @@ void add_info_command(CLI::App& app) {
   auto json = std::make_shared<bool>(false);
   CLI::App* command = app.add_subcommand(
       "info", "Print what a model file holds: configuration, sizes, tags, training summary (of a language model too)");
-  command->add_option("MODEL,--model", *model_path, "model file")->capture_default_str();
+  auto positional = std::make_shared<std::string>();
+  command->add_option("MODEL", *positional, "model file (the same as --model)");
+  command->add_option("--model", *model_path, "model file")->capture_default_str();
   command->add_flag("--json", *json, "one JSON object instead (an NER model's; what ner serve's GET /info gives)");
-  command->callback([model_path, json] {
+  command->callback([command, model_path, positional, json] {
+    if (command->count("MODEL") > 0) {
+      if (command->count("--model") > 0) throw data::UsageError("give the model once: as MODEL or as --model");
+      *model_path = *positional;
+    }
     if (is_lm_file(*model_path)) {
       if (*json) throw data::UsageError(*model_path + " is a language model: --json describes NER models");
       return print_lm(*model_path);

@@ -66,7 +66,7 @@ void add_train(CLI::App& lm) {
       ->capture_default_str()->check(in_range<std::size_t>(1, kMaxCount));
   command->add_flag("--case-fold", o->case_fold, "fold letter case in character keys");
   command->add_flag("--digit-class", o->digit_class, "map every digit to one character key");
-  command->add_option("--encoding", o->job.encoding, kEncodingHelp)->capture_default_str();
+  command->add_option("--encoding", o->job.encoding, kEncodingHelp)->capture_default_str()->check(encoding_name());
   command->add_option("--seed", o->job.train.seed, "random seed (same seed and text: same model bytes, with any --threads)")
       ->capture_default_str();
   command->add_option("--threads", o->job.train.threads,

@@ -40,7 +40,7 @@ void add_tag_command(CLI::App& app) {
                       "joined), or jsonl (each object's \"text\")")
       ->capture_default_str()->check(CLI::IsMember(data::input_format_names()));
   command->add_option("--encoding", o->job.encoding, kEncodingHelp)
-      ->capture_default_str();
+      ->capture_default_str()->check(encoding_name());
   command->add_flag("--no-t2s", o->keep_traditional,
                     "do not look up characters the model lacks by their simplified form (OpenCC t2s, one character to "
                     "one; the output always shows the original text)");

@@ -85,7 +85,8 @@ std::string default_recipe() {
   return optimizer_name(train.optimizer) + " " + number(train.learning_rate) + ", batch " + std::to_string(train.batch) + ", " +
          std::to_string(model.layers) + " bidirectional " + nn::cell_name(model.cell) + " layer of " +
          std::to_string(model.hidden) + " units per direction, " + std::to_string(model.char_dim) +
-         "-dim character embeddings, dropout " + number(model.dropout) + ", clip " + number(train.clip) + ", " +
+         "-dim character embeddings, dropout " + number(model.dropout) + " (" + number(kSmallCorpusDropout) +
+         " for a training text under " + std::to_string(kSmallCorpusChars) + " characters), clip " + number(train.clip) + ", " +
          std::to_string(epochs_for_corpus(1)) + " epochs (patience " + std::to_string(patience_for_epochs(epochs_for_corpus(1))) +
          ") for a corpus the size of Resume NER, down to " + std::to_string(epochs_for_corpus(std::size_t{1} << 40)) +
          " (patience " + std::to_string(patience_for_epochs(epochs_for_corpus(std::size_t{1} << 40))) + ") for MSRA's";
@@ -209,8 +210,10 @@ CLI::App* add_train_options(CLI::App& app, const std::shared_ptr<TrainOptions>& 
                       "weight of an auxiliary language-model loss: the top layer's forward state at each character "
                       "predicts the next character, its backward state the previous one (no raw text needed; 0: off)")
       ->capture_default_str()->check(in_range(0.0, kMaxLmWeight));
-  command->add_option("--scheme", o->scheme, "tag scheme the model predicts: BIOES or BIO (any input scheme is converted)")
-      ->capture_default_str()->check(CLI::IsMember({"BIOES", "BIO", "BMES"}, CLI::ignore_case));
+  command->add_option("--scheme", o->scheme,
+                      "tag scheme the model predicts: BIOES or BIO (any input scheme is converted; ner eval writes "
+                      "predictions in the gold file's scheme, ner convert --scheme BMES writes M- for I-)")
+      ->capture_default_str()->check(CLI::IsMember({"BIOES", "BIO"}, CLI::ignore_case));
   command->add_flag("--no-constraints", o->no_constraints, "let the CRF use transitions the scheme forbids");
   command->add_flag("--case-fold", o->case_fold, "fold letter case in character keys");
   command->add_flag("--digit-class", o->digit_class, "map every digit to one character key");
@@ -284,7 +287,6 @@ TrainJob job_from_options(const TrainOptions& o, const CLI::App& command) {
   job.read = o.corpus.read_options();
   job.model.cell = parse_cell(o.cell);
   job.model.scheme = data::parse_scheme(o.scheme);
-  if (job.model.scheme == data::Scheme::kBmes) job.model.scheme = data::Scheme::kBioes;  // the same scheme
   job.model.constrained = !o.no_constraints;
   job.model.normalize.case_fold = o.case_fold;
   job.model.normalize.digit_class = o.digit_class;

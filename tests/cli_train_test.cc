@@ -226,6 +226,24 @@ TEST(CliMessages, NameTheCommandSuggestAndExitTwoForUsage) {
     auto result = run_ner(std::string("train ") + bad);
     EXPECT_EQ(result.status, 2) << bad << ": " << result.err;
   }
+  // Each named choice is checked before any work, as a usage error naming the option and the --help to read.
+  const std::string sample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
+  for (const auto& [arguments, message] : std::vector<std::pair<std::string, std::string>>{
+           {"convert " + sample + " --to jsonl --scheme XYZ", "--scheme: unknown tag scheme 'XYZ' (expected BIO, BIOES or BMES) (see ner convert --help)"},
+           {"convert " + sample + " --to jsonl --json-scheme XYZ", "--json-scheme: unknown tag scheme 'XYZ' (expected BIO, BIOES or BMES) (see ner convert --help)"},
+           {"stats " + sample + " --format xml", "--format: unknown corpus format 'xml'"},
+           {"tag --encoding klingon </dev/null", "--encoding: unknown encoding 'klingon' (auto, or an ICU name: utf-8, gb18030, gbk, big5, utf-16le, ...) (see ner tag --help)"},
+           {"lm train --raw " + sample + " --model m.lm --encoding klingon", "--encoding: unknown encoding 'klingon'"},
+           {"train --scheme BMES", "--scheme: BMES not in {BIOES,BIO}"},
+           {"info a.model --model b.model", "give the model once: as MODEL or as --model (see ner info --help)"}}) {
+    auto refused = run_ner(arguments);
+    EXPECT_EQ(refused.status, 2) << arguments << ": " << refused.err;
+    EXPECT_NE(refused.err.find(message), std::string::npos) << arguments << ": " << refused.err;
+    EXPECT_NE(refused.err.find("--help)"), std::string::npos) << arguments << ": " << refused.err;
+  }
+  // The recipe in train's help gives both dropout defaults, as --dropout's help does.
+  const std::string help = run_ner("train --help").out;
+  EXPECT_NE(help.find("dropout 0.5 (0.6 for a training text under 1000000 characters)"), std::string::npos) << help;
   auto missing = run_ner("train --epochs 2");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("--train, --dev (or --dev-fraction), --model are required"), std::string::npos) << missing.err;
