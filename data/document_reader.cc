@@ -47,22 +47,25 @@ DocumentReader::DocumentReader(const std::string& path, const std::string& encod
   if (format_ == InputFormat::kAuto) detect();
 }
 
-// Reads the first non-blank lines (waiting for the first, then only for those already there unless the input is a
-// file) and names the format they all have, else text.
+// JSON lines when the first non-blank line is a JSON object with a string "text" (a later line that is not one is
+// an error naming it, as with --input-format jsonl); else reads the first non-blank lines (waiting for the first,
+// then only for those already there unless the input is a file) and names CoNLL when they all are columns, else
+// text.
 void DocumentReader::detect() {
-  std::size_t non_blank = 0, conll = 0, jsonl = 0;
+  std::size_t non_blank = 0, conll = 0;
   std::string line, text;
   while (non_blank < kDetectionLines && (non_blank == 0 || lines_.size() || lines_.ready()) && lines_.next(line)) {
     if (!is_blank(line)) {
-      ++non_blank;
+      if (++non_blank == 1 && json_text(line, text)) {
+        lookahead_.push_back(std::move(line));
+        format_ = InputFormat::kJsonl;
+        return;
+      }
       conll += is_conll_line(line);
-      jsonl += json_text(line, text);
     }
     lookahead_.push_back(std::move(line));
   }
-  format_ = non_blank > 0 && jsonl == non_blank     ? InputFormat::kJsonl
-            : non_blank >= 2 && conll == non_blank ? InputFormat::kConll
-                                                   : InputFormat::kText;
+  format_ = non_blank >= 2 && conll == non_blank ? InputFormat::kConll : InputFormat::kText;
 }
 
 bool DocumentReader::next_line(std::string& line) {
@@ -97,6 +100,7 @@ bool DocumentReader::next(std::string& document) {
         if (is_blank(line)) continue;
         if (!json_text(line, document))
           throw error_at(lines_.origin(), line_number_, "expected a JSON object with a string \"text\" (--input-format text tags the lines as they are)");
+        record_ = std::move(line);
         return true;
       }
       return false;

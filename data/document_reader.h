@@ -2,10 +2,10 @@
 //   text:  every line is a document;
 //   conll: every sentence (a blank line or -DOCSTART- ends it) is one, its first-column tokens joined without spaces;
 //   jsonl: every non-blank line is a JSON object whose string "text" is one.
-// Auto-detection is conservative, so ordinary text is never taken for columns or JSON: the first non-blank lines
-// (of a file, up to kDetectionLines; of a terminal or pipe, those already there) must all be `token ... TAG`
-// columns whose last column is a tag (O, B-PER, ...), and at least two of them, or all JSON objects with a string
-// "text".
+// Auto-detection: JSON lines when the first non-blank line is a JSON object with a string "text" (then every line
+// must be one: an error names the first that is not). Columns conservatively, so ordinary text is never taken for
+// them: the first non-blank lines (of a file, up to kDetectionLines; of a terminal or pipe, those already there)
+// must all be `token ... TAG` columns whose last column is a tag (O, B-PER, ...), and at least two of them.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +34,9 @@ class DocumentReader {
   // The next document (valid UTF-8, no line break); false at the end of the input.
   bool next(std::string& document);
 
+  // For JSON lines, the line of the document next() returned last (its record, with any other fields); else empty.
+  const std::string& record() const { return record_; }
+
   // True when next() can return without waiting for more input (LineReader::ready).
   bool ready() { return !lookahead_.empty() || lines_.ready(); }
 
@@ -48,6 +51,7 @@ class DocumentReader {
   InputFormat format_;
   std::deque<std::string> lookahead_;  // lines read for detection, not yet returned
   std::size_t line_number_ = 0;        // of the line next_line returned last
+  std::string record_;                 // see record()
 };
 
 }  // namespace data

@@ -19,6 +19,7 @@ void check_input_file(const std::string& path) {
   struct stat info;
   if (::stat(path.c_str(), &info) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
   if (S_ISDIR(info.st_mode)) throw Error(path + ": is a directory, not a file");
+  if (::access(path.c_str(), R_OK) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
 }
 
 std::string read_file(const std::string& path) {

@@ -21,7 +21,7 @@ void for_each_line(std::string_view text, F&& f) {
   }
 }
 
-// Checks that `path` names a file that exists and is not a directory: else a data::Error "PATH: cannot open: …" or
+// Checks that `path` names a file that exists, is not a directory and may be read: else a data::Error "PATH: cannot open: …" or
 // "PATH: is a directory, not a file" (what every reader of a named input says).
 void check_input_file(const std::string& path);
 

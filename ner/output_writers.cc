@@ -76,7 +76,7 @@ std::string output_format_name(OutputFormat format) { return output_format_names
 
 // JSONL is written directly (a line of a million characters would otherwise become a tree of JSON objects many
 // times its size).
-std::string format_line(const TaggedLine& line, OutputFormat format, bool confidence) {
+std::string format_line(const TaggedLine& line, OutputFormat format, bool confidence, const std::string& record) {
   if (format == OutputFormat::kConll) {
     // One `token tag [confidence]` line per token.
     std::string out;
@@ -104,6 +104,19 @@ std::string format_line(const TaggedLine& line, OutputFormat format, bool confid
   }
   std::string out = "{\"text\":";
   append_json_string(out, line.text);
+  if (!record.empty()) {
+    // The record's fields in its order, the text as tagged, then the entities (replacing any the record had).
+    out = "{";
+    const nlohmann::ordered_json fields = nlohmann::ordered_json::parse(record);
+    for (const auto& [key, value] : fields.items()) {
+      if (key == "entities" || key == "nbest") continue;
+      if (out.size() > 1) out += ',';
+      append_json_string(out, key);
+      out += ':';
+      if (key == "text") append_json_string(out, line.text);
+      else out += value.dump();
+    }
+  }
   out += ",\"entities\":";
   append_entities(out, line.entities);
   if (!line.nbest.empty()) {
@@ -181,10 +194,11 @@ TagOutput::TagOutput(const std::string& path, OutputFormat format, bool confiden
   else if (path != "-") file_ = std::make_unique<data::OutputFile>(path);
 }
 
-void TagOutput::write(const std::vector<TaggedLine>& lines) {
+void TagOutput::write(const std::vector<TaggedLine>& lines, const std::vector<std::string>& records) {
   if (brat_) return brat_->write(lines);
   std::string formatted;
-  for (const TaggedLine& line : lines) formatted += format_line(line, format_, confidence_);
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    formatted += format_line(lines[i], format_, confidence_, i < records.size() ? records[i] : std::string());
   if (file_) file_->write(formatted);
   else if (!(std::cout << formatted)) throw data::Error("<stdout>: write failed");
 }

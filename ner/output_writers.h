@@ -27,8 +27,9 @@ const std::vector<std::string>& output_format_names();
 OutputFormat parse_output_format(const std::string& name);  // one of the names; else a data::Error
 std::string output_format_name(OutputFormat format);
 
-// One tagged document in jsonl, conll or inline, with its line break(s).
-std::string format_line(const TaggedLine& line, OutputFormat format, bool confidence);
+// One tagged document in jsonl, conll or inline, with its line break(s). `record`: the JSON line the document came
+// from, if any, whose other fields jsonl keeps, in their order ("entities" and "nbest" are the tagger's).
+std::string format_line(const TaggedLine& line, OutputFormat format, bool confidence, const std::string& record = "");
 
 // BRAT standoff into NAME.ann and NAME.txt. An existing NAME.txt is never replaced: it must already hold exactly the
 // text written (else commit() refuses, and nothing is written); one that is an input is only read.
@@ -58,7 +59,8 @@ class TagOutput {
  public:
   TagOutput(const std::string& path, OutputFormat format, bool confidence, const std::vector<std::string>& inputs);
 
-  void write(const std::vector<TaggedLine>& lines);  // the next tagged documents, in the format
+  // The next tagged documents, in the format; `records`: the JSON line of each (see format_line), or none.
+  void write(const std::vector<TaggedLine>& lines, const std::vector<std::string>& records = {});
   void flush();  // standard output now
   void commit();
 

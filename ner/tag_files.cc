@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "data/error.h"
+#include "data/text_file.h"
 #include "ner/model_io.h"
 #include "ner/progress.h"
 #include "ner/tagger.h"
@@ -27,15 +28,16 @@ void tag_input(data::DocumentReader& reader, Tagger& tagger, TagOutput& output) 
   const bool streaming = !size;
   std::optional<Progress> progress;
   if (size && *size >= kProgressMinBytes) progress.emplace(/*lines_off_terminal=*/false);
-  std::vector<std::string> chunk;
+  std::vector<std::string> chunk, records;  // records: JSON lines' own, whose other fields the output keeps
   std::size_t chunk_bytes = 0;
   auto flush = [&] {
     const std::vector<TaggedLine> tagged = tagger.tag(chunk);
     nn::profile::Scope scope(nn::profile::Part::kWriting);
-    output.write(tagged);
+    output.write(tagged, records);
     if (streaming) output.flush();
     if (progress) progress->update(static_cast<std::size_t>(1000 * reader.lines().fraction_read()), 1000, reader.lines().origin());
     chunk.clear();
+    records.clear();
     chunk_bytes = 0;
   };
   std::string document;
@@ -43,6 +45,7 @@ void tag_input(data::DocumentReader& reader, Tagger& tagger, TagOutput& output) 
   while (reader.next(document)) {
     chunk_bytes += document.size();
     chunk.push_back(std::move(document));
+    if (reader.format() == data::InputFormat::kJsonl) records.push_back(reader.record());
     if (chunk.size() >= kLinesPerChunk || chunk_bytes >= kBytesPerChunk || (streaming && !reader.ready())) flush();
   }
   if (!chunk.empty()) flush();
@@ -65,6 +68,10 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
     throw data::UsageError("--format brat needs --output NAME.ann (NAME.txt is written beside it)");
   if (job.model_path == "-" && std::find(inputs.begin(), inputs.end(), "-") != inputs.end())
     throw data::UsageError("--model - and the text both read standard input: give the text as a file");
+  // Every named input exists and is no directory, before any output (on standard output, a later input's error
+  // would come after the earlier inputs' results).
+  for (const std::string& input : inputs)
+    if (input != "-") data::check_input_file(input);
   // Standard output as we go, or atomic files renamed over the output (and for brat its .txt) at the end; checked
   // before any work, and never one of the files read.
   std::vector<std::string> read_files = inputs;
