@@ -2,6 +2,7 @@
 
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/utext.h>
 #include <utf8proc.h>
 
@@ -26,6 +27,26 @@ bool is_whitespace_grapheme(std::string_view grapheme) {
   utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(grapheme.data()),
                    static_cast<utf8proc_ssize_t>(grapheme.size()), &code_point);
   return code_point >= 0 && u_isUWhiteSpace(code_point);
+}
+
+bool is_latin_word_grapheme(std::string_view grapheme) {
+  utf8proc_int32_t code_point;
+  utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(grapheme.data()),
+                   static_cast<utf8proc_ssize_t>(grapheme.size()), &code_point);
+  if (code_point < 0) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  return u_isdigit(code_point) || (u_isalpha(code_point) && uscript_getScript(code_point, &status) == USCRIPT_LATIN);
+}
+
+std::vector<char> joined_latin_words(std::string_view text, const std::vector<Token>& tokens) {
+  std::vector<char> joined(tokens.size(), 0);
+  bool word = !tokens.empty() && is_latin_word_grapheme(tokens[0].text(text));
+  for (std::size_t t = 0; t + 1 < tokens.size(); ++t) {
+    const bool next_word = is_latin_word_grapheme(tokens[t + 1].text(text));
+    joined[t] = word && next_word && tokens[t].byte_end == tokens[t + 1].byte_begin;
+    word = next_word;
+  }
+  return joined;
 }
 
 std::vector<Token> Tokenizer::tokenize(std::string_view text) {

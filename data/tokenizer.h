@@ -41,4 +41,11 @@ class Tokenizer {
 // True for a grapheme that is white space (ASCII space, tab, U+3000 ideographic space, ...).
 bool is_whitespace_grapheme(std::string_view grapheme);
 
+// True for a letter of the Latin script or a decimal digit (A–Z, é, Ａ, 0–9, ０): a grapheme of a Latin word, inside
+// which no entity starts or ends.
+bool is_latin_word_grapheme(std::string_view grapheme);
+
+// Per token of `text`: 1 when it and the next token are Latin-word graphemes with nothing between them (one word).
+std::vector<char> joined_latin_words(std::string_view text, const std::vector<Token>& tokens);
+
 }  // namespace data

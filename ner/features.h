@@ -72,6 +72,9 @@ struct EncodedSentence {
   std::vector<int> tags;
   std::vector<int> left_bigrams, right_bigrams;  // empty without bigram features
   std::vector<int> lm_chars;  // ids in the language model's vocabulary; empty without language-model features
+  // Per character: 1 when it and the next one are one Latin word (data::joined_latin_words), so that decoding puts
+  // no entity boundary between them; empty: none known (training).
+  std::vector<char> joined;
   // Per character and group (bag t * kLexiconGroups + g), the matched words and their weights; no groups without
   // lexicon features. (One flat list: a vector per bag cost about 220 bytes a character.)
   nn::Bags lexicon;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "data/error.h"
@@ -24,6 +25,8 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
     right_bigrams.assign(N, data::Vocab::kPad);
   }
   if (!first.lm_chars.empty()) lm_chars.assign(N, data::Vocab::kPad);
+  for (const EncodedSentence* s : sentences)
+    if (!s->joined.empty()) joined.assign(N, 0);
   for (std::size_t b = 0; b < B; ++b) {
     const EncodedSentence& s = *sentences[b];
     for (std::size_t t = 0; t < s.chars.size(); ++t) {
@@ -35,6 +38,7 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
         right_bigrams[col] = s.right_bigrams[t];
       }
       if (!lm_chars.empty()) lm_chars[col] = s.lm_chars[t];
+      if (!s.joined.empty()) joined[col] = s.joined[t];
     }
   }
   if (first.lexicon.groups > 0) {
@@ -275,6 +279,7 @@ std::vector<Decoding> Model::predict(const Batch& batch, const DecodeOptions& op
   nn::Rng unused(0);
   forward(batch, /*training=*/false, unused);
   nn::profile::Scope scope(nn::profile::Part::kCrf);
+  forbid_boundaries_inside_words(batch);
   std::vector<std::vector<int>> paths = crf_.viterbi(emissions_, batch.shape);
   std::vector<Decoding> decoded(paths.size());
   for (std::size_t b = 0; b < paths.size(); ++b) decoded[b].tags = std::move(paths[b]);
@@ -295,6 +300,23 @@ std::vector<Decoding> Model::predict(const Batch& batch, const DecodeOptions& op
     }
   }
   return decoded;
+}
+
+void Model::forbid_boundaries_inside_words(const Batch& batch) {
+  if (batch.joined.empty() || !crf_.constrained()) return;
+  // Between characters t and t+1 of one word no entity may end (t takes no E-, S-) nor start (t+1 no B-, S-): with
+  // the scheme's transitions, what is left continues an entity or stays outside. E(tag, column) = −∞ for those.
+  // (BIO has no end tag: there only the start is forbidden.)
+  const nn::Index B = batch.shape.B;
+  for (std::size_t col = 0; col < batch.joined.size(); ++col) {
+    const nn::Index here = static_cast<nn::Index>(col), next = here + B;
+    if (!batch.joined[col] || next >= emissions_.cols()) continue;
+    for (nn::Index tag = 0; tag < emissions_.rows(); ++tag) {
+      const char prefix = vocab_->tags.key(static_cast<int>(tag))[0];
+      if (prefix == 'E' || prefix == 'S') emissions_(tag, here) = -std::numeric_limits<nn::Real>::infinity();
+      if (prefix == 'B' || prefix == 'S') emissions_(tag, next) = -std::numeric_limits<nn::Real>::infinity();
+    }
+  }
 }
 
 std::vector<double> Model::entity_confidences(const nn::Crf::Posterior& posterior, nn::Index b, const std::vector<int>& tags) const {

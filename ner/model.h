@@ -40,6 +40,7 @@ struct Batch {
   std::vector<int> tags;   // (T*B), empty when the sentences have no tags
   std::vector<int> left_bigrams, right_bigrams;  // (T*B), empty without bigram features
   std::vector<int> lm_chars;  // (T*B) ids in the language model's vocabulary, empty without one
+  std::vector<char> joined;   // (T*B) EncodedSentence::joined, empty when no sentence has it
   nn::Bags lexicon;        // T*B positions × kLexiconGroups, empty without lexicon features
 };
 
@@ -121,6 +122,8 @@ class Model {
   // P(entity) for each entity of sentence b's `tags` (length n): the probability of the entity's own tags there
   // (S-/B-, I-, E- in BIOES; B-, I- in BIO, where the next tag must not be I- of the same type).
   std::vector<double> entity_confidences(const nn::Crf::Posterior& posterior, nn::Index b, const std::vector<int>& tags) const;
+  // Makes the emissions forbid an entity boundary inside a word of batch.joined (a constrained CRF only).
+  void forbid_boundaries_inside_words(const Batch& batch);
   // The auxiliary objective on the last training forward: returns w · its loss and adds its gradient into d_hidden_
   // and the two softmax layers.
   double language_model_step(const Batch& batch);

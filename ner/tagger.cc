@@ -10,6 +10,7 @@
 
 #include "data/error.h"
 #include "data/tag_scheme.h"
+#include "data/tokenizer.h"
 #include "nn/profile.h"
 
 namespace ner {
@@ -104,7 +105,13 @@ std::vector<std::vector<std::string>> predict_tags(const std::vector<Model*>& mo
                                                     const DecodeProgress& progress) {
   const Model& model = *models.front();
   std::vector<EncodedSentence> encoded(sentences.size());
-  for (std::size_t s = 0; s < sentences.size(); ++s) encoded[s] = model.encode(sentences[s]);
+  for (std::size_t s = 0; s < sentences.size(); ++s) {
+    encoded[s] = model.encode(sentences[s]);
+    // A corpus's tokens touch (it has no spaces between them): consecutive Latin-word tokens are one word.
+    encoded[s].joined.assign(sentences[s].size(), 0);
+    for (std::size_t t = 0; t + 1 < sentences[s].size(); ++t)
+      encoded[s].joined[t] = data::is_latin_word_grapheme(sentences[s][t]) && data::is_latin_word_grapheme(sentences[s][t + 1]);
+  }
   std::vector<std::vector<std::string>> tags(sentences.size());
   std::vector<Decoding> decoded = decode(models, encoded, batch_size, {}, progress);
   for (std::size_t s = 0; s < sentences.size(); ++s)
@@ -185,12 +192,15 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
     if (options_.decode.confidence) out.entity_confidence.assign(out.tokens.size(), std::nullopt);
     if (options_.decode.nbest > 0) out.nbest.push_back({1.0, {}});
     ranges[l] = splitter.segmenter.split(out.text, out.tokens);
+    const std::vector<char> joined = data::joined_latin_words(out.text, out.tokens);
     std::vector<std::string> tokens;
-    // The sentence's tokens, encoded.
+    // The sentence's tokens, encoded, with the Latin words inside it.
     for (data::TokenRange range : ranges[l]) {
       tokens.clear();
       for (std::size_t t = range.begin; t < range.end; ++t) tokens.emplace_back(out.tokens[t].text(out.text));
-      encoded[l].push_back(models_[worker]->encode(tokens));
+      EncodedSentence& sentence = encoded[l].emplace_back(models_[worker]->encode(tokens));
+      sentence.joined.assign(joined.begin() + static_cast<std::ptrdiff_t>(range.begin), joined.begin() + static_cast<std::ptrdiff_t>(range.end));
+      if (!sentence.joined.empty()) sentence.joined.back() = 0;  // the sentence ends here
     }
   });
   // Every sentence of every line, in order; line l's begin at first_sentence[l].

@@ -11,10 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 
+#include "data/utf8.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -87,6 +89,47 @@ TEST_F(TagIo, BratNeverOverwritesAnInputOrADifferentText) {
 
 // --confidence in every format: the same numbers as JSONL's, per token in CoNLL ("-" for O), after the type inline,
 // as AnnotatorNotes in BRAT; without it the formats are as before.
+// No entity starts or ends inside a word of Latin letters or digits, on the best path, in the n best and with
+// confidences (the shipped model alone cut "old" in the third line: "[阿里巴巴 will be 102 years o]ORGld.").
+TEST_F(TagIo, EntitiesNeverCutALatinWord) {
+  write("mixed.txt", "OpenAI的CEO Sam Altman访问了北京。\n字节跳动旗下的TikTok在美国很受欢迎。\n阿里巴巴 will be 102 years old.\n"
+                     "张三在IBM工作，李四在Microsoft工作。\nTikTok总部位于洛杉矶，iPhone15在ＡＢＣ店卖。\n");
+  auto inline_output = run_ner("tag --format inline " + dir_ + "mixed.txt");
+  ASSERT_EQ(inline_output.status, 0) << inline_output.err;
+  EXPECT_EQ(inline_output.out.find("o]ORGld"), std::string::npos) << inline_output.out;
+  auto result = run_ner("tag --confidence --nbest 20 " + dir_ + "mixed.txt");
+  ASSERT_EQ(result.status, 0) << result.err;
+  auto latin = [](char32_t c) { return (c < 128 && std::isalnum(static_cast<int>(c))) || (c >= 0xFF10 && c <= 0xFF5A); };
+  std::size_t boundaries = 0;
+  for (const std::string& line : lines_of(result.out)) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    const std::vector<char32_t> text = data::decode_utf8(record["text"].get<std::string>());
+    auto check = [&](const nlohmann::json& entities) {
+      for (const nlohmann::json& entity : entities)
+        for (const std::size_t at : {entity["start"].get<std::size_t>(), entity["end"].get<std::size_t>()}) {
+          ++boundaries;
+          if (at > 0 && at < text.size())
+            EXPECT_FALSE(latin(text[at - 1]) && latin(text[at])) << "a boundary at " << at << " inside a word: " << line;
+        }
+    };
+    check(record["entities"]);
+    for (const nlohmann::json& path : record["nbest"]) check(path["entities"]);
+  }
+  EXPECT_GT(boundaries, 100u) << "the n best paths hold many entities";
+}
+
+// Every named input is checked before any result is written: a missing second file leaves standard output empty.
+TEST_F(TagIo, InputsAreCheckedBeforeAnyOutput) {
+  write("a.txt", "张伟在北京。\n");
+  ASSERT_EQ(::mkdir((dir_ + "folder").c_str(), 0700), 0);
+  for (const std::string& bad : {"missing.txt", "folder"}) {
+    auto result = run_ner("tag " + dir_ + "a.txt " + dir_ + bad);
+    EXPECT_EQ(result.status, 1) << bad;
+    EXPECT_EQ(result.out, "") << bad;
+    EXPECT_NE(result.err.find(dir_ + bad + ": "), std::string::npos) << result.err;
+  }
+}
+
 TEST_F(TagIo, ConfidenceIsCarriedByEveryFormat) {
   auto jsonl = run_ner("tag --confidence " + kSampleText);
   ASSERT_EQ(jsonl.status, 0) << jsonl.err;
@@ -174,6 +217,19 @@ TEST_F(TagIo, ConllAndJsonlInputsAreTaggedByTheirText) {
   EXPECT_EQ(bad.err, "ner: error: " + dir_ + "bad.jsonl:2: expected a JSON object with a string \"text\" (--input-format "
                      "text tags the lines as they are)\n");
   EXPECT_EQ(bad.out, "");
+  // A record's other fields are kept in its order; the entities are the tagger's (any the record had are replaced).
+  write("fields.jsonl", "{\"id\":7,\"text\":\"张伟在北京\",\"entities\":[],\"source\":{\"page\":[1,2]}}\n");
+  auto fields = run_ner("tag " + dir_ + "fields.jsonl");
+  EXPECT_EQ(fields.out, "{\"id\":7,\"text\":\"张伟在北京\",\"source\":{\"page\":[1,2]},\"entities\":[{\"start\":0,\"end\":2,"
+                        "\"type\":\"PER\",\"text\":\"张伟\"},{\"start\":3,\"end\":5,\"type\":\"LOC\",\"text\":\"北京\"}]}\n")
+      << fields.err;
+  // Detected from the first line: a later line without "text" is the same error, not a switch to plain text.
+  write("later_bad.jsonl", "{\"text\":\"张伟在北京\",\"id\":1}\n{\"id\":2}\n");
+  auto later_bad = run_ner("tag " + dir_ + "later_bad.jsonl");
+  EXPECT_EQ(later_bad.status, 1) << later_bad.out;
+  EXPECT_NE(later_bad.err.find(dir_ + "later_bad.jsonl:2: expected a JSON object with a string \"text\""), std::string::npos)
+      << later_bad.err;
+  EXPECT_EQ(later_bad.out, "");
 
   // Text that starts like JSON or has a tag-like last word stays text.
   write("braces.txt", "{张伟在北京}\n{\"name\": \"张伟\"}\n");
