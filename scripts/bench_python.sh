@@ -2,8 +2,8 @@
 # One-sentence inputs from Python against the command line: calls per second of Tagger.tag (one sentence per call,
 # the model loaded once), texts per second of Tagger.tag_many (1,000 one-sentence texts per call), and calls per
 # second of `ner tag` started once per sentence (each start loads the model). The shipped model, its defaults.
-# Usage: scripts/bench_python.sh [CALLS]   (Tagger.tag calls, default 5,000; a tenth as many tag_many texts and
-#   command-line starts)
+# Usage: scripts/bench_python.sh [CALLS]   (Tagger.tag calls, default 5,000; the tag_many rounds and command-line
+#   starts scale with it: 10 and 50 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${1:-5000}
