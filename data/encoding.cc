@@ -142,7 +142,11 @@ std::optional<DetectedEncoding> detect_chinese_legacy(std::string_view sample, s
     const std::string name = ucsdet_getName(matches[m], &status);
     const int confidence = ucsdet_getConfidence(matches[m], &status);
     if (name != "GB18030" && name != "Big5") continue;
-    const bool uncertain = confidence < kConfidentDetection && double_byte_characters > kJudgedCharacters;
+    // Unsure on a sample ICU could judge; on a shorter one when both encodings read it (a guess either way).
+    const bool both_read_it = valid_prefix(whole_lines, "Big5", origin) == whole_lines.size() &&
+                              valid_prefix(whole_lines, "GB18030", origin) == whole_lines.size();
+    const bool uncertain = confidence < kConfidentDetection &&
+                           (double_byte_characters > kJudgedCharacters || (double_byte_characters > 0 && both_read_it));
     if (confidence >= kConfidentDetection) return DetectedEncoding{name, confidence, true, uncertain};
     // ICU is unsure (a short sample): Big5 when a double-byte character has a trail byte in 0x40–0x7E, which half
     // of Big5's common characters have and GB2312's (GBK's common part) never do, and the sample is valid Big5

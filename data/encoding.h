@@ -12,8 +12,8 @@ inline constexpr const char* kAutoEncoding = "auto";
 // The encoding every input (corpora and text to tag) is read in unless --encoding names one.
 inline constexpr const char* kDefaultEncoding = kAutoEncoding;
 inline constexpr std::size_t kDetectionSample = 1 << 16;  // bytes that detection looks at
-// ICU's confidence (0–100) below which its choice between GB18030 and Big5 is checked by their trail bytes, and on
-// a sample it could judge (see kJudgedCharacters) is warned about.
+// ICU's confidence (0–100) below which its choice between GB18030 and Big5 is checked by their trail bytes, and is
+// warned about on a sample it could judge (see kJudgedCharacters) or on a shorter one that both encodings read.
 inline constexpr int kConfidentDetection = 50;
 // ICU's multi-byte recognisers answer a fixed confidence of 10 for a text of at most 10 double-byte characters: on
 // such a sample a low confidence is no sign of a wrong guess.

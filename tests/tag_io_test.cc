@@ -49,7 +49,7 @@ TEST_F(TagIo, BratNeverOverwritesAnInputOrADifferentText) {
   write("doc.txt", gb18030);
   ASSERT_EQ(::symlink((dir_ + "doc.txt").c_str(), (dir_ + "link.txt").c_str()), 0);
   for (const std::string input : {"doc.txt", "link.txt"}) {
-    auto result = run_ner("tag " + dir_ + input + " --format brat --output " + dir_ + "doc.ann");
+    auto result = run_ner("tag " + dir_ + input + " --encoding gb18030 --format brat --output " + dir_ + "doc.ann");
     EXPECT_EQ(result.status, 1) << input;
     EXPECT_EQ(result.err, "ner: error: " + dir_ + "doc.txt: is an input and not the text the offsets refer to (from byte 0) "
                           "(UTF-8, a line per document, LF line breaks); give another --output\n") << input;

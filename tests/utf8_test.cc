@@ -141,19 +141,23 @@ TEST(Encoding, Utf8WithAnEarlyBadByteIsReportedAsUtf8) {
 }
 
 // ICU's confidence is low for text of rare characters, and is flagged as uncertain once there are more than
-// kJudgedCharacters of them; common text, and a line too short to judge, are not.
-TEST(Encoding, UncertainOnlyOnASampleLongEnoughToJudge) {
+// kJudgedCharacters of them; common text is not. A line too short to judge is uncertain when both GB18030 and Big5
+// read it (中文 in Big5 was read as GB18030 without a word), not when only one does.
+TEST(Encoding, UncertainOnALongSampleOfRareCharactersOrAShortOneBothEncodingsRead) {
   std::string rare;  // GBK/3 characters (lead 0x81–0xA0): valid GBK, in no list of common characters
   for (int k = 0; k < 40; ++k) rare += std::string{static_cast<char>(0x81 + k % 32), static_cast<char>(0xA1 + k % 14)};
   const DetectedEncoding guessed = detect_encoding(rare + "\n", true, "f");
   EXPECT_EQ(guessed.name, "GB18030");
   EXPECT_LT(guessed.confidence, kConfidentDetection);
   EXPECT_TRUE(guessed.uncertain);
-  EXPECT_FALSE(detect_encoding(rare.substr(0, 2 * kJudgedCharacters) + "\n", true, "f").uncertain);
+  EXPECT_TRUE(detect_encoding(rare.substr(0, 2 * kJudgedCharacters) + "\n", true, "f").uncertain);
   const DetectedEncoding common = detect_encoding(from_utf8("张伟在北京大学读书，后来去了上海工作。\n李娜是湖北人。\n", "GBK"), true, "f");
   EXPECT_EQ(common.name, "GB18030");
   EXPECT_FALSE(common.uncertain) << common.confidence;
-  EXPECT_FALSE(detect_encoding(from_utf8("张伟在北京。\n", "GBK"), true, "f").uncertain);
+  EXPECT_TRUE(detect_encoding(from_utf8("张伟在北京。\n", "GBK"), true, "f").uncertain);
+  EXPECT_TRUE(detect_encoding(from_utf8("中文\n", "Big5"), true, "f").uncertain);
+  // Trail bytes 0x80–0xA0 are GBK's alone: short, but no guess.
+  EXPECT_FALSE(detect_encoding("\x81\x80\x81\x90\x82\xA0\n", true, "f").uncertain);
 }
 
 // The hint for invalid bytes in named UTF-8 suggests what detection finds.
