@@ -148,10 +148,11 @@ std::string format_jsonl(const std::vector<Sentence>& sentences) {
       cp += count_code_points(token);
     }
     cp_start.push_back(cp);
-    json entities = json::array();
+    // Keys in ner tag's order.
+    nlohmann::ordered_json entities = nlohmann::ordered_json::array();
     for (const Span& span : chunks(sentence.tags))
       entities.push_back({{"start", cp_start[span.begin]}, {"end", cp_start[span.end]}, {"type", span.type}});
-    json record = {{"text", text}, {"entities", entities}};
+    const nlohmann::ordered_json record = {{"text", text}, {"entities", entities}};
     out += record.dump();
     out += '\n';
   }

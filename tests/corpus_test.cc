@@ -165,7 +165,7 @@ TEST(Corpora, ByteOrderMarksInsideAFileAreRemoved) {
 TEST(Jsonl, FormatRoundTripsThroughConll) {
   std::vector<Sentence> sentences = parse_conll("😀 O\n李 B-PER\n明 I-PER\n\n", "t");
   std::string jsonl = format_jsonl(sentences);
-  EXPECT_EQ(jsonl, "{\"entities\":[{\"end\":3,\"start\":1,\"type\":\"PER\"}],\"text\":\"😀李明\"}\n");
+  EXPECT_EQ(jsonl, "{\"text\":\"😀李明\",\"entities\":[{\"start\":1,\"end\":3,\"type\":\"PER\"}]}\n") << "ner tag's key order";
   std::vector<Sentence> back = parse_jsonl(jsonl, "t", Scheme::kBio);
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].tokens, sentences[0].tokens);
