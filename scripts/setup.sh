@@ -11,6 +11,7 @@ packages=(
   fasttext      # skip-gram vectors in scripts/vectors.sh
   libopencc-dev libopencc-data  # traditional-to-simplified character tables (OpenCC t2s)
   chromium      # the test that renders the HTML reports headless
+  fonts-wqy-zenhei  # a CJK font, so that headless Chromium shows the reports' and the serve page's Chinese
   openmpi-bin libopenmpi-dev  # data-parallel training under mpirun (optional at build time)
   libcpp-httplib-dev  # ner serve's HTTP server
   chromium-driver python3-selenium  # the test that drives ner serve's page in a headless browser

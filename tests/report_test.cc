@@ -98,6 +98,8 @@ std::string rendered_dom(const std::string& html_path) {
 TEST(Reports, TrainingAndEvaluationPagesRenderInChromium) {
   if (std::system("command -v chromium >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "chromium not installed (scripts/setup.sh installs it): the reports are not rendered";
+  EXPECT_EQ(std::system("fc-list :lang=zh family | grep -q ."), 0)
+      << "no font with Chinese glyphs (scripts/setup.sh installs fonts-wqy-zenhei): the pages would show boxes";
   const std::string sample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
   const std::string model = test_support::temp_path("m.model");
   auto trained = run_ner("train --train " + sample + " --dev " + sample + " --test " + sample + " --model " + model +
