@@ -12,8 +12,7 @@ namespace data {
 
 void Segmenter::Closer::operator()(UBreakIterator* iterator) const { ubrk_close(iterator); }
 
-Segmenter::Segmenter(std::size_t max_tokens) : max_tokens_(max_tokens) {
-  assert(max_tokens > 0);
+Segmenter::Segmenter() {
   UErrorCode status = U_ZERO_ERROR;
   sentences_.reset(ubrk_open(UBRK_SENTENCE, "zh", nullptr, 0, &status));
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU sentence break iterator: ") + u_errorName(status));
@@ -29,7 +28,8 @@ bool is_clause_break(std::string_view grapheme) {
   return false;
 }
 
-std::vector<TokenRange> Segmenter::split(std::string_view text, const std::vector<Token>& tokens) {
+std::vector<TokenRange> Segmenter::split(std::string_view text, const std::vector<Token>& tokens, std::size_t max_tokens) {
+  assert(max_tokens > 0);
   std::vector<TokenRange> ranges;
   if (tokens.empty()) return ranges;
 
@@ -54,19 +54,21 @@ std::vector<TokenRange> Segmenter::split(std::string_view text, const std::vecto
   utext_close(&utext);
   if (token < tokens.size()) sentences.push_back({token, tokens.size()});
 
-  // The cap: cut an over-long sentence after the last clause break in the second half of the window, else at the cap.
+  // The cap: cut an over-long sentence after the last clause break in the second half of the cap; without one, a
+  // window of the cap, the next beginning window_overlap(cap) tokens before its end.
   for (TokenRange sentence : sentences) {
     std::size_t begin = sentence.begin;
-    while (sentence.end - begin > max_tokens_) {
-      std::size_t cut = begin + max_tokens_;
-      for (std::size_t i = begin + max_tokens_; i > begin + max_tokens_ / 2; --i) {
-        if (is_clause_break(tokens[i - 1].text(text))) {
-          cut = i;
-          break;
-        }
+    while (sentence.end - begin > max_tokens) {
+      std::size_t cut = 0;
+      for (std::size_t i = begin + max_tokens; i > begin + max_tokens / 2 && cut == 0; --i)
+        if (is_clause_break(tokens[i - 1].text(text))) cut = i;
+      if (cut != 0) {
+        ranges.push_back({begin, cut});
+        begin = cut;
+      } else {
+        ranges.push_back({begin, begin + max_tokens});
+        begin += max_tokens - window_overlap(max_tokens);
       }
-      ranges.push_back({begin, cut});
-      begin = cut;
     }
     ranges.push_back({begin, sentence.end});
   }

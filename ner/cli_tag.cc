@@ -54,6 +54,11 @@ void add_tag_command(CLI::App& app) {
   command->add_option("--min-confidence", o->job.min_confidence,
                       "drop entities whose confidence is below X (implies --confidence; the conll tags are kept)")
       ->check(in_range(0.0, 1.0));
+  command->add_option("--window", o->job.window,
+                      "most characters tagged at once (default: the model's, 250): a longer sentence is cut after "
+                      "clause punctuation (，；：…) in the second half, or else tagged in windows that overlap by a "
+                      "fifth and meet where no entity crosses")
+      ->check(in_range<std::size_t>(5, 100000));
   add_precision_option(*command, o->job.precision);
   command->add_flag("--profile", o->job.profile,
                     "at the end, say on stderr how many CPU seconds (all threads) went to each part: loading the "

@@ -81,6 +81,7 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
   tag_options.decode.confidence = job.confidence || job.min_confidence > 0;
   tag_options.decode.nbest = job.nbest;
   tag_options.min_confidence = job.min_confidence;
+  tag_options.window = job.window;
   nn::profile::set_enabled(job.profile);
   std::optional<nn::profile::Scope> loading(nn::profile::Part::kLoading);
   LoadedModel loaded = load_model(job.model_path);

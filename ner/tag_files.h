@@ -28,6 +28,7 @@ struct TagJob {
   bool confidence = false;     // each entity's confidence
   int nbest = 0;               // the K best paths of each document (jsonl only; 0: none)
   double min_confidence = 0;   // entities below it are dropped (implies confidence)
+  std::size_t window = 0;      // most characters tagged at once (TagOptions::window; 0: the model's)
   std::string precision = kDefaultPrecision;
   bool profile = false;  // time each part (nn::profile), from loading the model to writing the output
 };

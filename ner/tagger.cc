@@ -131,27 +131,50 @@ std::vector<std::vector<std::string>> predict_corpus_tags(const std::vector<Mode
 
 namespace {
 
-// The entities of a sentence's tag ids (tokens [first, first + n) of the line), with their confidences if known;
-// those are also given to the entity's tokens in `token_confidence` if that is not null.
-std::vector<Entity> entities_of(const TaggedLine& line, std::size_t first, const std::vector<int>& tags,
-                                const std::vector<double>& confidences, const data::Vocab& tag_names,
-                                std::vector<std::optional<double>>* token_confidence = nullptr) {
+// The entity spans of a decoded sentence or window whose first token is the line's token `first`, in line tokens.
+std::vector<data::Span> line_spans(const std::vector<int>& tags, std::size_t first, const data::Vocab& tag_names) {
   std::vector<std::string> names;
   for (int id : tags) names.push_back(tag_names.key(id));
+  std::vector<data::Span> spans = data::chunks(names);
+  for (data::Span& span : spans) span.begin += first, span.end += first;
+  return spans;
+}
+
+// The entities of a sentence's spans (line_spans) that lie in the line's tokens `keep`, with their confidences if
+// known; those are also given to the entity's tokens in `token_confidence` if that is not null.
+std::vector<Entity> entities_of(const TaggedLine& line, const std::vector<data::Span>& spans,
+                                const std::vector<double>& confidences, data::TokenRange keep,
+                                std::vector<std::optional<double>>* token_confidence = nullptr) {
   std::vector<Entity> entities;
-  const std::vector<data::Span> spans = data::chunks(names);
   for (std::size_t k = 0; k < spans.size(); ++k) {
-    const data::Token& begin = line.tokens[first + spans[k].begin];
-    const data::Token& last = line.tokens[first + spans[k].end - 1];
+    if (spans[k].begin < keep.begin || spans[k].end > keep.end) continue;
+    const data::Token& begin = line.tokens[spans[k].begin];
+    const data::Token& last = line.tokens[spans[k].end - 1];
     Entity& e = entities.emplace_back(Entity{begin.cp_begin, last.cp_end, begin.byte_begin, last.byte_end, spans[k].type,
                                              line.text.substr(begin.byte_begin, last.byte_end - begin.byte_begin), std::nullopt});
     if (confidences.empty()) continue;
     e.confidence = confidences[k];
     if (token_confidence)
-      std::fill(token_confidence->begin() + static_cast<std::ptrdiff_t>(first + spans[k].begin),
-                token_confidence->begin() + static_cast<std::ptrdiff_t>(first + spans[k].end), e.confidence);
+      std::fill(token_confidence->begin() + static_cast<std::ptrdiff_t>(spans[k].begin),
+                token_confidence->begin() + static_cast<std::ptrdiff_t>(spans[k].end), e.confidence);
   }
   return entities;
+}
+
+// The n best alternatives with equal entities merged, their probabilities summed (windows' paths that differ only
+// outside the part kept).
+std::vector<TaggedLine::Alternative> merge_equal(std::vector<TaggedLine::Alternative> alternatives) {
+  auto same = [](const Entity& a, const Entity& b) { return a.start == b.start && a.end == b.end && a.type == b.type; };
+  std::vector<TaggedLine::Alternative> merged;
+  for (TaggedLine::Alternative& a : alternatives) {
+    auto equal = std::find_if(merged.begin(), merged.end(), [&](const TaggedLine::Alternative& m) {
+      return std::equal(m.entities.begin(), m.entities.end(), a.entities.begin(), a.entities.end(), same);
+    });
+    if (equal == merged.end()) merged.push_back(std::move(a));
+    else equal->probability += a.probability;
+  }
+  std::stable_sort(merged.begin(), merged.end(), [](const auto& x, const auto& y) { return x.probability > y.probability; });
+  return merged;
 }
 
 // The k best of every pairing of `line` (the best paths of the sentences so far) with `sentence` (the next
@@ -171,14 +194,34 @@ std::vector<TaggedLine::Alternative> pair_best(const std::vector<TaggedLine::Alt
 
 }  // namespace
 
+std::size_t meeting_point(data::TokenRange left, const std::vector<data::Span>& left_spans, data::TokenRange right,
+                          const std::vector<data::Span>& right_spans, const std::vector<char>& joined) {
+  auto crosses = [](const std::vector<data::Span>& spans, std::size_t at) {
+    return std::any_of(spans.begin(), spans.end(), [at](const data::Span& s) { return s.begin < at && at < s.end; });
+  };
+  const std::size_t middle = (right.begin + left.end) / 2;
+  std::optional<std::size_t> both, left_only;
+  auto nearer = [middle](std::optional<std::size_t> best, std::size_t at) {
+    auto distance = [middle](std::size_t x) { return x > middle ? x - middle : middle - x; };
+    return !best || distance(at) < distance(*best) ? std::optional<std::size_t>(at) : best;
+  };
+  for (std::size_t at = right.begin; at <= left.end; ++at) {
+    if (crosses(left_spans, at)) continue;
+    left_only = nearer(left_only, at);
+    if (!crosses(right_spans, at) && (at == left.end || !joined[at - 1 - left.begin])) both = nearer(both, at);
+  }
+  return both ? *both : *left_only;
+}
+
 Tagger::Tagger(const std::vector<Model*>& models, std::size_t batch_size, const TagOptions& options)
     : models_(models), batch_size_(batch_size), options_(options) {
   for (std::size_t m = 0; m < models_.size(); ++m)
-    splitters_.push_back(std::make_unique<Splitter>(models_.front()->config().max_sentence_tokens));
+    splitters_.push_back(std::make_unique<Splitter>());
 }
 
 std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
   std::vector<TaggedLine> tagged(lines.size());
+  const std::size_t window = options_.window > 0 ? options_.window : models_.front()->config().max_sentence_tokens;
   // Each line tokenized and split into sentences, which are encoded.
   std::vector<std::vector<data::TokenRange>> ranges(lines.size());
   std::vector<std::vector<EncodedSentence>> encoded(lines.size());
@@ -191,7 +234,7 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
     out.tags.assign(out.tokens.size(), "O");
     if (options_.decode.confidence) out.entity_confidence.assign(out.tokens.size(), std::nullopt);
     if (options_.decode.nbest > 0) out.nbest.push_back({1.0, {}});
-    ranges[l] = splitter.segmenter.split(out.text, out.tokens);
+    ranges[l] = splitter.segmenter.split(out.text, out.tokens, window);
     const std::vector<char> joined = data::joined_latin_words(out.text, out.tokens);
     std::vector<std::string> tokens;
     // The sentence's tokens, encoded, with the Latin words inside it.
@@ -212,19 +255,39 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
   }
   const std::vector<Decoding> decoded = decode(models_, sentences, batch_size_, options_.decode);
   const data::Vocab& tag_names = models_.front()->tags();
-  // Each line's tags, entities and alternatives from its sentences' decodings, in order.
+  // Each line's tags, entities and alternatives from its sentences' decodings, in order; of two overlapping windows,
+  // each gives what lies on its side of their meeting point.
   share_out(lines.size(), models_.size(), [&](std::size_t, std::size_t l) {
     TaggedLine& out = tagged[l];
-    for (std::size_t p = 0; p < ranges[l].size(); ++p) {
-      const std::size_t first = ranges[l][p].begin;
+    const std::vector<data::TokenRange>& range = ranges[l];
+    std::vector<data::Span> spans, next_spans;
+    if (!range.empty()) next_spans = line_spans(decoded[first_sentence[l]].tags, range[0].begin, tag_names);
+    std::size_t keep_begin = range.empty() ? 0 : range[0].begin;
+    for (std::size_t p = 0; p < range.size(); ++p) {
+      const std::size_t first = range[p].begin;
       const Decoding& d = decoded[first_sentence[l] + p];
-      for (std::size_t t = 0; t < d.tags.size(); ++t) out.tags[first + t] = tag_names.key(d.tags[t]);
-      for (Entity& e : entities_of(out, first, d.tags, d.confidences, tag_names, &out.entity_confidence))
+      spans = std::move(next_spans);
+      std::size_t keep_end = range[p].end;
+      if (p + 1 < range.size()) {
+        next_spans = line_spans(decoded[first_sentence[l] + p + 1].tags, range[p + 1].begin, tag_names);
+        if (range[p + 1].begin < range[p].end)
+          keep_end = meeting_point(range[p], spans, range[p + 1], next_spans, sentences[first_sentence[l] + p].joined);
+      }
+      const data::TokenRange keep{keep_begin, keep_end};
+      for (std::size_t t = keep.begin; t < keep.end; ++t) out.tags[t] = tag_names.key(d.tags[t - first]);
+      // An entity that begins before the part kept (in the window before) leaves O tags behind in it.
+      for (const data::Span& span : spans)
+        if (span.begin < keep.begin)
+          for (std::size_t t = keep.begin; t < std::min(span.end, keep.end); ++t) out.tags[t] = "O";
+      for (Entity& e : entities_of(out, spans, d.confidences, keep, &out.entity_confidence))
         if (!e.confidence || *e.confidence >= options_.min_confidence) out.entities.push_back(std::move(e));
+      keep_begin = keep_end;
       if (options_.decode.nbest == 0) continue;
       std::vector<TaggedLine::Alternative> alternatives;
       for (const Decoding::Path& path : d.nbest)
-        alternatives.push_back({path.probability, entities_of(out, first, path.tags, path.confidences, tag_names)});
+        alternatives.push_back(
+            {path.probability, entities_of(out, line_spans(path.tags, first, tag_names), path.confidences, keep)});
+      if (keep.begin != range[p].begin || keep.end != range[p].end) alternatives = merge_equal(std::move(alternatives));
       out.nbest = pair_best(out.nbest, alternatives, static_cast<std::size_t>(options_.decode.nbest));
     }
   });

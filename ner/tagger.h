@@ -11,6 +11,7 @@
 
 #include "data/corpus.h"
 #include "data/segment.h"
+#include "data/tag_scheme.h"
 #include "data/tokenizer.h"
 #include "ner/model.h"
 
@@ -93,11 +94,22 @@ struct TaggedLine {
 struct TagOptions {
   DecodeOptions decode;
   double min_confidence = 0;  // entities of the best path below this confidence are dropped (needs decode.confidence)
+  std::size_t window = 0;     // most tokens tagged at once (see data::Segmenter); 0: the model's max_sentence_tokens
 };
 
-// Tags raw lines: each line is tokenized, split into sentences of at most the model's max_sentence_tokens, and the
-// sentences of all lines are batched together (see decode). Lines must be valid UTF-8. The work is shared out among
-// `models` (replicas of one model: ModelReplicas), one thread each; the result does not depend on their number.
+// Where two overlapping windows' tags meet: the line token in [right.begin, left.end] nearest the overlap's middle
+// that no entity of either window crosses and no Latin word (`joined`, the left window's) spans; failing that, the
+// one nearest the middle that no entity of the left window crosses (its end always qualifies). The right window's
+// entities that begin before it are dropped.
+std::size_t meeting_point(data::TokenRange left, const std::vector<data::Span>& left_spans, data::TokenRange right,
+                          const std::vector<data::Span>& right_spans, const std::vector<char>& joined);
+
+// Tags raw lines: each line is tokenized, split into sentences and windows of at most TagOptions::window tokens
+// (data::Segmenter), and the sentences of all lines are batched together (see decode); overlapping windows are merged
+// where no entity crosses, so that a line that fits one window is tagged as a whole. With n-best, a line's paths
+// combine its sentences' (and windows') own n best as if they were independent. Lines must be valid UTF-8. The work
+// is shared out among `models` (replicas of one model: ModelReplicas), one thread each; the result does not depend
+// on their number.
 class Tagger {
  public:
   Tagger(const std::vector<Model*>& models, std::size_t batch_size, const TagOptions& options = {});
@@ -109,7 +121,6 @@ class Tagger {
  private:
   // What one thread tokenizes and splits lines with.
   struct Splitter {
-    explicit Splitter(std::size_t max_sentence_tokens) : segmenter(max_sentence_tokens) {}
     data::Tokenizer tokenizer;
     data::Segmenter segmenter;
   };

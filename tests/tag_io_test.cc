@@ -14,8 +14,10 @@
 #include <cctype>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <sstream>
 
+#include "data/tag_scheme.h"
 #include "data/utf8.h"
 #include "tests/test_support.h"
 
@@ -87,8 +89,6 @@ TEST_F(TagIo, BratNeverOverwritesAnInputOrADifferentText) {
   EXPECT_EQ(ann_over_input.status, 1);
 }
 
-// --confidence in every format: the same numbers as JSONL's, per token in CoNLL ("-" for O), after the type inline,
-// as AnnotatorNotes in BRAT; without it the formats are as before.
 // No entity starts or ends inside a word of Latin letters or digits, on the best path, in the n best and with
 // confidences (the shipped model alone cut "old" in the third line: "[阿里巴巴 will be 102 years o]ORGld.").
 TEST_F(TagIo, EntitiesNeverCutALatinWord) {
@@ -118,6 +118,59 @@ TEST_F(TagIo, EntitiesNeverCutALatinWord) {
   EXPECT_GT(boundaries, 100u) << "the n best paths hold many entities";
 }
 
+// A line longer than the window without clause punctuation is tagged in overlapping windows, merged where no entity
+// crosses: the repeated sentence keeps all its 300 北京大学 (cut every 250 characters, 6 became 北京), and the result
+// is the one of tagging the line as a whole. With a tiny window the tags still agree with the entities.
+TEST_F(TagIo, LongLinesAreTaggedInWindowsThatNoEntityCrosses) {
+  std::string line;
+  for (int i = 0; i < 300; ++i) line += "我们在北京大学见到了张伟和李娜";
+  write("long.txt", line + "\n");
+  auto windows = run_ner("tag " + dir_ + "long.txt");
+  ASSERT_EQ(windows.status, 0) << windows.err;
+  std::map<std::string, int> counts;
+  const nlohmann::json record = nlohmann::json::parse(windows.out);
+  for (const nlohmann::json& entity : record["entities"])
+    ++counts[entity["text"].get<std::string>() + "/" + entity["type"].get<std::string>()];
+  EXPECT_EQ(counts, (std::map<std::string, int>{{"北京大学/ORG", 300}, {"张伟/PER", 300}, {"李娜/PER", 300}}));
+  auto whole = run_ner("tag --window 5000 " + dir_ + "long.txt");
+  EXPECT_EQ(whole.out, windows.out);
+  // Windows of 5 characters (overlapping by one) on the sample: CoNLL tags, entities and the n best agree.
+  for (const std::string& options : {"--window 5", "--window 5 --confidence --nbest 3"}) {
+    auto jsonl = run_ner("tag " + options + " " + kSampleText);
+    auto conll = run_ner("tag --format conll " + options.substr(0, 10) + " " + kSampleText);
+    ASSERT_EQ(jsonl.status, 0) << jsonl.err;
+    ASSERT_EQ(conll.status, 0) << conll.err;
+    std::vector<std::string> tags;
+    std::vector<std::vector<data::Span>> conll_spans;
+    for (const std::string& row : lines_of(conll.out + "\n")) {
+      if (!row.empty()) {
+        tags.push_back(row.substr(row.rfind(' ') + 1));
+        continue;
+      }
+      if (!tags.empty()) conll_spans.push_back(data::chunks(tags));
+      tags.clear();
+    }
+    std::vector<std::string> records = lines_of(jsonl.out);
+    ASSERT_EQ(records.size(), conll_spans.size());
+    std::size_t entities = 0;
+    for (std::size_t r = 0; r < records.size(); ++r) {
+      const nlohmann::json record = nlohmann::json::parse(records[r]);
+      std::vector<data::Span> spans;
+      for (const nlohmann::json& e : record["entities"]) spans.push_back({e["start"], e["end"], e["type"]});
+      EXPECT_EQ(spans, conll_spans[r]) << records[r];  // the sample has no spaces: tokens are characters
+      entities += spans.size();
+      for (const nlohmann::json& path : record.value("nbest", nlohmann::json::array())) {
+        std::size_t end = 0;
+        for (const nlohmann::json& e : path["entities"]) {
+          EXPECT_LE(end, e["start"].get<std::size_t>()) << "entities of a path in order, apart: " << records[r];
+          end = e["end"];
+        }
+      }
+    }
+    EXPECT_GT(entities, 10u);
+  }
+}
+
 // Every named input is checked before any result is written: a missing second file leaves standard output empty.
 TEST_F(TagIo, InputsAreCheckedBeforeAnyOutput) {
   write("a.txt", "张伟在北京。\n");
@@ -130,6 +183,8 @@ TEST_F(TagIo, InputsAreCheckedBeforeAnyOutput) {
   }
 }
 
+// --confidence in every format: the same numbers as JSONL's, per token in CoNLL ("-" for O), after the type inline,
+// as AnnotatorNotes in BRAT; without it the formats are as before.
 TEST_F(TagIo, ConfidenceIsCarriedByEveryFormat) {
   auto jsonl = run_ner("tag --confidence " + kSampleText);
   ASSERT_EQ(jsonl.status, 0) << jsonl.err;

@@ -27,6 +27,24 @@ using test_support::slurp;
 const std::string kShippedModel = std::string(NER_SOURCE_DIR) + "/models/msra.model";
 const std::string kSampleText = std::string(NER_SOURCE_DIR) + "/examples/sample.txt";
 
+// Two overlapping windows meet nearest the middle of their overlap where no entity of either crosses and no Latin
+// word is cut; failing that, where none of the left window's crosses. Windows [0, 20) and [16, 36): middle 18.
+TEST(TagLibrary, OverlappingWindowsMeetNearTheMiddleWhereNoEntityCrosses) {
+  const data::TokenRange left{0, 20}, right{16, 36};
+  const std::vector<char> words(20, 0);
+  auto meet = [&](const std::vector<data::Span>& left_spans, const std::vector<data::Span>& right_spans,
+                  const std::vector<char>& joined) { return ner::meeting_point(left, left_spans, right, right_spans, joined); };
+  EXPECT_EQ(meet({}, {}, words), 18u);
+  EXPECT_EQ(meet({{17, 19, "LOC"}}, {}, words), 17u) << "the nearer of the two free points, the first of equals";
+  EXPECT_EQ(meet({}, {{18, 20, "LOC"}}, words), 18u) << "18 is an entity's first token, not inside it";
+  std::vector<char> word_at_18 = words;
+  word_at_18[17] = 1;  // tokens 17 and 18 are one Latin word
+  EXPECT_EQ(meet({}, {}, word_at_18), 17u);
+  EXPECT_EQ(meet({}, {{16, 21, "ORG"}}, words), 16u);
+  EXPECT_EQ(meet({{15, 20, "ORG"}}, {}, words), 20u);
+  EXPECT_EQ(meet({{15, 20, "ORG"}}, {{17, 22, "ORG"}}, words), 20u) << "no point is free of both: the left one's end";
+}
+
 // Every item is done once; an error on a helper thread stops the handing out and reaches the caller.
 TEST(TagLibrary, ShareOutDoesEveryItemOnceAndRethrowsAHelpersError) {
   std::vector<std::atomic<int>> done(1000);
