@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -44,9 +45,10 @@ ner::Model& shipped_model() {
 // A server on a free port of 127.0.0.1, serving until the fixture ends.
 class Serve : public ::testing::Test {
  protected:
-  void start(const ner::BatchingOptions& batching = {}, ner::ServeOptions options = {}) {
+  void start(const ner::BatchingOptions& batching = {}, ner::ServeOptions options = {},
+             std::shared_ptr<const data::EntityDictionary> dictionary = nullptr) {
     replicas_ = std::make_unique<ner::ModelReplicas>(shipped_model(), 2);
-    service_ = std::make_unique<ner::TagService>(replicas_->models(), batching);
+    service_ = std::make_unique<ner::TagService>(replicas_->models(), batching, std::move(dictionary));
     options.port = 0;
     server_ = std::make_unique<ner::HttpServer>(*service_, nlohmann::json{{"model", "test"}}, options);
     port_ = server_->bind();
@@ -108,6 +110,26 @@ TEST_F(Serve, AnswersAreTheTaggingLibrarysLines) {
   response = post(nlohmann::json{{"text", kTexts[0]}, {"min_confidence", 0.9999}}.dump());
   ASSERT_TRUE(response);
   EXPECT_EQ(response->body, expected_lines({kTexts[0]}, options)[0]);
+}
+
+// A dictionary given to the service applies to every request, whatever its options; one with a type the model
+// lacks is refused at start.
+TEST_F(Serve, TheDictionaryAppliesToEveryRequest) {
+  const std::string path = test_support::temp_path("dictionary.tsv");
+  test_support::write_file(path, "字节跳动\tORG\n");
+  start({}, {}, std::make_shared<const data::EntityDictionary>(data::EntityDictionary::read(path)));
+  for (const std::string& body : {std::string(R"({"text":"字节跳动发布了新产品。"})"),
+                                  std::string(R"({"text":"字节跳动发布了新产品。","confidence":true})")}) {
+    auto response = post(body);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    EXPECT_NE(response->body.find(R"({"start":0,"end":4,"type":"ORG","text":"字节跳动")"), std::string::npos) << response->body;
+  }
+  test_support::write_file(path, "字节跳动\tCOMPANY\n");
+  ner::ModelReplicas replicas(shipped_model(), 1);
+  EXPECT_THROW(ner::TagService(replicas.models(), {}, std::make_shared<const data::EntityDictionary>(
+                                                          data::EntityDictionary::read(path))),
+               data::Error);
 }
 
 // The binary's `ner tag` lines of the sample, and the server's answers to its lines, byte for byte.
@@ -259,15 +281,28 @@ TEST_F(Serve, MetricsCountResponsesLatencyAndCharacters) {
   ASSERT_TRUE(post("{\"text\":\"北京欢迎你\"}"));
   ASSERT_TRUE(post("{\"texts\":[\"上海\",\"天津市\"]}"));
   ASSERT_TRUE(post("{\"text\":"));
-  auto metrics = get("/metrics");
-  ASSERT_TRUE(metrics);
-  EXPECT_EQ(metrics->status, 200);
-  const std::string& text = metrics->body;
-  for (const char* line : {"ner_http_responses_total{code=\"200\"} 2\n", "ner_http_responses_total{code=\"400\"} 1\n",
-                           "ner_http_errors_total 1\n", "ner_tag_request_seconds_count 3\n",
-                           "ner_tag_request_seconds_bucket{le=\"+Inf\"} 3\n", "ner_characters_tagged_total 10\n",
-                           "ner_texts_tagged_total 3\n", "# TYPE ner_tag_request_seconds histogram\n"})
+  // A response is counted once it is written, so the client may ask before the last one is: ask again meanwhile
+  // (each /metrics answer then counts as one more 200).
+  std::string text;
+  int attempt = 0;
+  for (; attempt < 200; ++attempt) {
+    auto metrics = get("/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_EQ(metrics->status, 200);
+    text = metrics->body;
+    if (text.find("ner_http_responses_total{code=\"400\"} 1\n") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (const char* line : {"ner_http_responses_total{code=\"400\"} 1\n", "ner_http_errors_total 1\n",
+                           "ner_tag_request_seconds_count 3\n", "ner_tag_request_seconds_bucket{le=\"+Inf\"} 3\n",
+                           "ner_characters_tagged_total 10\n", "ner_texts_tagged_total 3\n",
+                           "# TYPE ner_tag_request_seconds histogram\n"})
     EXPECT_NE(text.find(line), std::string::npos) << line << " not in\n" << text;
+  const std::string ok = "ner_http_responses_total{code=\"200\"} ";
+  ASSERT_NE(text.find(ok), std::string::npos) << text;
+  const int answered = std::stoi(text.substr(text.find(ok) + ok.size()));
+  EXPECT_GE(answered, 2);
+  EXPECT_LE(answered, 2 + attempt);
 }
 
 TEST_F(Serve, HealthInfoAndPage) {
