@@ -65,6 +65,19 @@ void add_precision_option(CLI::App& command, std::string& precision) {
       ->capture_default_str()->check(CLI::IsMember({"bfloat16", "bfloat16-amx", "bfloat16-avx512", "float"}));
 }
 
+void add_dictionary_options(CLI::App& command, std::string& path, std::string& mode) {
+  mode = kDefaultDictionaryMode;
+  command.add_option("--dictionary", path,
+                     "entities to tag wherever they occur, whatever the model says: lines surface<TAB>TYPE (TYPE one of "
+                     "the model's, e.g. PER, LOC, ORG; # comments), matched character for character; where two overlap, "
+                     "the longer");
+  command.add_option("--dictionary-mode", mode,
+                     "force: every occurrence is that entity (confidence 1); prefer: its tags only gain a bonus (e^6, "
+                     "about 400 times the odds per character), so that a strong reading of the context can still "
+                     "overrule it")
+      ->capture_default_str()->check(CLI::IsMember({"force", "prefer"}));
+}
+
 namespace {
 
 // Levenshtein distance, for "did you mean".

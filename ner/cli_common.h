@@ -73,6 +73,9 @@ CLI::Validator encoding_name();
 
 // --precision for the commands that tag (see apply_precision), its default kDefaultPrecision.
 void add_precision_option(CLI::App& command, std::string& precision);
+// --dictionary FILE and --dictionary-mode force|prefer (ner tag, ner serve), the mode's default kDefaultDictionaryMode.
+inline constexpr const char* kDefaultDictionaryMode = "force";
+void add_dictionary_options(CLI::App& command, std::string& path, std::string& mode);
 
 // The arguments joined into one line that a POSIX shell reads back as the same arguments.
 std::string shell_command_line(int argc, char** argv);

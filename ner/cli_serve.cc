@@ -27,6 +27,7 @@ struct Options {
   double batch_wait_ms = std::chrono::duration<double, std::milli>(BatchingOptions{}.wait).count();
   BatchingOptions batching;
   ServeOptions serve;
+  std::string dictionary_path, dictionary_mode;
 };
 
 void serve(const Options& o) {
@@ -48,7 +49,10 @@ void serve(const Options& o) {
   ModelReplicas replicas(*loaded.model, o.threads);
   BatchingOptions batching = o.batching;
   batching.wait = std::chrono::microseconds(static_cast<long long>(o.batch_wait_ms * 1000));
-  TagService service(replicas.models(), batching);
+  std::shared_ptr<const data::EntityDictionary> dictionary;
+  if (!o.dictionary_path.empty())
+    dictionary = std::make_shared<const data::EntityDictionary>(data::EntityDictionary::read(o.dictionary_path));
+  TagService service(replicas.models(), batching, dictionary, o.dictionary_mode == "prefer");
   HttpServer server(service, info, o.serve);
   const int port = server.bind();
   const std::string host = o.serve.host.find(':') == std::string::npos ? o.serve.host : "[" + o.serve.host + "]";  // IPv6
@@ -93,6 +97,7 @@ void add_serve_command(CLI::App& app) {
       "body too large, 422 not a request, 503 queue full (retry). SIGTERM, SIGINT or SIGHUP answers the requests in "
       "progress, then exits 0; a second one quits at once.");
   command->add_option("--model", o->model_path, "model file")->capture_default_str();
+  add_dictionary_options(*command, o->dictionary_path, o->dictionary_mode);
   command->add_option("--host", o->serve.host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
   command->add_option("--port", o->serve.port, "port (0: any free one, printed on stderr)")->capture_default_str()->check(in_range(0, 65535));
   command->add_option("--threads", o->threads, "threads tagging each batch")->capture_default_str()->check(in_range(1, 256));

@@ -1,4 +1,5 @@
-// `ner tag [INPUT ...] [--model FILE] [--output FILE] [--format jsonl|conll|inline|brat] [--input-format auto|text|conll|jsonl]`
+// `ner tag [INPUT ...] [--model FILE] [--output FILE] [--format jsonl|conll|inline|brat] [--input-format auto|text|conll|jsonl]
+// [--dictionary FILE] ...`
 #include <cstdio>
 #include <memory>
 
@@ -15,6 +16,7 @@ void add_tag_command(CLI::App& app) {
     std::string format = output_format_name(job.format);
     std::string input_format = data::input_format_name(job.input_format);
     bool keep_traditional = !job.simplify_traditional;
+    std::string dictionary_mode;
   };
   auto o = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -59,6 +61,7 @@ void add_tag_command(CLI::App& app) {
                       "clause punctuation (，；：…) in the second half, or else tagged in windows that overlap by a "
                       "fifth and meet where no entity crosses")
       ->check(in_range<std::size_t>(5, 100000));
+  add_dictionary_options(*command, o->job.dictionary_path, o->dictionary_mode);
   add_precision_option(*command, o->job.precision);
   command->add_flag("--profile", o->job.profile,
                     "at the end, say on stderr how many CPU seconds (all threads) went to each part: loading the "
@@ -69,6 +72,7 @@ void add_tag_command(CLI::App& app) {
     job.format = parse_output_format(o->format);
     job.input_format = data::parse_input_format(o->input_format);
     job.simplify_traditional = !o->keep_traditional;
+    job.prefer_dictionary = o->dictionary_mode == "prefer";
     tag_files(o->inputs.empty() ? std::vector<std::string>{"-"} : o->inputs, job);
     if (job.profile) std::fprintf(stderr, "%s\n", profile_line(nn::profile::seconds()).c_str());
   });

@@ -75,6 +75,8 @@ struct EncodedSentence {
   // Per character: 1 when it and the next one are one Latin word (data::joined_latin_words), so that decoding puts
   // no entity boundary between them; empty: none known (training).
   std::vector<char> joined;
+  // Per character: the tag a dictionary entry gives it (Tagger with TagOptions::dictionary), −1 none; empty: none.
+  std::vector<int> dictionary_tags;
   // Per character and group (bag t * kLexiconGroups + g), the matched words and their weights; no groups without
   // lexicon features. (One flat list: a vector per bag cost about 220 bytes a character.)
   nn::Bags lexicon;

@@ -25,8 +25,10 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
     right_bigrams.assign(N, data::Vocab::kPad);
   }
   if (!first.lm_chars.empty()) lm_chars.assign(N, data::Vocab::kPad);
-  for (const EncodedSentence* s : sentences)
+  for (const EncodedSentence* s : sentences) {
     if (!s->joined.empty()) joined.assign(N, 0);
+    if (!s->dictionary_tags.empty()) dictionary_tags.assign(N, -1);
+  }
   for (std::size_t b = 0; b < B; ++b) {
     const EncodedSentence& s = *sentences[b];
     for (std::size_t t = 0; t < s.chars.size(); ++t) {
@@ -39,6 +41,7 @@ Batch::Batch(const std::vector<const EncodedSentence*>& sentences)
       }
       if (!lm_chars.empty()) lm_chars[col] = s.lm_chars[t];
       if (!s.joined.empty()) joined[col] = s.joined[t];
+      if (!s.dictionary_tags.empty()) dictionary_tags[col] = s.dictionary_tags[t];
     }
   }
   if (first.lexicon.groups > 0) {
@@ -280,6 +283,7 @@ std::vector<Decoding> Model::predict(const Batch& batch, const DecodeOptions& op
   forward(batch, /*training=*/false, unused);
   nn::profile::Scope scope(nn::profile::Part::kCrf);
   forbid_boundaries_inside_words(batch);
+  apply_dictionary(batch, options.prefer_dictionary);
   std::vector<std::vector<int>> paths = crf_.viterbi(emissions_, batch.shape);
   std::vector<Decoding> decoded(paths.size());
   for (std::size_t b = 0; b < paths.size(); ++b) decoded[b].tags = std::move(paths[b]);
@@ -315,6 +319,32 @@ void Model::forbid_boundaries_inside_words(const Batch& batch) {
       const char prefix = vocab_->tags.key(static_cast<int>(tag))[0];
       if (prefix == 'E' || prefix == 'S') emissions_(tag, here) = -std::numeric_limits<nn::Real>::infinity();
       if (prefix == 'B' || prefix == 'S') emissions_(tag, next) = -std::numeric_limits<nn::Real>::infinity();
+    }
+  }
+}
+
+void Model::apply_dictionary(const Batch& batch, bool prefer) {
+  const nn::Index B = batch.shape.B;
+  constexpr nn::Real kNever = -std::numeric_limits<nn::Real>::infinity();
+  for (std::size_t col = 0; col < batch.dictionary_tags.size(); ++col) {
+    const int given = batch.dictionary_tags[col];
+    if (given < 0) continue;
+    const nn::Index here = static_cast<nn::Index>(col), next = here + B;
+    if (prefer) {
+      emissions_(given, here) += kDictionaryBonus;
+      continue;
+    }
+    // E(tag, here) = −∞ for tag ≠ given.
+    for (nn::Index tag = 0; tag < emissions_.rows(); ++tag)
+      if (tag != given) emissions_(tag, here) = kNever;
+    // After the entry's last character (the next one has no dictionary tag): no I-, E-, M- of its type, which would
+    // continue it. (Padding's emissions are never read.)
+    if (next >= emissions_.cols() || batch.dictionary_tags[static_cast<std::size_t>(next)] >= 0) continue;
+    const std::string_view type = std::string_view(vocab_->tags.key(given)).substr(2);
+    for (nn::Index tag = 0; tag < emissions_.rows(); ++tag) {
+      const std::string& key = vocab_->tags.key(static_cast<int>(tag));
+      if (key.size() > 2 && key[0] != 'B' && key[0] != 'S' && std::string_view(key).substr(2) == type)
+        emissions_(tag, next) = kNever;
     }
   }
 }

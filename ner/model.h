@@ -41,13 +41,21 @@ struct Batch {
   std::vector<int> left_bigrams, right_bigrams;  // (T*B), empty without bigram features
   std::vector<int> lm_chars;  // (T*B) ids in the language model's vocabulary, empty without one
   std::vector<char> joined;   // (T*B) EncodedSentence::joined, empty when no sentence has it
+  std::vector<int> dictionary_tags;  // (T*B) EncodedSentence::dictionary_tags (−1 elsewhere), empty when none has it
   nn::Bags lexicon;        // T*B positions × kLexiconGroups, empty without lexicon features
 };
+
+// What --dictionary-mode prefer adds to the emission of a dictionary entry's tags: e^6 ≈ 400 times the odds per
+// character, so that a name the model has never seen is tagged but a strong reading of the context still wins.
+inline constexpr float kDictionaryBonus = 6;
 
 // What decoding can say about a sentence beyond its best path.
 struct DecodeOptions {
   bool confidence = false;  // each entity's probability
   int nbest = 0;            // the k best paths with their probabilities (0: none)
+  // The sentences' dictionary_tags are forced (every path has them), or with prefer_dictionary only favoured: their
+  // emissions gain kDictionaryBonus.
+  bool prefer_dictionary = false;
 };
 
 // One sentence, decoded.
@@ -124,6 +132,9 @@ class Model {
   std::vector<double> entity_confidences(const nn::Crf::Posterior& posterior, nn::Index b, const std::vector<int>& tags) const;
   // Makes the emissions forbid an entity boundary inside a word of batch.joined (a constrained CRF only).
   void forbid_boundaries_inside_words(const Batch& batch);
+  // Makes the emissions give batch.dictionary_tags: −∞ for every other tag there and, after an entry, for the tags
+  // that would continue it; with `prefer`, kDictionaryBonus on them instead.
+  void apply_dictionary(const Batch& batch, bool prefer);
   // The auxiliary objective on the last training forward: returns w · its loss and adds its gradient into d_hidden_
   // and the two softmax layers.
   double language_model_step(const Batch& batch);

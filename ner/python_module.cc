@@ -72,14 +72,21 @@ void check_signals() {
 
 class PyTagger {
  public:
-  PyTagger(const py::object& model, int threads, const std::string& precision)
+  PyTagger(const py::object& model, int threads, const std::string& precision, const py::object& dictionary,
+           const std::string& dictionary_mode)
       : model_path_(model.is_none() ? default_model_path() : path_of(model)) {
     if (threads < 1 || threads > 256) throw py::value_error("threads must be 1 to 256, not " + std::to_string(threads));
+    if (dictionary_mode != "force" && dictionary_mode != "prefer")
+      throw py::value_error("dictionary_mode must be 'force' or 'prefer', not " + std::string(py::repr(py::str(dictionary_mode))));
+    const std::string dictionary_path = dictionary.is_none() ? std::string() : path_of(dictionary);
     py::gil_scoped_release unlocked;
+    if (!dictionary_path.empty())
+      dictionary_ = std::make_shared<const data::EntityDictionary>(data::EntityDictionary::read(dictionary_path));
+    prefer_dictionary_ = dictionary_mode == "prefer";
     loaded_ = load_model(model_path_);
     kernel_ = apply_precision(*loaded_.model, precision);
     replicas_ = std::make_unique<ModelReplicas>(*loaded_.model, threads);
-    tagger_ = std::make_unique<Tagger>(replicas_->models(), kTagBatch);
+    tagger_ = std::make_unique<Tagger>(replicas_->models(), kTagBatch, tag_options(false, 0, 0));
   }
 
   py::list tag(const py::str& text, bool confidence, double min_confidence) {
@@ -134,13 +141,16 @@ class PyTagger {
   py::dict info() const { return from_json(model_info(model_path_, loaded_).dump()); }
 
  private:
-  static TagOptions tag_options(bool confidence, double min_confidence, int nbest) {
+  // The options of one call, with the Tagger's dictionary.
+  TagOptions tag_options(bool confidence, double min_confidence, int nbest) const {
     if (!(min_confidence >= 0 && min_confidence <= 1))
       throw py::value_error("min_confidence must be 0 to 1, not " + std::string(py::repr(py::float_(min_confidence))));
     TagOptions options;
     options.decode.confidence = confidence || min_confidence > 0;
     options.decode.nbest = nbest;
     options.min_confidence = min_confidence;
+    options.dictionary = dictionary_;
+    options.decode.prefer_dictionary = prefer_dictionary_;
     return options;
   }
 
@@ -155,6 +165,8 @@ class PyTagger {
   std::string model_path_;
   LoadedModel loaded_;
   nn::Bf16Kernel kernel_ = nn::Bf16Kernel::kNone;
+  std::shared_ptr<const data::EntityDictionary> dictionary_;
+  bool prefer_dictionary_ = false;
   std::unique_ptr<ModelReplicas> replicas_;
   std::unique_ptr<Tagger> tagger_;
   std::mutex mutex_;
@@ -289,11 +301,15 @@ PYBIND11_MODULE(ner, m) {
 
   py::class_<PyTagger>(m, "Tagger", "A loaded model that tags text. Calls release the GIL; calls to one Tagger from "
                                     "several Python threads take turns, each shared out on the Tagger's threads.")
-      .def(py::init<const py::object&, int, const std::string&>(), py::arg("model") = py::none(),
-           py::arg("threads") = default_threads(), py::arg("precision") = std::string(kDefaultPrecision),
+      .def(py::init<const py::object&, int, const std::string&, const py::object&, const std::string&>(),
+           py::arg("model") = py::none(), py::arg("threads") = default_threads(),
+           py::arg("precision") = std::string(kDefaultPrecision), py::arg("dictionary") = py::none(),
+           py::arg("dictionary_mode") = std::string(kDefaultDictionaryMode),
            "model: a model file, str or os.PathLike (None: $NER_MODEL, else the shipped model); threads: 1 to 256 "
            "(default: the cores this process may use); precision: 'bfloat16' (the fastest kernel the CPU has: AMX, "
-           "else AVX512_BF16, else float), 'bfloat16-amx', 'bfloat16-avx512' or 'float'.")
+           "else AVX512_BF16, else float), 'bfloat16-amx', 'bfloat16-avx512' or 'float'; dictionary: a file of "
+           "lines surface<TAB>TYPE whose entries are tagged wherever they occur (as `ner tag --dictionary`), "
+           "dictionary_mode 'force' (always) or 'prefer' (a bonus the context can overrule).")
       .def("tag", &PyTagger::tag, py::arg("text"), py::arg("confidence") = false, py::arg("min_confidence") = 0.0,
            "The entities of one text, as `ner tag` finds them: a list of {'start', 'end', 'type', 'text'}, start and "
            "end code-point offsets into text (text[start:end]), with 'confidence' (the CRF's probability of that span "

@@ -72,16 +72,21 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
   // would come after the earlier inputs' results).
   for (const std::string& input : inputs)
     if (input != "-") data::check_input_file(input);
+  if (!job.dictionary_path.empty()) data::check_input_file(job.dictionary_path);
   // Standard output as we go, or atomic files renamed over the output (and for brat its .txt) at the end; checked
   // before any work, and never one of the files read.
   std::vector<std::string> read_files = inputs;
   read_files.push_back(job.model_path);
+  if (!job.dictionary_path.empty()) read_files.push_back(job.dictionary_path);
   TagOutput output(out, job.format, job.confidence || job.min_confidence > 0, read_files);
   TagOptions tag_options;
   tag_options.decode.confidence = job.confidence || job.min_confidence > 0;
   tag_options.decode.nbest = job.nbest;
   tag_options.min_confidence = job.min_confidence;
   tag_options.window = job.window;
+  tag_options.decode.prefer_dictionary = job.prefer_dictionary;
+  if (!job.dictionary_path.empty())
+    tag_options.dictionary = std::make_shared<const data::EntityDictionary>(data::EntityDictionary::read(job.dictionary_path));
   nn::profile::set_enabled(job.profile);
   std::optional<nn::profile::Scope> loading(nn::profile::Part::kLoading);
   LoadedModel loaded = load_model(job.model_path);

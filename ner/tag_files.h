@@ -29,6 +29,8 @@ struct TagJob {
   int nbest = 0;               // the K best paths of each document (jsonl only; 0: none)
   double min_confidence = 0;   // entities below it are dropped (implies confidence)
   std::size_t window = 0;      // most characters tagged at once (TagOptions::window; 0: the model's)
+  std::string dictionary_path;  // entities tagged wherever they occur (data::EntityDictionary; "": none)
+  bool prefer_dictionary = false;  // its entries only favoured (DecodeOptions::prefer_dictionary)
   std::string precision = kDefaultPrecision;
   bool profile = false;  // time each part (nn::profile), from loading the model to writing the output
 };

@@ -12,8 +12,17 @@ bool same_options(const TagOptions& a, const TagOptions& b) {
 
 }  // namespace
 
-TagService::TagService(const std::vector<Model*>& models, const BatchingOptions& options)
-    : options_(options), tagger_(models, options.batch), worker_([this] { run(); }) {}
+TagService::TagService(const std::vector<Model*>& models, const BatchingOptions& options,
+                       std::shared_ptr<const data::EntityDictionary> dictionary, bool prefer_dictionary)
+    : options_(options),
+      dictionary_(std::move(dictionary)),
+      prefer_dictionary_(prefer_dictionary),
+      tagger_(models, options.batch, [this] {
+        TagOptions every_request;
+        every_request.dictionary = dictionary_;
+        return every_request;
+      }()),
+      worker_([this] { run(); }) {}
 
 TagService::~TagService() {
   {
@@ -33,6 +42,8 @@ std::vector<TaggedLine> TagService::tag(std::vector<std::string> texts, const Ta
                           std::to_string(options_.queue_characters) + ")");
   pending->texts = std::move(texts);
   pending->options = options;
+  pending->options.dictionary = dictionary_;
+  pending->options.decode.prefer_dictionary = prefer_dictionary_;
   pending->arrived = std::chrono::steady_clock::now();
   std::future<std::vector<TaggedLine>> done = pending->done.get_future();
   {

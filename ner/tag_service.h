@@ -46,8 +46,10 @@ struct ServiceCounts {
 
 class TagService {
  public:
-  // `models`: a model and its replicas (ModelReplicas), one tagging thread each.
-  TagService(const std::vector<Model*>& models, const BatchingOptions& options);
+  // `models`: a model and its replicas (ModelReplicas), one tagging thread each. `dictionary` (and
+  // `prefer_dictionary`, see TagOptions) applies to every request; one of types the model lacks is a data::Error.
+  TagService(const std::vector<Model*>& models, const BatchingOptions& options,
+             std::shared_ptr<const data::EntityDictionary> dictionary = nullptr, bool prefer_dictionary = false);
   ~TagService();  // tags what is waiting, then stops
   TagService(const TagService&) = delete;
   TagService& operator=(const TagService&) = delete;
@@ -69,6 +71,8 @@ class TagService {
   void run();  // the worker: batches of waiting requests, until stopped with nothing waiting
 
   BatchingOptions options_;
+  std::shared_ptr<const data::EntityDictionary> dictionary_;
+  bool prefer_dictionary_;
   Tagger tagger_;
   mutable std::mutex mutex_;
   std::condition_variable waiting_;

@@ -192,6 +192,16 @@ std::vector<TaggedLine::Alternative> pair_best(const std::vector<TaggedLine::Alt
   return paired;
 }
 
+// The tags of the dictionary's entries in a sentence (`tokens`, encoded in `sentence`), in the model's scheme.
+void give_dictionary_tags(const data::EntityDictionary& dictionary, const Model& model, const std::vector<std::string>& tokens,
+                          EncodedSentence& sentence) {
+  const std::vector<data::Span> entries = dictionary.match(tokens, sentence.joined);
+  sentence.dictionary_tags.assign(tokens.size(), -1);
+  const std::vector<std::string> tags = data::tags_from_spans(entries, tokens.size(), model.config().scheme);
+  for (const data::Span& entry : entries)
+    for (std::size_t t = entry.begin; t < entry.end; ++t) sentence.dictionary_tags[t] = model.tags().id(tags[t]);
+}
+
 }  // namespace
 
 std::size_t meeting_point(data::TokenRange left, const std::vector<data::Span>& left_spans, data::TokenRange right,
@@ -214,9 +224,23 @@ std::size_t meeting_point(data::TokenRange left, const std::vector<data::Span>& 
 }
 
 Tagger::Tagger(const std::vector<Model*>& models, std::size_t batch_size, const TagOptions& options)
-    : models_(models), batch_size_(batch_size), options_(options) {
+    : models_(models), batch_size_(batch_size) {
+  set_options(options);
   for (std::size_t m = 0; m < models_.size(); ++m)
     splitters_.push_back(std::make_unique<Splitter>());
+}
+
+void Tagger::set_options(const TagOptions& options) {
+  if (options.dictionary && options.dictionary != options_.dictionary) {
+    const data::Vocab& tags = models_.front()->tags();
+    std::string model_types;
+    for (const std::string& tag : tags.keys())
+      if (tag.rfind("B-", 0) == 0) model_types += (model_types.empty() ? "" : ", ") + tag.substr(2);
+    for (const std::string& type : options.dictionary->types())
+      if (!tags.contains("B-" + type))
+        throw data::Error(options.dictionary->origin() + ": type " + type + " is not one the model tags (" + model_types + ")");
+  }
+  options_ = options;
 }
 
 std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
@@ -244,6 +268,7 @@ std::vector<TaggedLine> Tagger::tag(const std::vector<std::string>& lines) {
       EncodedSentence& sentence = encoded[l].emplace_back(models_[worker]->encode(tokens));
       sentence.joined.assign(joined.begin() + static_cast<std::ptrdiff_t>(range.begin), joined.begin() + static_cast<std::ptrdiff_t>(range.end));
       if (!sentence.joined.empty()) sentence.joined.back() = 0;  // the sentence ends here
+      if (options_.dictionary) give_dictionary_tags(*options_.dictionary, *models_[worker], tokens, sentence);
     }
   });
   // Every sentence of every line, in order; line l's begin at first_sentence[l].

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "data/corpus.h"
+#include "data/entity_dictionary.h"
 #include "data/segment.h"
 #include "data/tag_scheme.h"
 #include "data/tokenizer.h"
@@ -95,6 +96,9 @@ struct TagOptions {
   DecodeOptions decode;
   double min_confidence = 0;  // entities of the best path below this confidence are dropped (needs decode.confidence)
   std::size_t window = 0;     // most tokens tagged at once (see data::Segmenter); 0: the model's max_sentence_tokens
+  // Entries decoded as entities wherever they occur in a sentence (or with decode.prefer_dictionary favoured); its
+  // types must be the model's.
+  std::shared_ptr<const data::EntityDictionary> dictionary;
 };
 
 // Where two overlapping windows' tags meet: the line token in [right.begin, left.end] nearest the overlap's middle
@@ -115,8 +119,9 @@ class Tagger {
   Tagger(const std::vector<Model*>& models, std::size_t batch_size, const TagOptions& options = {});
 
   std::vector<TaggedLine> tag(const std::vector<std::string>& lines);
-  // What the next tag() calls report (a server's requests each bring their own).
-  void set_options(const TagOptions& options) { options_ = options; }
+  // What the next tag() calls report (a server's requests each bring their own). A dictionary type the model does
+  // not tag is a data::Error.
+  void set_options(const TagOptions& options);
 
  private:
   // What one thread tokenizes and splits lines with.

@@ -6,9 +6,9 @@
 # PyTorch reference, run here beside it when $NER_BASELINES (default: a shared/baselines folder beside the checkout)
 # holds it. The shipped model (models/msra.model, bigram and lexicon features): tagging the MSRA test text on 1 and
 # 2 threads and one sentence at a time, in each bfloat16 kernel the CPU has and in float; the time and memory of
-# `ner tag` on one line; and where tagging's CPU time goes (`ner tag --profile`). And `ner lm train` characters/s
-# with 1 and 2 threads on the first 2,000 lines of raw/open.txt (when it is there). Prints the hardware, every
-# command, and a Markdown table for the README.
+# `ner tag` on one line; where tagging's CPU time goes (`ner tag --profile`); tagging with a 100,000-entry
+# --dictionary. And `ner lm train` characters/s with 1 and 2 threads on the first 2,000 lines of raw/open.txt (when
+# it is there). Prints the hardware, every command, and a Markdown table for the README.
 # Usage: scripts/bench.sh [REPEATS]   (each figure is the median of REPEATS runs, default 3; corpora from $NER_DATA)
 set -euo pipefail
 export LC_ALL=C.UTF-8  # wc -m counts characters, not bytes
@@ -32,6 +32,18 @@ timed() {
   /usr/bin/time -v -o "$work/time" "$@" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" "$work/time" >&2; exit 1; }
   awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; ++i) s = s * 60 + p[i]}
               /Maximum resident set size/ {kb = $2} END {print s, kb}' "$work/time"
+}
+
+# Runs a command REPEATS times; prints "CHARS_PER_SECOND PEAK_KB", the medians, for an input of CHARS characters.
+rate_and_peak() {
+  local chars=$1 seconds kb r rates=() rss=()
+  shift
+  for ((r = 0; r < repeats; ++r)); do
+    read -r seconds kb < <(timed "$@")
+    rates+=("$(awk -v c="$chars" -v s="$seconds" 'BEGIN {printf "%.0f", c / s}')")
+    rss+=("$kb")
+  done
+  echo "$(printf '%s\n' "${rates[@]}" | median) $(printf '%s\n' "${rss[@]}" | median)"
 }
 
 echo "hardware: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
@@ -87,14 +99,7 @@ for config in "64 1 bfloat16" "64 2 bfloat16" "1 1 bfloat16" "64 1 float" "64 2 
   command=("$ner" tag --model "$model" --batch "$batch" --threads "$threads" --precision "$precision" "$work/input.txt"
            -o "$work/out.jsonl")
   echo "\$ ${command[*]}"
-  rates=() rss=()
-  for ((r = 0; r < repeats; ++r)); do
-    read -r seconds kb < <(timed "${command[@]}")
-    rates+=("$(awk -v c="$chars" -v s="$seconds" 'BEGIN {printf "%.0f", c / s}')")
-    rss+=("$kb")
-  done
-  tag_rate[$config]=$(printf '%s\n' "${rates[@]}" | median)
-  tag_rss[$config]=$(printf '%s\n' "${rss[@]}" | median)
+  read -r "tag_rate[$config]" "tag_rss[$config]" < <(rate_and_peak "$chars" "${command[@]}")
   echo "  tagging, batch $batch, $threads thread(s), $precision: ${tag_rate[$config]} chars/s (whole process)," \
        "peak RSS $((tag_rss[$config] / 1024)) MB"
 done
@@ -155,12 +160,7 @@ for precision in "${precisions[@]}"; do
     command=("$ner" tag --model "$shipped" --batch "$batch" --threads "$threads" --precision "$precision" "$work/shipped.txt"
              -o "$work/out.jsonl")
     echo "\$ ${command[*]}"
-    rates=()
-    for ((r = 0; r < repeats; ++r)); do
-      read -r seconds _ < <(timed "${command[@]}")
-      rates+=("$(awk -v c="$shipped_chars" -v s="$seconds" 'BEGIN {printf "%.0f", c / s}')")
-    done
-    shipped_rate[$config $precision]=$(printf '%s\n' "${rates[@]}" | median)
+    read -r "shipped_rate[$config $precision]" _ < <(rate_and_peak "$shipped_chars" "${command[@]}")
     echo "  shipped model, batch $batch, $threads thread(s), $precision: ${shipped_rate[$config $precision]} chars/s (whole process)"
   done
 done
@@ -180,6 +180,34 @@ echo "\$ ${command[*]}"
 "${command[@]}" >/dev/null 2>"$work/stderr" || { cat "$work/stderr" >&2; exit 1; }
 shipped_profile=$(grep 'profile' "$work/stderr" | sed 's/.*all threads)://')
 echo "  CPU seconds per part:$shipped_profile"
+# A user dictionary of 100,000 entries (--dictionary): substrings of 2 to 6 characters of the input itself, so
+# that they occur everywhere (the most matching work), fewer if the input lacks them; tagging the input on 2
+# threads, and one line.
+python3 - "$work/shipped.txt" "$work/dictionary.tsv" <<'PY'
+import random, sys
+text = open(sys.argv[1], encoding="utf-8").read().replace("\n", "")
+rng, entries = random.Random(1), {}
+for _ in range(1000000):  # a short input has fewer distinct substrings
+    if len(entries) == 100000:
+        break
+    start = rng.randrange(len(text) - 6)
+    entries.setdefault(text[start:start + rng.randint(2, 6)], rng.choice(["PER", "LOC", "ORG"]))
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    out.writelines(f"{surface}\t{type}\n" for surface, type in entries.items() if "\t" not in surface and surface.strip())
+PY
+command=("$ner" tag --model "$shipped" --threads 2 --dictionary "$work/dictionary.tsv" "$work/shipped.txt" -o "$work/out.jsonl")
+echo "\$ ${command[*]}"
+read -r dictionary_rate dictionary_rss < <(rate_and_peak "$shipped_chars" "${command[@]}")
+echo "  shipped model with $(wc -l <"$work/dictionary.tsv") dictionary entries, 2 threads: $dictionary_rate chars/s, peak RSS $((dictionary_rss / 1024)) MB"
+command=("$ner" tag --model "$shipped" --dictionary "$work/dictionary.tsv" "$work/line.txt" -o "$work/out.jsonl")
+echo "\$ ${command[*]}"
+seconds_list=()
+for ((r = 0; r < repeats; ++r)); do
+  read -r seconds _ < <(timed "${command[@]}")
+  seconds_list+=("$(awk -v s="$seconds" 'BEGIN {printf "%.0f", 1000 * s}')")
+done
+dictionary_line_ms=$(printf '%s\n' "${seconds_list[@]}" | median)
+echo "  one line with the dictionary: $dictionary_line_ms ms"
 echo
 
 # Language-model training: the default forward and backward models on the first 2,000 lines of the open raw text,
@@ -219,4 +247,5 @@ echo "| shipped model, tagging, 2 / 1 threads (default) | ${shipped_rate[32 2 bf
 echo "| shipped model, tagging, 2 / 1 threads (--precision float) | ${shipped_rate[32 2 float]} / ${shipped_rate[32 1 float]} chars/s | – |"
 echo "| shipped model, one sentence at a time, 1 thread (default / float) | ${shipped_rate[1 1 bfloat16]} / ${shipped_rate[1 1 float]} chars/s | – |"
 echo "| shipped model, \`ner tag\` of one line | $one_line_ms ms, peak RSS $(mb "$one_line_rss") | – |"
+echo "| shipped model with \`--dictionary\` of $(wc -l <"$work/dictionary.tsv") entries (substrings of the input), 2 threads / one line | $dictionary_rate chars/s, peak RSS $(mb "$dictionary_rss") / $dictionary_line_ms ms | – |"
 echo "| language-model training (\`ner lm train\`, forward + backward), 1 / 2 threads | ${lm_rate[1]} / ${lm_rate[2]} chars/s | – |"

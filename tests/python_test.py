@@ -61,6 +61,21 @@ class TaggerTest(unittest.TestCase):
         many = self.tagger.tag_many(iter(self.lines))
         self.assertEqual([json.loads(w)["entities"] for w in expected], many)
 
+    def test_a_dictionary_as_ner_tag_uses_it(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = pathlib.Path(folder, "d.tsv")
+            path.write_text("字节跳动\tORG\n", encoding="utf-8")
+            text = "字节跳动发布了新产品。"
+            expected = json.loads(run_ner("tag", "--dictionary", str(path), stdin=text + "\n"))["entities"]
+            self.assertEqual(expected, [{"start": 0, "end": 4, "type": "ORG", "text": "字节跳动"}])
+            self.assertEqual(ner.Tagger(threads=1, dictionary=path).tag(text), expected)
+            self.assertEqual(ner.Tagger(threads=1, dictionary=str(path), dictionary_mode="prefer").tag(text), expected)
+            with self.assertRaisesRegex(ValueError, "dictionary_mode must be 'force' or 'prefer'"):
+                ner.Tagger(threads=1, dictionary=path, dictionary_mode="always")
+            path.write_text("字节跳动\tCOMPANY\n", encoding="utf-8")
+            with self.assertRaisesRegex(ner.Error, "type COMPANY is not one the model tags"):
+                ner.Tagger(threads=1, dictionary=path)
+
     def test_offsets_index_the_python_string(self):
         text = "记者：李克强在北京会见了联合国秘书长潘基文。"
         for entity in self.tagger.tag(text):

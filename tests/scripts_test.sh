@@ -96,7 +96,13 @@ case "$script" in
     grep -q '^第一条' "$work/out" || fail "no sample starting with the prefix"
     [ -f "$work/lm/open.lm" ] || fail "no language model written" ;;
   bench)
-    run '^\| language-model training \(`ner lm train`, forward \+ backward\), 1 / 2 threads \| [0-9]+ / [0-9]+ chars/s \| – \|$' 1 ;;
+    run '^\| language-model training \(`ner lm train`, forward \+ backward\), 1 / 2 threads \| [0-9]+ / [0-9]+ chars/s \| – \|$' 1
+    # Every figure of the table is there: no unit without its number.
+    if grep -E '^\|' "$work/out" | grep -Eq '(\| |/ |, )(chars/s|ms|MB)'; then
+      grep -E '^\|' "$work/out" >&2
+      fail "a figure of the table is missing"
+    fi
+    grep -E '^\| shipped model with `--dictionary` of [0-9]+ entries' "$work/out" || fail "no dictionary row" ;;
   bench_nn)
     [ -x "$build/nn_bench" ] || skip "no nn_bench in $build"
     run 'GFLOP/s' ;;

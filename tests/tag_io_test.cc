@@ -171,6 +171,49 @@ TEST_F(TagIo, LongLinesAreTaggedInWindowsThatNoEntityCrosses) {
   }
 }
 
+// A user dictionary: every occurrence of an entry is that entity, on the best path and every n-best one, with
+// confidence 1, in long lines' windows too; prefer only favours it; its errors come before any output.
+TEST_F(TagIo, DictionaryEntriesAreTaggedWhereverTheyOccur) {
+  write("d.tsv", "# names the model does not know\n字节跳动\tORG\n张小龙\tPER\n");
+  write("a.txt", "字节跳动发布了新产品。\n");
+  auto plain = run_ner("tag " + dir_ + "a.txt");
+  EXPECT_EQ(plain.out, "{\"text\":\"字节跳动发布了新产品。\",\"entities\":[]}\n") << "the model alone misses it";
+  auto forced = run_ner("tag --confidence --nbest 3 --dictionary " + dir_ + "d.tsv " + dir_ + "a.txt");
+  ASSERT_EQ(forced.status, 0) << forced.err;
+  const nlohmann::json record = nlohmann::json::parse(forced.out);
+  const nlohmann::json entry = {{"start", 0}, {"end", 4}, {"type", "ORG"}, {"text", "字节跳动"}, {"confidence", 1.0}};
+  EXPECT_EQ(record["entities"], nlohmann::json::array({entry}));
+  ASSERT_EQ(record["nbest"].size(), 3u);
+  for (const nlohmann::json& path : record["nbest"]) EXPECT_EQ(path["entities"][0], entry) << forced.out;
+  auto preferred = run_ner("tag --dictionary-mode prefer --dictionary " + dir_ + "d.tsv " + dir_ + "a.txt");
+  EXPECT_EQ(preferred.out, "{\"text\":\"字节跳动发布了新产品。\",\"entities\":[{\"start\":0,\"end\":4,\"type\":\"ORG\","
+                           "\"text\":\"字节跳动\"}]}\n");
+  // A line of 200 × 字节跳动张小龙 without punctuation: windows, every occurrence found.
+  std::string line;
+  for (int i = 0; i < 200; ++i) line += "字节跳动张小龙";
+  write("long.txt", line + "\n");
+  auto windows = run_ner("tag --dictionary " + dir_ + "d.tsv " + dir_ + "long.txt");
+  ASSERT_EQ(windows.status, 0) << windows.err;
+  const nlohmann::json long_record = nlohmann::json::parse(windows.out);
+  ASSERT_EQ(long_record["entities"].size(), 400u);
+  for (std::size_t k = 0; k < 400; ++k)
+    EXPECT_EQ(long_record["entities"][k]["start"], 7 * (k / 2) + (k % 2 ? 4 : 0)) << k;
+  // Errors, before any output: a type the model lacks, a damaged line, a missing file.
+  write("types.tsv", "字节跳动\tCOMPANY\n");
+  write("damaged.tsv", "字节跳动 ORG\n");
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"types.tsv", dir_ + "types.tsv: type COMPANY is not one the model tags (LOC, ORG, PER)"},
+      {"damaged.tsv", dir_ + "damaged.tsv:1: expected surface<TAB>TYPE (one tab)"},
+      {"missing.tsv", dir_ + "missing.tsv: "}};
+  for (const auto& [name, message] : bad) {
+    auto result = run_ner("tag --dictionary " + dir_ + name + " " + dir_ + "a.txt");
+    EXPECT_EQ(result.status, 1) << name;
+    EXPECT_EQ(result.out, "") << name;
+    EXPECT_EQ(result.err.rfind("ner: error: " + message, 0), 0u) << result.err;
+  }
+  EXPECT_EQ(run_ner("tag --dictionary-mode always " + dir_ + "a.txt").status, 2);
+}
+
 // Every named input is checked before any result is written: a missing second file leaves standard output empty.
 TEST_F(TagIo, InputsAreCheckedBeforeAnyOutput) {
   write("a.txt", "张伟在北京。\n");
