@@ -40,8 +40,12 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-// A probability rounded to six decimals, as nlohmann::json prints a double.
-std::string rounded(double p) { return nlohmann::json(std::round(p * 1e6) / 1e6).dump(); }
+// A probability with six decimals (0.998123, 1.000000, 0.000021).
+std::string rounded(double p) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6f", p);
+  return text;
+}
 
 // [{"start":s,"end":e,"type":t,"text":x[,"confidence":c]},...]
 void append_entities(std::string& out, const std::vector<Entity>& entities) {

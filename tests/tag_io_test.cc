@@ -13,8 +13,10 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include "data/tag_scheme.h"
@@ -181,7 +183,7 @@ TEST_F(TagIo, DictionaryEntriesAreTaggedWhereverTheyOccur) {
   auto forced = run_ner("tag --confidence --nbest 3 --dictionary " + dir_ + "d.tsv " + dir_ + "a.txt");
   ASSERT_EQ(forced.status, 0) << forced.err;
   const nlohmann::json record = nlohmann::json::parse(forced.out);
-  const nlohmann::json entry = {{"start", 0}, {"end", 4}, {"type", "ORG"}, {"text", "字节跳动"}, {"confidence", 1.0}};
+  const nlohmann::json entry = {{"start", 0}, {"end", 4}, {"type", "ORG"}, {"text", "字节跳动"}, {"confidence", 1.0}};  // 1.000000
   EXPECT_EQ(record["entities"], nlohmann::json::array({entry}));
   ASSERT_EQ(record["nbest"].size(), 3u);
   for (const nlohmann::json& path : record["nbest"]) EXPECT_EQ(path["entities"][0], entry) << forced.out;
@@ -212,6 +214,24 @@ TEST_F(TagIo, DictionaryEntriesAreTaggedWhereverTheyOccur) {
     EXPECT_EQ(result.err.rfind("ner: error: " + message, 0), 0u) << result.err;
   }
   EXPECT_EQ(run_ner("tag --dictionary-mode always " + dir_ + "a.txt").status, 2);
+}
+
+// Confidences and probabilities print six decimals in every format, 1 and tiny ones too (they printed 1.0 and
+// 2.1e-05).
+TEST_F(TagIo, ConfidencesAndProbabilitiesHaveSixDecimals) {
+  write("d.tsv", "字节跳动\tORG\n");
+  write("a.txt", "字节跳动发布了新产品。\n张伟在北京大学读书。\n");
+  const std::string options = "--confidence --dictionary " + dir_ + "d.tsv " + dir_ + "a.txt";
+  const std::regex number(R"(("confidence":|"probability":|\|| (?=[01]\.)|confidence )([0-9.e+-]*))");
+  std::size_t numbers = 0;
+  for (const std::string& format : std::vector<std::string>{"--nbest 20", "--format inline", "--format conll", "--format brat --output " + dir_ + "o.ann"}) {
+    auto result = run_ner("tag " + format + " " + options);
+    ASSERT_EQ(result.status, 0) << result.err;
+    const std::string out = format.find("brat") != std::string::npos ? slurp(dir_ + "o.ann") : result.out;
+    for (auto it = std::sregex_iterator(out.begin(), out.end(), number); it != std::sregex_iterator(); ++it, ++numbers)
+      EXPECT_TRUE(std::regex_match((*it)[2].str(), std::regex(R"([01]\.[0-9]{6})"))) << (*it)[0] << " in\n" << out;
+  }
+  EXPECT_GT(numbers, 40u);
 }
 
 // Every named input is checked before any result is written: a missing second file leaves standard output empty.
@@ -254,7 +274,8 @@ TEST_F(TagIo, ConfidenceIsCarriedByEveryFormat) {
     byte_of_cp.push_back(text.size());
     token_confidence.assign(byte_of_cp.size() - 1, "-");
     for (const auto& entity : record["entities"]) {
-      const std::string confidence = entity["confidence"].dump();
+      char confidence[32];  // as printed: six decimals
+      std::snprintf(confidence, sizeof confidence, "%.6f", entity["confidence"].get<double>());
       const std::size_t start = entity["start"], end = entity["end"];
       for (std::size_t t = start; t < end; ++t) token_confidence[t] = confidence;
       expected_inline += text.substr(byte, byte_of_cp[start] - byte) + "[" + entity["text"].get<std::string>() + "]" +
