@@ -76,21 +76,15 @@ Format detect_format(const std::string& text) {
 
 namespace {
 
-constexpr std::size_t kBinaryCheckBytes = 1024;  // where a NUL byte marks a file as binary
-
-// The encoding to read `bytes` in ("auto": detected), after refusing files that are no corpus at all: ner's own
-// models and checkpoints, gzip data, and NUL bytes near the start unless the encoding has them (UTF-16's ASCII).
+// The encoding to read `bytes` in ("auto": detected), after refusing files that are no corpus at all
+// (refuse_binary).
 DetectedEncoding corpus_encoding(std::string_view bytes, const std::string& encoding, const std::string& origin) {
-  refuse_known_binary(bytes, origin, "a corpus");
-  const bool automatic = encoding == kAutoEncoding;
+  refuse_binary(bytes, encoding, origin, "a corpus");
+  if (encoding != kAutoEncoding) return DetectedEncoding{encoding};
   const std::string_view sample = bytes.substr(0, kDetectionSample);
-  const std::size_t nul = bytes.substr(0, kBinaryCheckBytes).find('\0');
-  if (nul == std::string_view::npos)
-    return automatic ? detect_encoding(sample, bytes.size() <= kDetectionSample, origin) : DetectedEncoding{encoding};
-  if (!automatic && min_char_size(encoding, origin) > 1) return DetectedEncoding{encoding};
-  if (automatic)
-    if (const std::optional<DetectedEncoding> utf16 = detect_utf16(sample)) return *utf16;
-  throw Error(origin + ": is a binary file (a NUL byte at byte offset " + std::to_string(nul) + "), not a corpus");
+  // NUL bytes that refuse_binary let through are UTF-16's.
+  if (bytes.substr(0, kBinaryCheckBytes).find('\0') != std::string_view::npos) return *detect_utf16(sample);
+  return detect_encoding(sample, bytes.size() <= kDetectionSample, origin);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "data/binary_io.h"
 #include "data/error.h"
 #include "data/utf8.h"
 
@@ -279,6 +280,21 @@ std::string to_utf8(std::string_view bytes, const DetectedEncoding& encoding, co
   if (U_FAILURE(status)) throw Error(origin + ": cannot convert from " + encoding.name + ": " + u_errorName(status));
   utf8.resize(static_cast<std::size_t>(written));
   return utf8;
+}
+
+void refuse_binary(std::string_view head, const std::string& encoding, const std::string& origin, const std::string& expected,
+                   bool nul_in_utf8) {
+  refuse_known_binary(head, origin, expected);
+  const std::string_view checked = head.substr(0, kBinaryCheckBytes);
+  const std::size_t nul = checked.find('\0');
+  if (nul == std::string_view::npos) return;
+  if (encoding == kAutoEncoding ? detect_utf16(head.substr(0, kDetectionSample)).has_value() : min_char_size(encoding, origin) > 1)
+    return;
+  // Valid UTF-8 but for a character that the end of the bytes checked may cut (in their last 3 bytes).
+  const std::size_t invalid = find_invalid_utf8(checked);
+  const bool cut = checked.size() < head.size() && invalid != std::string_view::npos && invalid + 4 > checked.size();
+  if (nul_in_utf8 && (invalid == std::string_view::npos || cut)) return;
+  throw Error(origin + ": is a binary file (a NUL byte at byte offset " + std::to_string(nul) + "), not " + expected);
 }
 
 }  // namespace data

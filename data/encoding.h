@@ -34,6 +34,14 @@ struct DetectedEncoding {
   bool uncertain = false;  // ICU's confidence was below kConfidentDetection on more than kJudgedCharacters
 };
 
+// Refuses input that is not text, by its first bytes `head`: refuse_known_binary, then a NUL byte in the first
+// kBinaryCheckBytes unless `encoding` has them (min_char_size above 1, or with "auto" UTF-16 as detect_utf16 sees
+// it) or, with `nul_in_utf8`, they are valid UTF-8 (text that holds a NUL character): "ORIGIN: is a binary file (a
+// NUL byte at byte offset N), not EXPECTED" (what every reader says).
+inline constexpr std::size_t kBinaryCheckBytes = 1024;
+void refuse_binary(std::string_view head, const std::string& encoding, const std::string& origin, const std::string& expected,
+                   bool nul_in_utf8 = false);
+
 // UTF-16 by its byte-order mark, or without one by where its NUL bytes and the high bytes of its code units are
 // (UTF-16LE or UTF-16BE), or nothing when `sample` does not look like UTF-16 (see encoding.cc).
 std::optional<DetectedEncoding> detect_utf16(std::string_view sample);

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "data/binary_io.h"
 #include "data/encoding.h"
 #include "data/error.h"
 #include "data/text_file.h"
@@ -42,14 +41,14 @@ void LineReader::start() {
   const std::string encoding = encoding_.name;
   struct stat info;
   if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode)) size_ = static_cast<std::uint64_t>(info.st_size);
-  // A model or gzip file given as text says so (their first 8 bytes decide).
-  while (buffer_.size() < kModelMagic.size() && !end_ && (size_ || input_waiting())) fill();
-  refuse_known_binary(buffer_, origin_, "text");
+  // The first bytes, which say whether this is text at all (a model, gzip or any binary file says so): with "auto",
+  // the sample, up to kDetectionSample bytes of a file; of anything else, the first line and what is already there.
+  const std::size_t head = encoding == kAutoEncoding ? kDetectionSample : kBinaryCheckBytes;
+  while (buffer_.size() < head && !end_ &&
+         (size_ || (encoding == kAutoEncoding && buffer_.find('\n') == std::string::npos) || input_waiting()))
+    fill();
+  refuse_binary(buffer_, encoding, origin_, "text", /*nul_in_utf8=*/true);
   if (encoding == kAutoEncoding) {
-    // The sample: up to kDetectionSample bytes of a file; of anything else, the first line and what is already there.
-    while (buffer_.size() < kDetectionSample && !end_ &&
-           (size_ || buffer_.find('\n') == std::string::npos || input_waiting()))
-      fill();
     encoding_ = detect_encoding(std::string_view(buffer_).substr(0, kDetectionSample), end_, origin_);
     warn_if_uncertain(origin_, encoding_);
   }

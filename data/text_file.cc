@@ -47,7 +47,9 @@ std::string read_file(const std::string& path) {
 }
 
 std::string read_text_file(const std::string& path, const std::string& encoding) {
-  return to_utf8(read_file(path), encoding, path == "-" ? "<stdin>" : path);
+  const std::string bytes = read_file(path), origin = path == "-" ? "<stdin>" : path;
+  refuse_binary(bytes, encoding, origin, "text", /*nul_in_utf8=*/true);
+  return to_utf8(bytes, encoding, origin);
 }
 
 }  // namespace data

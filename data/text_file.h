@@ -28,7 +28,7 @@ void check_input_file(const std::string& path);
 // All bytes of `path` ("-" is standard input). A missing file, a directory or a read failure is a data::Error.
 std::string read_file(const std::string& path);
 
-// read_file, then to_utf8 in `encoding`.
+// read_file, then to_utf8 in `encoding`; binary data is refused first (refuse_binary).
 std::string read_text_file(const std::string& path, const std::string& encoding);
 
 }  // namespace data

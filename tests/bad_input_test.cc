@@ -130,8 +130,19 @@ TEST_F(BadInput, BinaryFilesAreNotCorpora) {
   expect_error(train_with(model() + ".ckpt"), model() + ".ckpt: is a ner checkpoint file, not a corpus", "--model");
   ASSERT_EQ(std::system(("gzip -c " + kSample + " > " + dir_ + "sample.bio.gz").c_str()), 0);
   expect_error(train_with(dir_ + "sample.bio.gz"), dir_ + "sample.bio.gz: is gzip-compressed, not a corpus", "--model");
-  const std::string binary = write("binary.bio", std::string("\x7F" "ELF\x02\x01\x01\0\0\0", 10));
-  expect_error("stats " + binary, binary + ": is a binary file (a NUL byte at byte offset 7), not a corpus", "");
+  // Any other binary file (an executable's start, then bytes that are no UTF-8): one message in every command,
+  // "not a corpus" where a corpus is read and "not text" where text is (tag said "invalid UTF-8" before).
+  const std::string binary = write("binary.bio", std::string("\x7F" "ELF\x02\x01\x01\0\0\0\xD0\xFF\n", 13));
+  const std::string nul = binary + ": is a binary file (a NUL byte at byte offset 7), not ";
+  expect_error("stats " + binary, nul + "a corpus", "");
+  expect_error(train_with(binary), nul + "a corpus", "--model");
+  expect_error("eval --model " + model() + " " + binary, nul + "a corpus", "--predictions");
+  expect_error("convert " + binary + " --to jsonl", nul + "a corpus", "--output");
+  expect_error("tag --model " + model() + " " + binary, nul + "text", "--output");
+  expect_error("tag --model " + model() + " --encoding gb18030 " + binary, nul + "text", "--output");
+  expect_error("score " + binary, nul + "text", "");
+  expect_error("lm train --raw " + binary, nul + "text", "--model");
+  expect_error(train_with(kSample) + " --lexicon " + binary, nul + "text", "--model");
 }
 
 TEST_F(BadInput, UnwritableOutputs) {
