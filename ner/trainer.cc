@@ -167,6 +167,23 @@ void warn_about_dev_types(const data::Corpus& train, const data::Corpus& dev, co
         ": the model cannot learn them");
 }
 
+// A dev corpus that is (nearly all) training sentences measures memorising, not tagging: say so.
+void warn_about_dev_in_train(const data::Corpus& train, const data::Corpus& dev, const std::function<void(const std::string&)>& log) {
+  auto key = [](const data::Sentence& sentence) {
+    std::string joined;
+    for (const std::string& token : sentence.tokens) joined += token + '\x1f';
+    return joined;
+  };
+  std::unordered_set<std::string> seen;
+  for (const data::Sentence& sentence : train.sentences) seen.insert(key(sentence));
+  std::size_t in_train = 0;
+  for (const data::Sentence& sentence : dev.sentences) in_train += seen.count(key(sentence));
+  if (dev.sentences.empty() || in_train * 10 < dev.sentences.size() * 9) return;
+  log("warning: " + std::to_string(in_train) + " of " + dev.origin + "'s " + std::to_string(dev.sentences.size()) +
+      " sentences are in " + train.origin + ": dev F1 will measure memorising, not tagging; give held-out sentences "
+      "(or --dev-fraction F)");
+}
+
 // A run's fixed parts: the job, its corpora, the model with its optimizer and weight average, the training data as
 // ids, and the report and metrics written after every epoch.
 struct Run {
@@ -221,7 +238,7 @@ void hold_out_dev(Run& run) {
   run.dev_corpus = std::move(dev);
 }
 
-// Reads the corpora, after checking the outputs, and warns about dev entity types that training never shows.
+// Reads the corpora, after checking the outputs.
 void read_corpora(Run& run) {
   check_outputs(run.job);
   run.group.require_regular_files({run.job.train_path, run.job.dev_path, run.job.test_path, run.job.lexicon_path});
@@ -233,7 +250,6 @@ void read_corpora(Run& run) {
     if (run.config.dev_fraction > 0) throw data::UsageError("--dev and --dev-fraction exclude each other");
     run.dev_corpus = data::read_corpus(run.job.dev_path, run.job.read);
   }
-  warn_about_dev_types(run.train_corpus, run.dev_corpus, [&](const std::string& line) { run.log(line); });
   if (!run.job.test_path.empty()) run.test_corpus = data::read_corpus(run.job.test_path, run.job.read);
 }
 
@@ -387,6 +403,9 @@ void setup_data(Run& run, const TrainState& state) {
           (run.model->config().lm_weight > 0 ? ", language-model weight " + nlohmann::json(run.model->config().lm_weight).dump() : "") +
           "; at most " +
           std::to_string(run.config.epochs) + " epochs, patience " + std::to_string(run.config.patience));
+  const auto log = [&](const std::string& line) { run.log(line); };
+  warn_about_dev_types(run.train_corpus, run.dev_corpus, log);
+  warn_about_dev_in_train(run.train_corpus, run.dev_corpus, log);
   TrainingReport& report = run.report;
   report.model_path = run.job.model_path;
   report.command_line = run.job.command_line;

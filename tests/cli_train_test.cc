@@ -252,4 +252,35 @@ TEST(CliMessages, NameTheCommandSuggestAndExitTwoForUsage) {
   EXPECT_NE(info.out.find("tags:"), std::string::npos);
 }
 
+// A dev corpus that cannot measure the model gets a warning once training is set up: training's own sentences, or
+// entity types training never shows; a proper one gets none.
+TEST_F(CliTrain, DevThatCannotMeasureTheModelIsWarnedAbout) {
+  auto write = [&](const std::string& name, const std::string& text) {
+    test_support::write_file(dir_ + name, text);
+    return dir_ + name;
+  };
+  const std::string train = write("train.bio", "张 B-PER\n伟 I-PER\n来 O\n\n李 B-PER\n娜 I-PER\n好 O\n\n");
+  const std::string dev = write("dev.bio", "王 B-PER\n芳 I-PER\n去 O\n\n");
+  const std::string some_new = write("some_new.bio", "王 B-PER\n芳 I-PER\n去 O\n\n北 B-LOC\n京 I-LOC\n\n");
+  const std::string all_new = write("all_new.bio", "北 B-LOC\n京 I-LOC\n\n");
+  const std::string copy = write("copy.bio", slurp(train));
+  auto warnings = [&](const std::string& dev_path) {
+    auto result = run_ner("train --train " + train + " --dev " + dev_path + " --epochs 1 --hidden 4 --char-dim 4 --features char "
+                          "--overwrite --model " + dir_ + "m.model");
+    EXPECT_EQ(result.status, 0) << result.err;
+    std::string found;
+    for (const std::string& line : test_support::lines_of(result.err))
+      if (line.rfind("warning: ", 0) == 0) found += line + "\n";
+    return found;
+  };
+  EXPECT_EQ(warnings(dev), "");
+  for (const std::string& same : {train, copy})
+    EXPECT_EQ(warnings(same), "warning: 2 of " + same + "'s 2 sentences are in " + train + ": dev F1 will measure "
+                              "memorising, not tagging; give held-out sentences (or --dev-fraction F)\n");
+  EXPECT_EQ(warnings(some_new), "warning: " + some_new + "'s entity types LOC never occur in " + train +
+                                    ": the model cannot learn them\n");
+  EXPECT_EQ(warnings(all_new), "warning: none of " + all_new + "'s entity types (LOC) occurs in " + train +
+                                   " (PER): dev F1 will stay 0; are these the right files?\n");
+}
+
 }  // namespace
