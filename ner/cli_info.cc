@@ -1,4 +1,5 @@
 // `ner info [MODEL]` (or --model MODEL)
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -23,6 +24,38 @@ void print_lm(const std::string& path) {
             << "parameters:     " << nn::count_values(lm.params()) << "\n";
   for (const nn::Param* p : lm.params()) std::cout << "  " << p->name << " " << p->value.rows() << "x" << p->value.cols() << "\n";
   std::cout << "training:       " << loaded.summary.dump() << "\n";
+}
+
+// A number with two decimals.
+std::string two_decimals(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", x);
+  return text;
+}
+
+// What an NER model's training summary says, readably: its corpora, dev and test scores and the files it was made
+// from; then the whole summary as JSON (the recipe's settings among them).
+void print_training(const nlohmann::json& summary) {
+  auto text = [&](const char* key) { return summary.contains(key) && summary[key].is_string() ? summary[key].get<std::string>() : ""; };
+  if (summary.contains("train_sentences") && summary.contains("dev_f1") && summary.contains("best_epoch")) {
+    std::cout << "trained on:     " << text("train") << " (" << summary["train_sentences"] << " sentences, "
+              << summary["train_chars"] << " characters), dev " << (text("dev").empty() ? "held out of it" : text("dev"))
+              << "; best dev F1 " << two_decimals(summary["dev_f1"].get<double>()) << " at epoch " << summary["best_epoch"] << "\n";
+    if (summary.contains("test") && summary["test"].contains("f1"))
+      std::cout << "test F1:        " << two_decimals(summary["test"]["f1"].get<double>()) << " (precision "
+                << two_decimals(summary["test"]["precision"].get<double>()) << ", recall "
+                << two_decimals(summary["test"]["recall"].get<double>()) << ")"
+                << (text("test_corpus").empty() ? "" : " on " + text("test_corpus")) << ", scored at the end of training\n";
+    else
+      std::cout << "test F1:        not scored at training (train with --test FILE, or run ner eval MODEL FILE)\n";
+    std::string sources;
+    for (const auto& [key, name] : {std::pair<const char*, const char*>{"char_vectors", "character vectors"},
+                                    {"bigram_vectors", "bigram vectors"}, {"word_vectors", "word vectors"},
+                                    {"lexicon", "lexicon"}, {"lm", "language model"}, {"init", "started from"}})
+      if (!text(key).empty()) sources += (sources.empty() ? "" : ", ") + std::string(name) + " " + text(key);
+    if (!sources.empty()) std::cout << "made from:      " << sources << "\n";
+  }
+  std::cout << "training:       " << summary.dump() << "\n";
 }
 
 bool is_lm_file(const std::string& path) {
@@ -70,7 +103,7 @@ void add_info_command(CLI::App& app) {
       std::cout << "language model: " << lm->vocab().size() << " character keys, " << nn::count_values(lm->params())
                 << " parameters, " << lm->config().to_json().dump() << "; its states are "
                 << (model.config().lm_finetune ? "fine-tuned" : "fixed") << " features\n";
-    std::cout << "training:       " << loaded.summary.dump() << "\n";
+    print_training(loaded.summary);
   });
 }
 

@@ -552,6 +552,7 @@ nlohmann::json model_summary(const Run& run, int epoch, double dev_f1) {
                             {"train_config", run.config.to_json()}};
   // The other files the model was made from.
   for (const auto& [key, path] : {std::pair<const char*, const std::string&>{"init", run.job.init_path}, {"lexicon", run.job.lexicon_path},
+                                  {"test_corpus", run.job.test_path},
                                   {"char_vectors", run.job.char_vectors_path}, {"bigram_vectors", run.job.bigram_vectors_path},
                                   {"word_vectors", run.job.word_vectors_path}, {"lm", run.job.lm_path}})
     if (!path.empty()) summary[key] = path;

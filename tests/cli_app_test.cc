@@ -168,6 +168,17 @@ TEST_F(CliApp, TestScoreAndCommandLineAreKept) {
   ASSERT_EQ(info.status, 0) << info.err;
   const nlohmann::json summary = nlohmann::json::parse(info.out.substr(info.out.find("training:") + 9));
   EXPECT_EQ(summary.at("test"), test);
+  // Readably too: the corpora, the scores, the files it was made from.
+  char test_line[128];
+  std::snprintf(test_line, sizeof test_line, "test F1:        %.2f (precision %.2f, recall %.2f) on ", test["f1"].get<double>(),
+                test["precision"].get<double>(), test["recall"].get<double>());
+  EXPECT_NE(info.out.find(test_line + kSample + ", scored at the end of training\n"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("trained on:     " + kSample + " ("), std::string::npos) << info.out;
+  EXPECT_EQ(info.out.find("made from:"), std::string::npos) << "characters only: no other files\n" << info.out;
+  auto untested = run_ner("train --train " + kSample + " --dev " + kSample + " --epochs 1 --hidden 4 --char-dim 4 --features char "
+                          "--model " + dir_ + "untested.model");
+  ASSERT_EQ(untested.status, 0) << untested.err;
+  EXPECT_NE(run_ner("info " + dir_ + "untested.model").out.find("test F1:        not scored at training"), std::string::npos);
   const std::string report = slurp(dir_ + "m.model.report.html");
   EXPECT_NE(report.find("id=\"test-scores\""), std::string::npos);
   char two_decimals[32];
