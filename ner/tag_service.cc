@@ -16,13 +16,26 @@ TagService::TagService(const std::vector<Model*>& models, const BatchingOptions&
                        std::shared_ptr<const data::EntityDictionary> dictionary, bool prefer_dictionary)
     : options_(options),
       dictionary_(std::move(dictionary)),
-      prefer_dictionary_(prefer_dictionary),
-      tagger_(models, options.batch, [this] {
-        TagOptions every_request;
-        every_request.dictionary = dictionary_;
-        return every_request;
-      }()),
-      worker_([this] { run(); }) {}
+      prefer_dictionary_(prefer_dictionary) {
+  TagOptions every_request;
+  every_request.dictionary = dictionary_;
+  small_.tagger = std::make_unique<Tagger>(models, options.batch, every_request);
+  std::vector<Model*> large_models;
+  for (std::size_t m = 0; m < models.size(); ++m) large_models.push_back(large_replicas_.emplace_back(models.front()->replica()).get());
+  large_.tagger = std::make_unique<Tagger>(large_models, options.batch, every_request);
+  large_.worker = std::thread([this] { run(large_); });
+  try {
+    small_.worker = std::thread([this] { run(small_); });
+  } catch (...) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    waiting_.notify_all();
+    large_.worker.join();
+    throw;
+  }
+}
 
 TagService::~TagService() {
   {
@@ -30,7 +43,8 @@ TagService::~TagService() {
     stopping_ = true;
   }
   waiting_.notify_all();
-  worker_.join();
+  large_.worker.join();
+  small_.worker.join();
 }
 
 std::vector<TaggedLine> TagService::tag(std::vector<std::string> texts, const TagOptions& options) {
@@ -51,7 +65,9 @@ std::vector<TaggedLine> TagService::tag(std::vector<std::string> texts, const Ta
     if (queued_characters_ + pending->characters > options_.queue_characters)
       throw QueueFull("the queue is full (" + std::to_string(queued_characters_) + " characters waiting)");
     queued_characters_ += pending->characters;
-    queue_.push_back(std::move(pending));
+    Lane& lane = pending->characters > options_.batch_characters ? large_ : small_;
+    lane.characters += pending->characters;
+    lane.queue.push_back(std::move(pending));
   }
   waiting_.notify_all();
   return done.get();
@@ -64,19 +80,19 @@ ServiceCounts TagService::counts() const {
   return counts;
 }
 
-void TagService::run() {
+void TagService::run(Lane& lane) {
   for (;;) {
     std::vector<std::unique_ptr<Pending>> batch;
     std::size_t batch_characters = 0;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      waiting_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing is left
+      waiting_.wait(lock, [&] { return stopping_ || !lane.queue.empty(); });
+      if (lane.queue.empty()) return;  // stopping, and nothing is left
       // Others may join the first: until the batch's characters are there or its wait is over.
-      waiting_.wait_until(lock, queue_.front()->arrived + options_.wait,
-                          [&] { return stopping_ || queued_characters_ >= options_.batch_characters; });
+      waiting_.wait_until(lock, lane.queue.front()->arrived + options_.wait,
+                          [&] { return stopping_ || lane.characters >= options_.batch_characters; });
       // The first waiting request, and those after it with the same options while the batch has room.
-      for (auto it = queue_.begin(); it != queue_.end();) {
+      for (auto it = lane.queue.begin(); it != lane.queue.end();) {
         const bool fits = batch.empty() || (same_options((*it)->options, batch.front()->options) &&
                                             batch_characters + (*it)->characters <= options_.batch_characters);
         if (!fits) {
@@ -85,8 +101,9 @@ void TagService::run() {
         }
         batch_characters += (*it)->characters;
         batch.push_back(std::move(*it));
-        it = queue_.erase(it);
+        it = lane.queue.erase(it);
       }
+      lane.characters -= batch_characters;
     }
     // One tagging call for the batch's texts, in order; each request gets its own back.
     std::vector<std::string> lines;
@@ -94,8 +111,8 @@ void TagService::run() {
     std::vector<TaggedLine> tagged;
     std::exception_ptr error;
     try {
-      tagger_.set_options(batch.front()->options);
-      tagged = tagger_.tag(lines);
+      lane.tagger->set_options(batch.front()->options);
+      tagged = lane.tagger->tag(lines);
     } catch (...) {
       error = std::current_exception();
     }

@@ -1,5 +1,7 @@
-// The tagging side of `ner serve`: requests from many connections wait in one queue, and a worker tags the waiting
-// ones together (batches fill better than one request alone), answering each its own texts in order.
+// The tagging side of `ner serve`: requests from many connections wait in a queue, and a worker tags the waiting
+// ones together (batches fill better than one request alone), answering each its own texts in order. Requests of
+// more than BatchingOptions::batch_characters wait in a lane of their own with its own worker and model replicas,
+// so that a large request never holds small ones behind it (they share the cores meanwhile).
 #pragma once
 
 #include <chrono>
@@ -46,16 +48,17 @@ struct ServiceCounts {
 
 class TagService {
  public:
-  // `models`: a model and its replicas (ModelReplicas), one tagging thread each. `dictionary` (and
-  // `prefer_dictionary`, see TagOptions) applies to every request; one of types the model lacks is a data::Error.
+  // `models`: a model and its replicas (ModelReplicas), one tagging thread each; large requests are tagged by as
+  // many replicas of their own. `dictionary` (and `prefer_dictionary`, see TagOptions) applies to every request;
+  // one of types the model lacks is a data::Error.
   TagService(const std::vector<Model*>& models, const BatchingOptions& options,
              std::shared_ptr<const data::EntityDictionary> dictionary = nullptr, bool prefer_dictionary = false);
   ~TagService();  // tags what is waiting, then stops
   TagService(const TagService&) = delete;
   TagService& operator=(const TagService&) = delete;
 
-  // Tags `texts` (valid UTF-8) with `options`, together with other waiting requests of the same options; blocks until
-  // they are done. Throws RequestTooLarge, QueueFull, or what tagging threw.
+  // Tags `texts` (valid UTF-8) with `options`, together with other waiting requests of the same options and size;
+  // blocks until they are done. Throws RequestTooLarge, QueueFull, or what tagging threw.
   std::vector<TaggedLine> tag(std::vector<std::string> texts, const TagOptions& options);
 
   ServiceCounts counts() const;
@@ -68,19 +71,25 @@ class TagService {
     std::chrono::steady_clock::time_point arrived;
     std::promise<std::vector<TaggedLine>> done;
   };
-  void run();  // the worker: batches of waiting requests, until stopped with nothing waiting
+  // A queue of requests and the worker that tags them with its own tagger.
+  struct Lane {
+    std::deque<std::unique_ptr<Pending>> queue;
+    std::size_t characters = 0;  // of the requests waiting in it
+    std::unique_ptr<Tagger> tagger;
+    std::thread worker;
+  };
+  void run(Lane& lane);  // a worker: batches of the lane's waiting requests, until stopped with nothing waiting
 
   BatchingOptions options_;
   std::shared_ptr<const data::EntityDictionary> dictionary_;
   bool prefer_dictionary_;
-  Tagger tagger_;
+  std::vector<std::unique_ptr<Model>> large_replicas_;  // the large requests' models
   mutable std::mutex mutex_;
   std::condition_variable waiting_;
-  std::deque<std::unique_ptr<Pending>> queue_;
-  std::size_t queued_characters_ = 0;  // of the requests waiting or being tagged
+  Lane small_, large_;
+  std::size_t queued_characters_ = 0;  // of the requests waiting or being tagged, in both lanes
   ServiceCounts counts_;
   bool stopping_ = false;
-  std::thread worker_;
 };
 
 }  // namespace ner

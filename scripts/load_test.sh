@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ner serve under load on the loopback: wrk sends one-sentence POST /v1/tag requests at 1, 8 and 64 connections
 # (SECONDS_EACH seconds each, default 10), then REQUESTS more (default 100,000) at 64; prints requests/s and p50/p99 latency per level,
-# non-2xx answers, and the server's peak RSS and its RSS before and after those (memory must not grow). The server runs with its defaults (the shipped model);
-# wrk and the server share this machine's cores.
+# non-2xx answers; small requests' latency while one of 300,000 characters is tagged; and the server's peak RSS and
+# its RSS before and after those (memory must not grow). The server runs with its defaults (the shipped model); wrk
+# and the server share this machine's cores.
 # Usage: scripts/load_test.sh [SECONDS_EACH] [REQUESTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,19 @@ for connections in 1 8 64; do
   bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$work/wrk.txt")
   printf '%-12s %12s %10s %10s %8s\n' "$connections" "$rate" "$p50" "$p99" "${bad:-0}"
 done
+# One request of 300,000 characters (curl, in the background) while wrk sends small ones on 1 connection for 1 s: the
+# small ones' latency beside it, and how long it took.
+python3 -c 'import json; print(json.dumps({"text": "我们在北京大学见到了张伟和李娜。" * 18750}, ensure_ascii=False))' >"$work/large.json"
+curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H 'Content-Type: application/json' --data-binary @"$work/large.json" \
+  "$url/v1/tag" >"$work/large.txt" &
+large=$!
+until [ "$(curl -s "$url/metrics" | sed -n 's/^ner_queue_characters //p')" -ge 300000 ]; do sleep 0.01; done
+wrk -t 1 -c 1 -d 1s --latency -s "$work/post.lua" "$url/v1/tag" >"$work/wrk.txt"
+wait $large
+read -r large_code large_seconds <"$work/large.txt"
+echo "beside one POST of 300,000 characters (answered $large_code in $large_seconds s): small requests" \
+     "$(sed -n 's/^Requests\/sec: *//p' "$work/wrk.txt")/s, p50 $(awk '$1 == "50%" {print $2}' "$work/wrk.txt")," \
+     "p99 $(awk '$1 == "99%" {print $2}' "$work/wrk.txt")"
 # REQUESTS more at 64 connections: the resident size must not grow.
 rss_before=$(rss VmRSS) before=$(answered)
 while [ "$(answered)" -lt $(( before + requests )) ]; do

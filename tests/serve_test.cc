@@ -16,6 +16,7 @@
 #include <optional>
 #include <thread>
 
+#include "data/utf8.h"
 #include "ner/http_server.h"
 #include "ner/model_info.h"
 #include "ner/model_io.h"
@@ -130,6 +131,30 @@ TEST_F(Serve, TheDictionaryAppliesToEveryRequest) {
   EXPECT_THROW(ner::TagService(replicas.models(), {}, std::make_shared<const data::EntityDictionary>(
                                                           data::EntityDictionary::read(path))),
                data::Error);
+}
+
+// A request of 100,000 characters has a lane of its own: small requests sent while it is tagged are answered before
+// it is tagged (in one lane they waited for it): when each small one is answered, only the small ones are counted.
+TEST_F(Serve, ALargeRequestDoesNotHoldSmallOnesBehindIt) {
+  start();
+  std::string large;
+  while (data::count_code_points(large) < 100000) large += "我们在北京大学见到了张伟和李娜。";
+  int large_status = 0;
+  std::thread large_client([&] {
+    auto response = post(nlohmann::json{{"text", large}}.dump());
+    large_status = response ? response->status : -1;
+  });
+  // Once the large request is in the queue, five small ones, one after another.
+  while (service_->counts().queued_characters < 100000) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (std::size_t i = 0; i < 5; ++i) {
+    auto response = post(R"({"text":"张伟在北京。"})");
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(service_->counts().texts, i + 1) << "the large request was tagged before small request " << i << " was answered";
+  }
+  large_client.join();
+  EXPECT_EQ(large_status, 200);
+  EXPECT_EQ(service_->counts().texts, 6u);
 }
 
 // The binary's `ner tag` lines of the sample, and the server's answers to its lines, byte for byte.
