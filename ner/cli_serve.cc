@@ -114,7 +114,9 @@ void add_serve_command(CLI::App& app) {
                       "milliseconds the first waiting request waits for others to share its batch (requests that "
                       "arrive while a batch is tagged share the next one anyway; a full batch starts at once)")
       ->capture_default_str()->check(in_range(0.0, 10000.0));
-  command->add_option("--batch-characters", o->batching.batch_characters, "characters that make a batch full")
+  command->add_option("--batch-characters", o->batching.batch_characters,
+                      "characters that make a batch full; a request of more is tagged in a lane of its own, beside the "
+                      "small ones")
       ->capture_default_str()->check(in_range<std::size_t>(1, kMaxCount));
   command->add_option("--queue", o->batching.queue_characters,
                       "most characters waiting or being tagged; a request that would pass it gets 503")
