@@ -72,7 +72,9 @@ void tag_files(const std::vector<std::string>& inputs, const TagJob& job) {
   // would come after the earlier inputs' results).
   for (const std::string& input : inputs)
     if (input != "-") data::check_input_file(input);
-  if (!job.dictionary_path.empty()) data::check_input_file(job.dictionary_path);
+  if (job.dictionary_path == "-" && std::find(inputs.begin(), inputs.end(), "-") != inputs.end())
+    throw data::UsageError("--dictionary - and the text both read standard input: give the text as a file");
+  if (!job.dictionary_path.empty() && job.dictionary_path != "-") data::check_input_file(job.dictionary_path);
   // Standard output as we go, or atomic files renamed over the output (and for brat its .txt) at the end; checked
   // before any work, and never one of the files read.
   std::vector<std::string> read_files = inputs;

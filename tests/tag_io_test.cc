@@ -214,6 +214,12 @@ TEST_F(TagIo, DictionaryEntriesAreTaggedWhereverTheyOccur) {
     EXPECT_EQ(result.err.rfind("ner: error: " + message, 0), 0u) << result.err;
   }
   EXPECT_EQ(run_ner("tag --dictionary-mode always " + dir_ + "a.txt").status, 2);
+  // From standard input, when the text is a file.
+  auto piped = run_ner("tag --dictionary - " + dir_ + "a.txt < " + dir_ + "d.tsv");
+  EXPECT_EQ(piped.out, forced.out.substr(0, forced.out.find(",\"confidence\"")) + "}]}\n") << piped.err;
+  auto both = run_ner("tag --dictionary - < " + dir_ + "d.tsv");
+  EXPECT_EQ(both.status, 2);
+  EXPECT_EQ(both.err, "ner: error: --dictionary - and the text both read standard input: give the text as a file (see ner tag --help)\n");
 }
 
 // Confidences and probabilities print six decimals in every format, 1 and tiny ones too (they printed 1.0 and
