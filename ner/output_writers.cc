@@ -149,13 +149,19 @@ BratWriter::BratWriter(const std::string& ann_path, bool confidence, const std::
 }
 
 void BratWriter::compare_with_existing(const std::string& txt) {
-  // The existing file's next bytes against `txt`: the first that differs is remembered.
+  // The existing file's next bytes against `txt`: the first that differs is remembered. A file that lacks only the
+  // last line break holds the same offsets; one that ended so before more text differs.
+  if (ended_without_newline_) {
+    differs_ = true;
+    return;
+  }
   std::string bytes(txt.size(), '\0');
   existing_.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   bytes.resize(static_cast<std::size_t>(existing_.gcount()));
   std::size_t same = 0;
   while (same < bytes.size() && bytes[same] == txt[same]) ++same;
-  if (same < txt.size()) differs_ = true;
+  if (same + 1 == txt.size() && bytes.size() == same && txt.back() == '\n') ended_without_newline_ = true;
+  else if (same < txt.size()) differs_ = true;
   txt_bytes_ += same;
 }
 
@@ -183,7 +189,8 @@ void BratWriter::commit() {
     const std::string where = " (from byte " + std::to_string(txt_bytes_) + ")";
     if (existing_is_input_)
       throw data::Error(txt_path_ + ": is an input and not the text the offsets refer to" + where +
-                        " (UTF-8, a line per document, LF line breaks); give another --output");
+                        " (UTF-8, a line per document, LF line breaks: brat reads UTF-8 and counts a CR as a character); give "
+                        "another --output");
     throw data::Error(txt_path_ + ": exists and is not the text the offsets refer to" + where +
                       "; give another --output, or remove it");
   }

@@ -50,6 +50,7 @@ class BratWriter {
   std::ifstream existing_;                 // NAME.txt when it exists, compared with the text as it is produced
   bool existing_is_input_ = false;
   bool differs_ = false;
+  bool ended_without_newline_ = false;     // NAME.txt held the text so far but for its last line break
   std::uint64_t txt_bytes_ = 0;  // bytes of text produced so far (the first differing one, once differs_)
   std::size_t entities_ = 0, offset_ = 0;
 };

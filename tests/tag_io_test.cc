@@ -56,7 +56,8 @@ TEST_F(TagIo, BratNeverOverwritesAnInputOrADifferentText) {
     auto result = run_ner("tag " + dir_ + input + " --encoding gb18030 --format brat --output " + dir_ + "doc.ann");
     EXPECT_EQ(result.status, 1) << input;
     EXPECT_EQ(result.err, "ner: error: " + dir_ + "doc.txt: is an input and not the text the offsets refer to (from byte 0) "
-                          "(UTF-8, a line per document, LF line breaks); give another --output\n") << input;
+                          "(UTF-8, a line per document, LF line breaks: brat reads UTF-8 and counts a CR as a character); "
+                          "give another --output\n") << input;
     EXPECT_EQ(slurp(dir_ + "doc.txt"), gb18030);
     EXPECT_NE(::access((dir_ + "doc.ann").c_str(), F_OK), 0) << "no .ann without its text";
   }
@@ -82,6 +83,17 @@ TEST_F(TagIo, BratNeverOverwritesAnInputOrADifferentText) {
   auto same_text = run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "out.ann");
   EXPECT_EQ(same_text.status, 0) << same_text.err;
   EXPECT_EQ(slurp(dir_ + "out.ann"), slurp(dir_ + "in.ann"));
+  // The text but for its last line break: the same offsets, so kept; ended before more text, it differs.
+  write("nonl.txt", "张伟在北京大学读书。");
+  auto without_newline = run_ner("tag " + dir_ + "in.txt --format brat --output " + dir_ + "nonl.ann");
+  EXPECT_EQ(without_newline.status, 0) << without_newline.err;
+  EXPECT_EQ(slurp(dir_ + "nonl.ann"), slurp(dir_ + "in.ann"));
+  EXPECT_EQ(slurp(dir_ + "nonl.txt"), "张伟在北京大学读书。");
+  write("two.txt", "张伟在北京大学读书。\n上海\n");
+  auto shorter = run_ner("tag " + dir_ + "two.txt --format brat --output " + dir_ + "nonl.ann");
+  EXPECT_EQ(shorter.status, 1);
+  EXPECT_NE(shorter.err.find("nonl.txt: exists and is not the text the offsets refer to (from byte 30)"), std::string::npos)
+      << shorter.err;
   // Other formats: --output is never an input either.
   auto over_input = run_ner("tag " + dir_ + "link.txt --output " + dir_ + "doc.txt");
   EXPECT_EQ(over_input.status, 1);
