@@ -110,7 +110,7 @@ TEST_F(CliLm, TaggerCarriesTheLanguageModelWhoseStatesItReads) {
   const std::string lm = trained(), tagger = temp_path("with-lm.model"), sample = std::string(NER_SOURCE_DIR) + "/examples/sample.bio";
   const std::string train = "train --train " + sample + " --dev " + sample + " --features bigram --hidden 8 --char-dim 8 --batch 4 "
                             "--epochs 2 --threads 2 --overwrite --lm " + lm + " --model " + tagger;
-  for (const std::string& finetune : {"", " --lm-finetune"}) {
+  for (const std::string finetune : {"", " --lm-finetune"}) {
     auto r = run_ner(train + finetune);
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.err.find(std::string("language-model states (2 × 8, ") + (finetune.empty() ? "fixed" : "fine-tuned")), std::string::npos)

@@ -133,19 +133,22 @@ TEST_F(Serve, TheDictionaryAppliesToEveryRequest) {
                data::Error);
 }
 
-// A request of 100,000 characters has a lane of its own: small requests sent while it is tagged are answered before
-// it is tagged (in one lane they waited for it): when each small one is answered, only the small ones are counted.
+// A request of more than --batch-characters (here 1,000; a 10,000-character one) has a lane of its own: small
+// requests sent while it is tagged are answered before it is tagged (in one lane they waited for it): when each small
+// one is answered, only the small ones are counted.
 TEST_F(Serve, ALargeRequestDoesNotHoldSmallOnesBehindIt) {
-  start();
+  ner::BatchingOptions batching;
+  batching.batch_characters = 1000;
+  start(batching);
   std::string large;
-  while (data::count_code_points(large) < 100000) large += "我们在北京大学见到了张伟和李娜。";
+  while (data::count_code_points(large) < 10000) large += "我们在北京大学见到了张伟和李娜。";
   int large_status = 0;
   std::thread large_client([&] {
     auto response = post(nlohmann::json{{"text", large}}.dump());
     large_status = response ? response->status : -1;
   });
   // Once the large request is in the queue, five small ones, one after another.
-  while (service_->counts().queued_characters < 100000) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (service_->counts().queued_characters < 10000) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   for (std::size_t i = 0; i < 5; ++i) {
     auto response = post(R"({"text":"张伟在北京。"})");
     ASSERT_TRUE(response);

@@ -122,8 +122,9 @@ TEST_F(TagIo, EntitiesNeverCutALatinWord) {
       for (const nlohmann::json& entity : entities)
         for (const std::size_t at : {entity["start"].get<std::size_t>(), entity["end"].get<std::size_t>()}) {
           ++boundaries;
-          if (at > 0 && at < text.size())
+          if (at > 0 && at < text.size()) {
             EXPECT_FALSE(latin(text[at - 1]) && latin(text[at])) << "a boundary at " << at << " inside a word: " << line;
+          }
         }
     };
     check(record["entities"]);
@@ -149,7 +150,7 @@ TEST_F(TagIo, LongLinesAreTaggedInWindowsThatNoEntityCrosses) {
   auto whole = run_ner("tag --window 5000 " + dir_ + "long.txt");
   EXPECT_EQ(whole.out, windows.out);
   // Windows of 5 characters (overlapping by one) on the sample: CoNLL tags, entities and the n best agree.
-  for (const std::string& options : {"--window 5", "--window 5 --confidence --nbest 3"}) {
+  for (const std::string options : {"--window 5", "--window 5 --confidence --nbest 3"}) {
     auto jsonl = run_ner("tag " + options + " " + kSampleText);
     auto conll = run_ner("tag --format conll " + options.substr(0, 10) + " " + kSampleText);
     ASSERT_EQ(jsonl.status, 0) << jsonl.err;
@@ -256,7 +257,7 @@ TEST_F(TagIo, ConfidencesAndProbabilitiesHaveSixDecimals) {
 TEST_F(TagIo, InputsAreCheckedBeforeAnyOutput) {
   write("a.txt", "张伟在北京。\n");
   ASSERT_EQ(::mkdir((dir_ + "folder").c_str(), 0700), 0);
-  for (const std::string& bad : {"missing.txt", "folder"}) {
+  for (const std::string bad : {"missing.txt", "folder"}) {
     auto result = run_ner("tag " + dir_ + "a.txt " + dir_ + bad);
     EXPECT_EQ(result.status, 1) << bad;
     EXPECT_EQ(result.out, "") << bad;
