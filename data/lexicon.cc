@@ -1,8 +1,12 @@
 #include "data/lexicon.h"
 
+#include <libdeflate.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
+#include <sstream>
 
 #include "data/binary_io.h"
 #include "data/conll.h"
@@ -199,50 +203,132 @@ std::vector<T> read_array(std::istream& in, std::uint64_t limit, const std::stri
 }
 
 constexpr std::uint64_t kMaxWords = 1u << 26;
+constexpr std::uint64_t kMaxCompressedBytes = 1ull << 34;
+constexpr int kCompressionLevel = 6;  // libdeflate's default
 
 }  // namespace
 
+// The words' arrays deflated (libdeflate, level kCompressionLevel): a u32 kCompressedWords, the u64 size of the
+// arrays' bytes, then their DEFLATE stream as an array of bytes. The arrays: the symbols' keys, the parts of speech,
+// the trie's node count, each word's length, the words' symbols, frequencies and parts of speech. The trie is not
+// stored (its hash table's bytes would not compress): load rebuilds it from the symbols, integers only, in a table
+// sized once by the node count.
 void Lexicon::save(std::ostream& out, bool parts_of_speech) const {
-  write_pod<std::uint32_t>(out, kStoredTrie);
+  std::ostringstream words;
+  save_keys(words, parts_of_speech);
+  write_pod<std::uint64_t>(words, node_word_.size());
+  std::vector<std::uint8_t> lengths(size());
+  for (std::size_t w = 0; w < size(); ++w) lengths[w] = static_cast<std::uint8_t>(word_start_[w + 1] - word_start_[w]);
+  write_array(words, lengths);
+  write_array(words, word_symbols_);
+  write_array(words, frequencies_);
+  if (parts_of_speech) write_array(words, word_part_of_speech_);
+  const std::string bytes = words.str();
+  const std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
+      libdeflate_alloc_compressor(kCompressionLevel), &libdeflate_free_compressor);
+  if (!compressor) throw std::bad_alloc();
+  std::vector<std::uint8_t> deflated(libdeflate_deflate_compress_bound(compressor.get(), bytes.size()));
+  deflated.resize(libdeflate_deflate_compress(compressor.get(), bytes.data(), bytes.size(), deflated.data(), deflated.size()));
+  write_pod<std::uint32_t>(out, kCompressedWords);
+  write_pod<std::uint64_t>(out, bytes.size());
+  write_array(out, deflated);
+}
+
+void Lexicon::save_keys(std::ostream& out, bool parts_of_speech) const {
   write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(symbol_keys_.size()));
   for (const std::string& key : symbol_keys_) write_string(out, key);
   if (parts_of_speech) {
     write_pod<std::uint32_t>(out, static_cast<std::uint32_t>(parts_of_speech_.size()));
     for (const std::string& part : parts_of_speech_) write_string(out, part);
   }
-  write_array(out, word_start_);
-  write_array(out, word_symbols_);
-  write_array(out, frequencies_);
-  if (parts_of_speech) write_array(out, word_part_of_speech_);
-  write_array(out, node_word_);
-  write_array(out, edge_keys_);
-  write_array(out, edge_children_);
 }
 
 Lexicon Lexicon::load(std::istream& in, const std::string& origin, bool parts_of_speech) {
   const auto first = read_pod<std::uint32_t>(in, origin);
+  if (first == kCompressedWords) return load_compressed(in, origin, parts_of_speech);
   if (first == kStoredTrie) return load_trie(in, origin, parts_of_speech);
   if (first > kMaxWords) throw Error(origin + ": damaged (lexicon of " + std::to_string(first) + " words)");
   return load_words(in, first, origin, parts_of_speech);
 }
 
-Lexicon Lexicon::load_trie(std::istream& in, const std::string& origin, bool parts_of_speech) {
+Lexicon Lexicon::load_compressed(std::istream& in, const std::string& origin, bool parts_of_speech) {
   const std::string damaged = origin + ": damaged lexicon (";
+  const auto size = read_pod<std::uint64_t>(in, origin);
+  const std::vector<std::uint8_t> deflated = read_array<std::uint8_t>(in, kMaxCompressedBytes, origin);
+  // DEFLATE expands at most 1032-fold: a larger size is damage, not a reason to allocate
+  if (size > 1032 * deflated.size() + 64) throw Error(damaged + "compressed words of " + std::to_string(size) + " bytes)");
+  const std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> decompressor(
+      libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
+  if (!decompressor) throw std::bad_alloc();
+  std::string bytes(size, '\0');
+  // nullptr for the size decompressed: anything but exactly `size` bytes is an error
+  if (libdeflate_deflate_decompress(decompressor.get(), deflated.data(), deflated.size(), bytes.data(), bytes.size(), nullptr) !=
+      LIBDEFLATE_SUCCESS)
+    throw Error(damaged + "its compressed words do not decompress)");
+  ViewStream words(bytes);
   Lexicon lexicon;
+  lexicon.load_keys(words, origin, parts_of_speech);
+  const auto nodes = read_pod<std::uint64_t>(words, origin);
+  const auto lengths = read_array<std::uint8_t>(words, kMaxWords, origin);
+  auto symbols = read_array<int>(words, kMaxWords * kMaxWordLength, origin);
+  auto frequencies = read_array<double>(words, kMaxWords, origin);
+  auto word_parts = parts_of_speech ? read_array<std::uint8_t>(words, kMaxWords, origin) : std::vector<std::uint8_t>(lengths.size(), 0);
+  if (words.peek() != std::char_traits<char>::eof()) throw Error(damaged + "bytes after its words)");
+  if (frequencies.size() != lengths.size() || word_parts.size() != lengths.size()) throw Error(damaged + "arrays of different lengths)");
+  // The trie, rebuilt as add() built it (the same nodes in the same order), in the table release_spare_capacity
+  // leaves: 3/4 full.
+  if (nodes == 0 || nodes > symbols.size() + 1) throw Error(damaged + std::to_string(nodes) + " nodes)");
+  lexicon.rehash(std::max<std::size_t>(1024, (nodes - 1) * 4 / 3 + 1));
+  lexicon.node_word_.reserve(nodes);
+  lexicon.word_start_.reserve(lengths.size() + 1);
+  std::size_t next = 0;
+  for (std::size_t w = 0; w < lengths.size(); ++w) {
+    if (lengths[w] == 0 || lengths[w] > kMaxWordLength || next + lengths[w] > symbols.size() ||
+        word_parts[w] >= lexicon.parts_of_speech_.size() || !(frequencies[w] >= 0 && std::isfinite(frequencies[w])))
+      throw Error(damaged + "word " + std::to_string(w) + ")");
+    int node = 0;
+    for (const std::size_t end = next + lengths[w]; next < end; ++next) {
+      const int symbol = symbols[next];
+      if (symbol < 0 || static_cast<std::size_t>(symbol) >= lexicon.symbol_keys_.size()) throw Error(damaged + "a word's character)");
+      node = lexicon.add_child(node, symbol);
+    }
+    int& word = lexicon.node_word_[static_cast<std::size_t>(node)];
+    if (word >= 0) throw Error(damaged + "word " + std::to_string(w) + " twice)");
+    word = static_cast<int>(w);
+    lexicon.word_start_.push_back(static_cast<std::uint32_t>(next));
+  }
+  if (next != symbols.size()) throw Error(damaged + "word characters)");
+  if (lexicon.node_word_.size() != nodes) throw Error(damaged + "a trie of " + std::to_string(lexicon.node_word_.size()) + " nodes, not " + std::to_string(nodes) + ")");
+  lexicon.word_symbols_ = std::move(symbols);
+  lexicon.frequencies_ = std::move(frequencies);
+  lexicon.word_part_of_speech_ = std::move(word_parts);
+  return lexicon;
+}
+
+// The symbols' keys and the parts of speech, as save_keys wrote them.
+void Lexicon::load_keys(std::istream& in, const std::string& origin, bool parts_of_speech) {
+  const std::string damaged = origin + ": damaged lexicon (";
   const auto symbols = read_pod<std::uint32_t>(in, origin);
   if (symbols > kMaxWords) throw Error(damaged + std::to_string(symbols) + " characters)");
-  for (std::uint32_t s = 0; s < symbols; ++s) lexicon.intern(read_string(in, origin, 64));
-  if (lexicon.symbol_keys_.size() != symbols) throw Error(damaged + "a character twice)");
+  for (std::uint32_t s = 0; s < symbols; ++s) intern(read_string(in, origin, 64));
+  if (symbol_keys_.size() != symbols) throw Error(damaged + "a character twice)");
   if (parts_of_speech) {
     const auto parts = read_pod<std::uint32_t>(in, origin);
     if (parts == 0 || parts > kMaxPartsOfSpeech) throw Error(damaged + std::to_string(parts) + " parts of speech)");
-    lexicon.parts_of_speech_.clear();
-    for (std::uint32_t p = 0; p < parts; ++p) lexicon.parts_of_speech_.push_back(read_string(in, origin, kMaxPartOfSpeechBytes));
-    if (!lexicon.parts_of_speech_[0].empty()) throw Error(damaged + "part of speech 0 is not the empty one)");
-    std::vector<std::string> sorted = lexicon.parts_of_speech_;
+    parts_of_speech_.clear();
+    for (std::uint32_t p = 0; p < parts; ++p) parts_of_speech_.push_back(read_string(in, origin, kMaxPartOfSpeechBytes));
+    if (!parts_of_speech_[0].empty()) throw Error(damaged + "part of speech 0 is not the empty one)");
+    std::vector<std::string> sorted = parts_of_speech_;
     std::sort(sorted.begin(), sorted.end());
     if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) throw Error(damaged + "a part of speech twice)");
   }
+}
+
+Lexicon Lexicon::load_trie(std::istream& in, const std::string& origin, bool parts_of_speech) {
+  const std::string damaged = origin + ": damaged lexicon (";
+  Lexicon lexicon;
+  lexicon.load_keys(in, origin, parts_of_speech);
+  const std::size_t symbols = lexicon.symbol_keys_.size();
   lexicon.word_start_ = read_array<std::uint32_t>(in, kMaxWords + 1, origin);
   lexicon.word_symbols_ = read_array<int>(in, kMaxWords * kMaxWordLength, origin);
   lexicon.frequencies_ = read_array<double>(in, kMaxWords, origin);

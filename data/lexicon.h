@@ -41,18 +41,23 @@ class Lexicon {
   };
   std::vector<Match> match(const std::vector<std::string>& keys) const;
 
-  // The lexicon as it is in memory, trie included, so that loading copies it instead of rebuilding it: a u32
-  // kStoredTrie, the symbols' keys, the parts of speech, then the arrays below (each a u64 count and its values).
-  // With `parts_of_speech` false, they are neither written nor read (the format of models without them). load also
-  // reads the earlier form, which lists the words (a u32 count, then each word's keys, frequency and part of speech)
-  // and rebuilds the trie; what it reads is checked, so that a damaged file cannot make match() read out of bounds.
+  // The lexicon's words, compressed: a u32 kCompressedWords, then a DEFLATE stream of the symbols' keys, the parts
+  // of speech and the words' arrays below; load rebuilds the trie from the words' symbols. With `parts_of_speech`
+  // false, they are neither written nor read (the format of models without them). load also reads the earlier
+  // forms: the trie as it was in memory, uncompressed (a u32 kStoredTrie, the keys, then each array below as a u64
+  // count and its values), and the list of words (a u32 count, then each word's keys, frequency and part of speech).
+  // What it reads is checked, so that a damaged file cannot make match() read out of bounds.
   void save(std::ostream& out, bool parts_of_speech) const;
   static Lexicon load(std::istream& in, const std::string& origin, bool parts_of_speech);
-  static constexpr std::uint32_t kStoredTrie = 0xffffffff;  // never a word count (the earlier form's first field)
+  static constexpr std::uint32_t kStoredTrie = 0xffffffff;      // never a word count (the earliest form's first field)
+  static constexpr std::uint32_t kCompressedWords = 0xfffffffe;  // nor this
 
  private:
   static Lexicon load_words(std::istream& in, std::uint32_t count, const std::string& origin, bool parts_of_speech);
   static Lexicon load_trie(std::istream& in, const std::string& origin, bool parts_of_speech);
+  static Lexicon load_compressed(std::istream& in, const std::string& origin, bool parts_of_speech);
+  void save_keys(std::ostream& out, bool parts_of_speech) const;  // the symbols' keys and the parts of speech
+  void load_keys(std::istream& in, const std::string& origin, bool parts_of_speech);
   int symbol_of(const std::string& key) const;  // -1 when no word has this character
   int intern(const std::string& key);
   void release_spare_capacity();  // after the last add: the vectors' growth room (up to half of them)

@@ -19,8 +19,8 @@
 
 namespace ner {
 
-// 2: the lexicon stores its trie (data::Lexicon::save); version 1 files are still read.
-inline constexpr std::uint32_t kModelFormatVersion = 2;
+// 2: the lexicon stores its trie (data::Lexicon::save); 3: compressed. Version 1 and 2 files are still read.
+inline constexpr std::uint32_t kModelFormatVersion = 3;
 
 // The kinds of file in the container: the magic, and what a file of the kind is called in messages.
 struct FileKind {

@@ -158,6 +158,17 @@ TEST_F(CliTrain, ThreadsDefaultToTheCores) {
   EXPECT_GE(ner::default_threads(), 1);
 }
 
+// The default dictionary (jieba's 350,000 words) is stored compressed: a model of a 16-wide network is a few MB
+// (it was 19 with the dictionary's trie stored as it is in memory).
+TEST_F(CliTrain, ASmallModelStoresTheDictionaryCompressed) {
+  if (ner::default_lexicon_path().empty()) GTEST_SKIP() << "no default dictionary (" << ner::kJiebaDictionary << "; scripts/setup.sh installs it)";
+  ASSERT_EQ(run_ner(small("--epochs 1 --model " + dir_ + "m.model")).status, 0);
+  struct stat file {};
+  ASSERT_EQ(::stat((dir_ + "m.model").c_str(), &file), 0);
+  EXPECT_LT(file.st_size, 4 << 20);
+  EXPECT_NE(run_ner("info " + dir_ + "m.model").out.find("\"lexicon_dim\":50"), std::string::npos);
+}
+
 TEST_F(CliTrain, DevTypesThatTrainingNeverShowsAreWarnedAbout) {
   const std::string dev = dir_ + "dev.bio";
   test_support::write_file(dev, "张 B-NAME\n三 I-NAME\n来 O\n");
