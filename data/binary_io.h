@@ -14,11 +14,11 @@
 
 namespace data {
 
-// The 8 bytes that begin the model and checkpoint files ner writes (ner/model_io.cc), by which readers of other
+// The 8 bytes that begin the model and checkpoint files ner writes (ner/model/model_io.cc), by which readers of other
 // kinds of input recognise them.
 inline constexpr std::string_view kModelMagic{"NERMODEL", 8};
 inline constexpr std::string_view kCheckpointMagic{"NERCKPT1", 8};
-inline constexpr std::string_view kLmMagic{"NERLMOD1", 8};            // a character language model (ner/lm.h)
+inline constexpr std::string_view kLmMagic{"NERLMOD1", 8};            // a character language model (ner/lm/lm.h)
 inline constexpr std::string_view kLmCheckpointMagic{"NERLMCK1", 8};  // its training checkpoint
 
 // Refuses input that is certainly not text, by its first bytes: ner's own models and checkpoints, and gzip data.

@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "data/utf8.h"
-#include "ner/config.h"
-#include "ner/tagger.h"
+#include "ner/model/config.h"
+#include "ner/tagging/tagger.h"
 #include "nn/bf16_matrix.h"
 #include "tests/test_support.h"
 

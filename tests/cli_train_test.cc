@@ -7,10 +7,10 @@
 
 #include <sys/stat.h>
 
-#include "ner/config.h"
-#include "ner/model.h"
-#include "ner/model_io.h"
-#include "ner/trainer.h"
+#include "ner/model/config.h"
+#include "ner/model/model.h"
+#include "ner/model/model_io.h"
+#include "ner/training/trainer.h"
 #include "tests/test_support.h"
 
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "data/tag_scheme.h"
-#include "ner/model.h"
+#include "ner/model/model.h"
 #include "tests/nn/nn_test_util.h"
 
 namespace ner {

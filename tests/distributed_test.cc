@@ -13,8 +13,9 @@
 #include <fstream>
 #include <thread>
 
-#include "ner/model.h"
-#include "ner/model_io.h"
+#include "ner/model/model.h"
+#include "ner/model/model_io.h"
+#include "ner/training/distributed.h"
 #include "tests/test_support.h"
 
 namespace {
@@ -22,11 +23,6 @@ namespace {
 using test_support::slurp;
 using test_support::temp_path;
 
-#ifdef NER_MPI
-constexpr bool kBuiltWithMpi = true;
-#else
-constexpr bool kBuiltWithMpi = false;
-#endif
 
 // mpirun as the tests run it: on this host, as many processes as asked even beyond the cores, root allowed (CI runs
 // as root), quiet (its own messages off), and never longer than two minutes. In the sanitizer build, leak checks are
@@ -39,7 +35,7 @@ std::string mpirun(int processes) {
 
 #define SKIP_WITHOUT_MPI()                                                                                  \
   do {                                                                                                      \
-    if (!kBuiltWithMpi) GTEST_SKIP() << "built without MPI (install libopenmpi-dev and rebuild)";          \
+    if (!ner::Group::built_with_mpi()) GTEST_SKIP() << "built without MPI (install libopenmpi-dev and rebuild)";          \
     if (std::system("command -v mpirun >/dev/null 2>&1") != 0) GTEST_SKIP() << "mpirun not found (openmpi-bin)"; \
   } while (0)
 

@@ -1,8 +1,8 @@
 // Scoring against outputs of conlleval (2004-01-26) on hand-made files: the expected strings of the BIO and bracket
 // inputs below are what the Perl script printed for the same input; those with E- and S- follow the BIOES rules it
-// lacks (ner/evaluate.h), and BioAndWellFormedBioesCountLikeSpanMatching shows that on well-formed BIOES and BMES the
+// lacks (ner/evaluation/evaluate.h), and BioAndWellFormedBioesCountLikeSpanMatching shows that on well-formed BIOES and BMES the
 // entity counts are those of the same spans in BIO.
-#include "ner/evaluate.h"
+#include "ner/evaluation/evaluate.h"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,12 @@
 // The input features as one unit: the keys a sentence gives each feature are the ones its vocabulary counted, the
 // vocabularies save and load themselves, and the network's input is as wide as the features' rows.
-#include "ner/features.h"
+#include "ner/model/features.h"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "ner/model.h"
+#include "ner/model/model.h"
 
 namespace ner {
 namespace {

@@ -1,6 +1,6 @@
 // Starting from a trained model (ner train --init): its weights kept for every key and tag it knows, the new ones
 // added with fresh weights, and the model's own entity types kept beside the new ones.
-#include "ner/init_model.h"
+#include "ner/model/init_model.h"
 
 #include <gtest/gtest.h>
 

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <map>
 
-#include "ner/model.h"
-#include "ner/model_io.h"
+#include "ner/model/model.h"
+#include "ner/model/model_io.h"
 #include "tests/test_support.h"
 
 namespace ner {

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "data/utf8.h"
-#include "ner/lm_file.h"
-#include "ner/lm_sample.h"
-#include "ner/lm_trainer.h"
-#include "ner/trainer.h"
+#include "ner/lm/lm_file.h"
+#include "ner/lm/lm_sample.h"
+#include "ner/lm/lm_trainer.h"
+#include "ner/training/trainer.h"
 #include "tests/test_support.h"
 
 namespace ner {

@@ -1,5 +1,5 @@
 // The model file: round trip, and clear refusals of foreign, truncated, damaged and newer files.
-#include "ner/model_io.h"
+#include "ner/model/model_io.h"
 
 #include <gtest/gtest.h>
 

@@ -9,7 +9,7 @@
 #include <tuple>
 #include <vector>
 
-#include "ner/model_io.h"
+#include "ner/model/model_io.h"
 #include "tests/test_support.h"
 
 namespace ner {

@@ -5,7 +5,7 @@
 
 #include "data/corpus.h"
 #include "data/tag_scheme.h"
-#include "ner/stats.h"
+#include "ner/evaluation/stats.h"
 #include "tests/test_support.h"
 
 namespace {

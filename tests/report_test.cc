@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "ner/entity_errors.h"
-#include "ner/report.h"
+#include "ner/evaluation/entity_errors.h"
+#include "ner/evaluation/report.h"
 #include "tests/test_support.h"
 
 namespace ner {

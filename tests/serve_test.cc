@@ -17,12 +17,12 @@
 #include <thread>
 
 #include "data/utf8.h"
-#include "ner/http_server.h"
-#include "ner/model_info.h"
-#include "ner/model_io.h"
-#include "ner/output_writers.h"
-#include "ner/tag_service.h"
-#include "ner/tagger.h"
+#include "ner/serving/http_server.h"
+#include "ner/model/model_info.h"
+#include "ner/model/model_io.h"
+#include "ner/tagging/output_writers.h"
+#include "ner/serving/tag_service.h"
+#include "ner/tagging/tagger.h"
 #include "tests/test_support.h"
 
 // After Eigen (through the headers above): <resolv.h>, which httplib.h includes, defines _res, a name Eigen uses.

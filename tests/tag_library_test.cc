@@ -12,10 +12,10 @@
 
 #include "data/error.h"
 #include "data/utf8.h"
-#include "ner/config.h"
-#include "ner/model_io.h"
-#include "ner/output_writers.h"
-#include "ner/tagger.h"
+#include "ner/model/config.h"
+#include "ner/model/model_io.h"
+#include "ner/tagging/output_writers.h"
+#include "ner/tagging/tagger.h"
 #include "tests/test_support.h"
 
 namespace {

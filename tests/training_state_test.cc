@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "data/error.h"
-#include "ner/model_io.h"
-#include "ner/trainer.h"
+#include "ner/model/model_io.h"
+#include "ner/training/trainer.h"
 #include "tests/test_support.h"
 
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "data/error.h"
-#include "ner/model_io.h"
-#include "ner/tagger.h"
+#include "ner/model/model_io.h"
+#include "ner/tagging/tagger.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(bytes), size);

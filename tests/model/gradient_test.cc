@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ner/model.h"
+#include "ner/model/model.h"
 #include "tests/nn/nn_test_util.h"
 
 namespace ner {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ner/lm.h"
+#include "ner/lm/lm.h"
 #include "tests/nn/nn_test_util.h"
 
 namespace ner {

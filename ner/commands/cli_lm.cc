@@ -1,0 +1,184 @@
+// `ner lm train --raw FILE... --model LM ...` and `ner lm sample --model LM ...`
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "ner/commands/cli_common.h"
+#include "ner/lm/lm_file.h"
+#include "ner/lm/lm_sample.h"
+#include "ner/lm/lm_trainer.h"
+#include "ner/tagging/progress.h"
+#include "ner/training/trainer.h"
+
+namespace ner {
+namespace {
+
+// What --resume leaves to the command line: the checkpoint holds the files and every other setting.
+const std::vector<const char*> kResumeMayChange = {"--resume", "--epochs", "--threads", "--profile", "--collective-timeout"};
+
+void add_train(CLI::App& lm) {
+  struct Options {
+    LmTrainJob job;
+    std::string cell = nn::cell_name(job.model.cell), softmax = "class";
+    bool case_fold = job.model.normalize.case_fold, digit_class = job.model.normalize.digit_class;
+    double collective_timeout = Group::kDefaultTimeout;
+  };
+  auto o = std::make_shared<Options>();
+  const LmTrainConfig defaults;
+  CLI::App* command = lm.add_subcommand(
+      "train",
+      "Train a character language model on raw text: a forward model (each character from the ones before it) and a "
+      "backward model (from the ones after it), each an embedding, recurrent layers and a softmax, by truncated "
+      "backpropagation through time. The text (each non-blank line followed by a line end, the files one after "
+      "another) is cut into --batch parallel streams trained in windows of --bptt characters, the state carried "
+      "from one window to the next. After every epoch: bits per character on held-out text, the model when they are "
+      "the best so far, the metrics and a checkpoint (--resume continues it).");
+  command->add_option("--raw", o->job.raw_paths, "raw text files (one paragraph or sentence per line); required unless --resume");
+  command->add_option("--model", o->job.model_path, "where to write the language model; required unless --resume");
+  command->add_option("--dev-raw", o->job.dev_path, "held-out text for bits per character (default: --dev-fraction of the lines)");
+  command->add_option("--dev-fraction", o->job.train.dev_fraction,
+                      "without --dev-raw: hold out this share of the lines, evenly spaced (every 100th for 0.01)")
+      ->capture_default_str()->check(in_range(0.001, 0.5));
+  command->add_option("--cell", o->cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu")
+      ->capture_default_str()->check(CLI::IsMember({"lstm", "gru", "rnn", "rnn-relu"}));
+  command->add_option("--layers", o->job.model.layers, "stacked recurrent layers")->capture_default_str()->check(in_range(1, 8));
+  command->add_option("--hidden", o->job.model.hidden, "units per layer")->capture_default_str()->check(in_range(1, 4096));
+  command->add_option("--char-dim", o->job.model.char_dim, "character embedding size")->capture_default_str()->check(in_range(1, 4096));
+  command->add_option("--softmax", o->softmax,
+                      "output layer: class (two-level: a softmax over classes of characters by frequency, then over the "
+                      "characters of the class; exact probabilities, about 2·sqrt(V) instead of V products per character) "
+                      "or full")
+      ->capture_default_str()->check(CLI::IsMember({"class", "full"}));
+  command->add_option("--classes", o->job.model.classes, "classes of --softmax class (default: the square root of the vocabulary size)")
+      ->check(in_range(2, 1 << 20));
+  command->add_option("--bptt", o->job.train.bptt, "characters per window of truncated backpropagation through time")
+      ->capture_default_str()->check(in_range(1, 100000));
+  command->add_option("--batch", o->job.train.batch, "parallel streams the text is cut into (columns of every window)")
+      ->capture_default_str()->check(in_range(1, 100000));
+  command->add_option("--epochs", o->job.train.epochs, "epochs (each a pass over the text in both directions)")
+      ->capture_default_str()->check(in_range(1, 100000));
+  command->add_option("--lr", o->job.train.learning_rate, "Adam's learning rate")->capture_default_str()->check(in_range(1e-30, 1e30));
+  command->add_option("--clip", o->job.train.clip, "global gradient-norm limit of each window's mean loss, per direction (0: none)")
+      ->capture_default_str()->check(in_range(0.0, 1e9));
+  command->add_option("--min-count", o->job.train.min_count, "characters seen fewer times become <unk>")
+      ->capture_default_str()->check(in_range<std::size_t>(1, kMaxCount));
+  command->add_flag("--case-fold", o->case_fold, "fold letter case in character keys");
+  command->add_flag("--digit-class", o->digit_class, "map every digit to one character key");
+  command->add_option("--encoding", o->job.encoding, kEncodingHelp)->capture_default_str()->check(encoding_name());
+  command->add_option("--seed", o->job.train.seed, "random seed (same seed and text: same model bytes, with any --threads)")
+      ->capture_default_str();
+  command->add_option("--threads", o->job.train.threads,
+                      "threads (default: the cores there are); the forward and backward models train side by side on two")
+      ->capture_default_str()->check(in_range(1, 256));
+  command->add_option("--resume", o->job.resume_path,
+                      "continue from this checkpoint (written after every epoch, and on Ctrl-C or SIGTERM between two "
+                      "windows): its files and settings are used, and only --epochs (more), --threads and --profile may "
+                      "be given; the result is the bytes of an uninterrupted run");
+  command->add_flag("--overwrite", o->job.overwrite, "replace an existing model and checkpoint (else training refuses to start)");
+  command->add_flag("--profile", o->job.profile,
+                    "after each epoch, print the CPU seconds (summed over threads) spent in each part of the network");
+  command->add_option("--checkpoint", o->job.checkpoint_path, "checkpoint written after every epoch (default: MODEL.ckpt)");
+  command->add_option("--metrics", o->job.metrics_path, "JSON-lines metrics, one record per epoch (default: MODEL.metrics.jsonl)");
+  add_collective_timeout_option(*command, o->collective_timeout);
+  command->callback([o, command] {
+    Group& group = join_training_group(o->collective_timeout);
+    LmTrainJob job = o->job;
+    if (!job.resume_path.empty()) {
+      for (const CLI::Option* option : command->get_options()) {
+        const std::string name = option->get_name();
+        if (option->count() > 0 && std::find(kResumeMayChange.begin(), kResumeMayChange.end(), name) == kResumeMayChange.end())
+          throw CLI::ValidationError(name + ": with --resume the checkpoint's files and settings are used; only --epochs, "
+                                     "--threads and --profile may be given", CLI::ExitCodes::ValidationError);
+      }
+      if (command->count("--epochs") == 0) job.train.epochs = 0;  // the checkpoint's
+    } else {
+      std::string missing;
+      if (job.raw_paths.empty()) missing = "--raw";
+      if (job.model_path.empty()) missing += std::string(missing.empty() ? "" : ", ") + "--model";
+      if (!missing.empty())
+        throw CLI::RequiredError(missing + (missing.find(',') == std::string::npos ? " is" : " are") + " required (or --resume CHECKPOINT)",
+                                 CLI::ExitCodes::RequiredError);
+      job.model.cell = parse_cell(o->cell);
+      if (o->softmax == "full") {
+        if (command->count("--classes") > 0) throw CLI::ValidationError("--classes goes with --softmax class", CLI::ExitCodes::ValidationError);
+        job.model.classes = 1;
+      }
+      job.model.normalize.case_fold = o->case_fold;
+      job.model.normalize.digit_class = o->digit_class;
+      if (job.checkpoint_path.empty()) job.checkpoint_path = job.model_path + ".ckpt";
+      if (job.metrics_path.empty()) job.metrics_path = job.model_path + ".metrics.jsonl";
+    }
+    auto progress = std::make_shared<Progress>(/*lines_off_terminal=*/true);
+    LmTrainCallbacks callbacks;
+    if (group.rank() == 0) {
+      callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
+      callbacks.progress = [progress](std::size_t done, std::size_t total, double bits) {
+        char detail[32];
+        std::snprintf(detail, sizeof detail, "bits/char %.4f", bits);
+        progress->update(done, total, detail);
+      };
+      const bool profile = job.profile;
+      callbacks.epoch_done = [profile](const LmEpochRecord& r) {
+        std::fprintf(stderr, "epoch %d/%d  train bits/char %.4f %.4f  dev bits/char %.4f %.4f (forward, backward)  %.0f chars/s  %.1f s%s\n",
+                     r.epoch, r.epochs, r.train_bits[0], r.train_bits[1], r.dev_bits[0], r.dev_bits[1], r.chars_per_s, r.seconds,
+                     r.best ? "  *best" : "");
+        if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
+      };
+    }
+    if (!group.distributed()) {  // (mpirun ends a data-parallel job)
+      catch_stop_signals("window");
+      callbacks.should_stop = [] { return stop_signal() != 0; };
+    }
+    LmTrainResult result;
+    try {
+      result = train_lm(job, callbacks);
+    } catch (const Interrupted& e) {
+      std::fprintf(stderr, "ner: %s\n", e.what());
+      std::exit(128 + stop_signal());
+    }
+    restore_stop_signals();
+    group.finish();
+    if (group.rank() != 0) return;
+    std::fprintf(stderr, "best dev bits/char %.4f (mean of both directions) at epoch %d of %d\n", result.best_dev_bits,
+                 result.best_epoch, result.epochs_run);
+  });
+}
+
+void add_sample(CLI::App& lm) {
+  struct Options {
+    std::string model_path;
+    SampleOptions sample;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* command = lm.add_subcommand(
+      "sample",
+      "Generate text with a language model of ner lm train, one character at a time: each drawn from the model's "
+      "distribution given the text so far (the prefix, then what was drawn), after a line end. <unk> is never drawn; "
+      "prefix characters the model does not know are read as <unk>; a line end is written as a newline.");
+  command->add_option("--model", o->model_path, "language model file")->required();
+  command->add_option("--prefix", o->sample.prefix, "text to start from (with --backward: to end with)");
+  command->add_option("--length", o->sample.length, "characters to generate")->capture_default_str()->check(in_range(0, 100000000));
+  command->add_option("--temperature", o->sample.temperature,
+                      "the logits are divided by it: below 1 more likely characters, towards 0 always the likeliest, "
+                      "above 1 more random")
+      ->capture_default_str()->check(in_range(1e-6, 1e6));
+  command->add_option("--seed", o->sample.seed, "random seed (the same seed gives the same text)")->capture_default_str();
+  command->add_flag("--backward", o->sample.backward, "generate with the backward model: the text before the prefix, right to left");
+  command->callback([o] {
+    LoadedLm loaded = load_lm(o->model_path);
+    std::cout << sample_text(*loaded.lm, o->sample) << "\n" << std::flush;
+  });
+}
+
+}  // namespace
+
+void add_lm_command(CLI::App& app) {
+  CLI::App* lm = app.add_subcommand("lm", "Character language models on raw text: lm train, lm sample");
+  lm->require_subcommand(1);
+  add_train(*lm);
+  add_sample(*lm);
+}
+
+}  // namespace ner
