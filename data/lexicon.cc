@@ -283,8 +283,7 @@ Lexicon Lexicon::load_compressed(std::istream& in, const std::string& origin, bo
   lexicon.word_start_.reserve(lengths.size() + 1);
   std::size_t next = 0;
   for (std::size_t w = 0; w < lengths.size(); ++w) {
-    if (lengths[w] == 0 || lengths[w] > kMaxWordLength || next + lengths[w] > symbols.size() ||
-        word_parts[w] >= lexicon.parts_of_speech_.size() || !(frequencies[w] >= 0 && std::isfinite(frequencies[w])))
+    if (!lexicon.stored_word_fits(lengths[w], word_parts[w], frequencies[w]) || next + lengths[w] > symbols.size())
       throw Error(damaged + "word " + std::to_string(w) + ")");
     int node = 0;
     for (const std::size_t end = next + lengths[w]; next < end; ++next) {
@@ -303,6 +302,11 @@ Lexicon Lexicon::load_compressed(std::istream& in, const std::string& origin, bo
   lexicon.frequencies_ = std::move(frequencies);
   lexicon.word_part_of_speech_ = std::move(word_parts);
   return lexicon;
+}
+
+bool Lexicon::stored_word_fits(std::size_t length, std::size_t part_of_speech, double frequency) const {
+  return length > 0 && length <= kMaxWordLength && part_of_speech < parts_of_speech_.size() && frequency >= 0 &&
+         std::isfinite(frequency);
 }
 
 // The symbols' keys and the parts of speech, as save_keys wrote them.
@@ -343,9 +347,8 @@ Lexicon Lexicon::load_trie(std::istream& in, const std::string& origin, bool par
   if (start.size() != words + 1 || start[0] != 0 || lexicon.word_part_of_speech_.size() != words)
     throw Error(damaged + "arrays of different lengths)");
   for (std::size_t w = 0; w < words; ++w)
-    if (start[w + 1] <= start[w] || start[w + 1] - start[w] > kMaxWordLength ||
-        lexicon.word_part_of_speech_[w] >= lexicon.parts_of_speech_.size() ||
-        !(lexicon.frequencies_[w] >= 0 && std::isfinite(lexicon.frequencies_[w])))
+    if (start[w + 1] <= start[w] ||
+        !lexicon.stored_word_fits(start[w + 1] - start[w], lexicon.word_part_of_speech_[w], lexicon.frequencies_[w]))
       throw Error(damaged + "word " + std::to_string(w) + ")");
   if (lexicon.word_symbols_.size() != start[words]) throw Error(damaged + "word characters)");
   for (int s : lexicon.word_symbols_)

@@ -58,6 +58,8 @@ class Lexicon {
   static Lexicon load_compressed(std::istream& in, const std::string& origin, bool parts_of_speech);
   void save_keys(std::ostream& out, bool parts_of_speech) const;  // the symbols' keys and the parts of speech
   void load_keys(std::istream& in, const std::string& origin, bool parts_of_speech);
+  // Whether a word read from a file has a length, part of speech and frequency this lexicon can hold.
+  bool stored_word_fits(std::size_t length, std::size_t part_of_speech, double frequency) const;
   int symbol_of(const std::string& key) const;  // -1 when no word has this character
   int intern(const std::string& key);
   void release_spare_capacity();  // after the last add: the vectors' growth room (up to half of them)

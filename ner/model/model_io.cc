@@ -18,9 +18,9 @@
 #include "data/error.h"
 #include "data/json_field.h"
 #include "data/text_file.h"
+#include "ner/lm/lm_file.h"
 #include "ner/model/config.h"
 #include "ner/model/file_container.h"
-#include "ner/lm/lm_file.h"
 
 namespace ner {
 
@@ -45,7 +45,6 @@ void check_model_outputs(const std::string& model_path, const std::string& check
                         " to continue it, or --overwrite to start afresh");
   }
 }
-
 
 namespace {
 
@@ -261,4 +260,3 @@ LoadedCheckpoint load_checkpoint(const std::string& path) {
 }
 
 }  // namespace ner
-
