@@ -6,11 +6,10 @@
 #include <memory>
 
 #include "ner/commands/cli_common.h"
+#include "ner/commands/training_command.h"
 #include "ner/lm/lm_file.h"
 #include "ner/lm/lm_sample.h"
 #include "ner/lm/lm_trainer.h"
-#include "ner/tagging/progress.h"
-#include "ner/training/trainer.h"
 
 namespace ner {
 namespace {
@@ -110,15 +109,8 @@ void add_train(CLI::App& lm) {
       if (job.checkpoint_path.empty()) job.checkpoint_path = job.model_path + ".ckpt";
       if (job.metrics_path.empty()) job.metrics_path = job.model_path + ".metrics.jsonl";
     }
-    auto progress = std::make_shared<Progress>(/*lines_off_terminal=*/true);
     LmTrainCallbacks callbacks;
     if (group.rank() == 0) {
-      callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
-      callbacks.progress = [progress](std::size_t done, std::size_t total, double bits) {
-        char detail[32];
-        std::snprintf(detail, sizeof detail, "bits/char %.4f", bits);
-        progress->update(done, total, detail);
-      };
       const bool profile = job.profile;
       callbacks.epoch_done = [profile](const LmEpochRecord& r) {
         std::fprintf(stderr, "epoch %d/%d  train bits/char %.4f %.4f  dev bits/char %.4f %.4f (forward, backward)  %.0f chars/s  %.1f s%s\n",
@@ -127,19 +119,8 @@ void add_train(CLI::App& lm) {
         if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
       };
     }
-    if (!group.distributed()) {  // (mpirun ends a data-parallel job)
-      catch_stop_signals("window");
-      callbacks.should_stop = [] { return stop_signal() != 0; };
-    }
-    LmTrainResult result;
-    try {
-      result = train_lm(job, callbacks);
-    } catch (const Interrupted& e) {
-      std::fprintf(stderr, "ner: %s\n", e.what());
-      std::exit(128 + stop_signal());
-    }
-    restore_stop_signals();
-    group.finish();
+    const LmTrainResult result =
+        run_training_command(group, "window", "bits/char", callbacks, [&](const LmTrainCallbacks& given) { return train_lm(job, given); });
     if (group.rank() != 0) return;
     std::fprintf(stderr, "best dev bits/char %.4f (mean of both directions) at epoch %d of %d\n", result.best_dev_bits,
                  result.best_epoch, result.epochs_run);

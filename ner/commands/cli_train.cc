@@ -9,7 +9,7 @@
 #include "ner/commands/cli_common.h"
 #include "ner/evaluation/evaluate.h"
 #include "ner/model/model_io.h"
-#include "ner/tagging/progress.h"
+#include "ner/commands/training_command.h"
 #include "ner/training/trainer.h"
 
 namespace ner {
@@ -345,15 +345,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
     TrainJob job = job_from_options(*o, *command);
     job.command_line = command_line;
 
-    auto progress = std::make_shared<Progress>(/*lines_off_terminal=*/true);
     TrainCallbacks callbacks;
     if (group.rank() == 0) {
-      callbacks.log = [](const std::string& line) { std::cerr << line << "\n"; };
-      callbacks.progress = [progress](std::size_t done, std::size_t total, double loss) {
-        char detail[32];
-        std::snprintf(detail, sizeof detail, "loss/char %.4f", loss);
-        progress->update(done, total, detail);
-      };
       const bool profile = job.profile;
       callbacks.epoch_done = [profile](const EpochRecord& r) {
         std::fprintf(stderr, "epoch %d/%d  loss/char %.4f  %.0f chars/s  dev P %.2f R %.2f F1 %.2f  %.1f s%s\n", r.epoch, r.epochs,
@@ -361,19 +354,8 @@ void add_train_command(CLI::App& app, const std::string& command_line) {
         if (profile) std::fprintf(stderr, "%s\n", profile_line(r.profile_seconds).c_str());
       };
     }
-    if (!group.distributed()) {  // (mpirun ends a data-parallel job)
-      catch_stop_signals("batch");
-      callbacks.should_stop = [] { return stop_signal() != 0; };
-    }
-    TrainResult result;
-    try {
-      result = train(job, callbacks);
-    } catch (const Interrupted& e) {
-      std::fprintf(stderr, "ner: %s\n", e.what());
-      std::exit(128 + stop_signal());
-    }
-    restore_stop_signals();
-    group.finish();
+    const TrainResult result =
+        run_training_command(group, "batch", "loss/char", callbacks, [&](const TrainCallbacks& given) { return train(job, given); });
     if (group.rank() != 0) return;
     std::fprintf(stderr, "best dev F1 %.2f at epoch %d of %d; model: %s\n", result.best_dev_f1, result.best_epoch,
                  result.epochs_run, job.model_path.c_str());

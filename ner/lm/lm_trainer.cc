@@ -17,16 +17,12 @@
 #include "ner/lm/lm.h"
 #include "ner/lm/lm_file.h"
 #include "ner/model/model_io.h"
-#include "ner/training/trainer.h"
+#include "ner/training/training_run.h"
 #include "nn/optimizer.h"
 #include "nn/side_by_side.h"
 
 namespace ner {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // The text's symbols before the vocabulary exists: each distinct key a temporary id (0 is the line end), with its
 // count in the training text.
@@ -160,15 +156,50 @@ struct Direction {
   std::vector<int> inputs, targets;  // the current window
 };
 
-// A run's fixed parts.
-struct Run {
-  Run(const LmTrainJob& job, const LmTrainCallbacks& callbacks) : job(job), callbacks(callbacks) {}
+// Where an epoch stands after some of its windows (the carried states are the models'): RunState::in_epoch.
+struct LmEpochProgress {
+  std::size_t window = 0;      // windows done
+  double loss[2] = {0, 0};     // their summed loss per direction
+  std::size_t chars = 0;       // their characters
 
-  void log(const std::string& line) const {
-    if (callbacks.log) callbacks.log(line);
+  nlohmann::json to_json() const { return {{"window", window}, {"loss", loss}, {"chars", chars}}; }
+  static LmEpochProgress from_json(const nlohmann::json& json, const std::string& origin) {
+    auto field = [&](const char* key, auto kind) { return data::json_field<decltype(kind)>(json, key, origin, "checkpoint state"); };
+    LmEpochProgress progress;
+    progress.window = field("window", std::size_t{});
+    const auto loss = field("loss", std::vector<double>{});
+    if (loss.size() != 2) throw damaged_state(origin, "loss");
+    progress.loss[0] = loss[0];
+    progress.loss[1] = loss[1];
+    progress.chars = field("chars", std::size_t{});
+    return progress;
   }
-  // Whether this process writes the run's files: the only one, or rank 0 of a data-parallel job.
-  bool writes_files() const { return group.rank() == 0; }
+};
+
+// The run's files, which are checked before any work.
+RunFiles run_files(const LmTrainJob& job) {
+  std::vector<std::string> inputs = job.raw_paths;
+  inputs.push_back(job.dev_path);
+  return {job.model_path, job.checkpoint_path, job.metrics_path, job.resume_path, {}, inputs, job.overwrite, kLmKind, kLmCheckpointKind};
+}
+
+// A run's parts: the job, the model's two directions with their optimizers, the text, and the epoch being trained.
+struct Run : Trainee {
+  Run(const LmTrainJob& job, const LmTrainCallbacks& callbacks)
+      : job(job), callbacks(callbacks), harness(*this, run_files(this->job), callbacks.log, callbacks.should_stop) {}
+
+  void log(const std::string& line) const { harness.log(line); }
+  bool writes_files() const { return harness.writes_files(); }
+
+  void train_epoch(TrainingRun& run, RunState& state) override;
+  double score_epoch(const RunState& state, double train_seconds) override;
+  void save_best(const RunState&) override { save_lm(*lm, model_summary(), job.model_path); }
+  nlohmann::json epoch_record(bool best, double seconds) override;
+  void save_checkpoint(nlohmann::json state) override;
+  void epoch_done(const RunState&, bool) override {
+    if (callbacks.epoch_done) callbacks.epoch_done(record);
+  }
+  nlohmann::json model_summary() const;
 
   LmTrainJob job;
   const LmTrainCallbacks& callbacks;
@@ -179,72 +210,14 @@ struct Run {
   Group& group = Group::world();  // data-parallel: each rank trains its share of the streams
   GradientSum gradient_sum{group};
   nn::ParamList both_params;  // data-parallel: of the two directions, summed over the ranks in one exchange
-  std::string metrics;  // the metrics file's lines so far
+  TrainingRun harness;
+  LmEpochProgress done;   // of the epoch being trained
+  LmEpochRecord record;   // of the epoch being trained
+  std::size_t chars_resumed = 0;  // characters of the epoch trained before the run was resumed
 };
-
-// Where an epoch stands after some of its windows (the carried states are the models').
-struct LmEpochProgress {
-  std::size_t window = 0;      // windows done
-  double loss[2] = {0, 0};     // their summed loss per direction
-  std::size_t chars = 0;       // their characters
-};
-
-// The state of a run between two windows, kept in the checkpoint.
-struct LmState {
-  int epoch = 0, best_epoch = 0;  // epochs completed; 1-based, 0: none evaluated yet
-  double best_bits = 0;
-  nlohmann::json metrics = nlohmann::json::array();
-  nn::Rng rng;
-  std::size_t train_symbols = 0;            // the training stream's length, which a resumed run must find again
-  std::optional<LmEpochProgress> in_epoch;  // set when the run stopped inside epoch `epoch` + 1
-
-  nlohmann::json to_json() const {
-    nlohmann::json json = {{"epoch", epoch}, {"best_epoch", best_epoch}, {"best_bits", best_bits}, {"metrics", metrics},
-                           {"rng", rng.state()}, {"train_symbols", train_symbols}};
-    if (in_epoch)
-      json["in_epoch"] = {{"window", in_epoch->window}, {"loss", in_epoch->loss}, {"chars", in_epoch->chars}};
-    return json;
-  }
-  static LmState from_json(const nlohmann::json& json, const std::string& origin) {
-    constexpr const char* what = "checkpoint state";
-    LmState state;
-    state.epoch = data::json_field<int>(json, "epoch", origin, what);
-    state.best_epoch = data::json_field<int>(json, "best_epoch", origin, what);
-    state.best_bits = data::json_field<double>(json, "best_bits", origin, what);
-    state.metrics = data::json_field<nlohmann::json>(json, "metrics", origin, what);
-    state.train_symbols = data::json_field<std::size_t>(json, "train_symbols", origin, what);
-    if (state.epoch < 0 || state.best_epoch < 0 || state.best_epoch > state.epoch || !state.metrics.is_array())
-      throw data::Error(origin + ": damaged " + what + " (the epochs do not add up)");
-    if (json.contains("in_epoch")) {
-      const nlohmann::json in_epoch = data::json_field<nlohmann::json>(json, "in_epoch", origin, what);
-      LmEpochProgress& progress = state.in_epoch.emplace();
-      progress.window = data::json_field<std::size_t>(in_epoch, "window", origin, what);
-      const auto loss = data::json_field<std::vector<double>>(in_epoch, "loss", origin, what);
-      if (loss.size() != 2) throw data::Error(origin + ": damaged " + what + " (field 'loss')");
-      progress.loss[0] = loss[0];
-      progress.loss[1] = loss[1];
-      progress.chars = data::json_field<std::size_t>(in_epoch, "chars", origin, what);
-    }
-    try {
-      state.rng.set_state(data::json_field<std::string>(json, "rng", origin, what));
-    } catch (const std::invalid_argument&) {
-      throw data::Error(origin + ": damaged " + what + " (field 'rng')");
-    }
-    return state;
-  }
-};
-
-// Every output must be writable before any work, and none may be an input; an existing model or checkpoint is kept
-// unless the run continues it or may replace it.
-void check_outputs(const LmTrainJob& job) {
-  std::vector<std::string> inputs = job.raw_paths;
-  inputs.push_back(job.dev_path);
-  data::check_outputs({{"--model", job.model_path}, {"--checkpoint", job.checkpoint_path}, {"--metrics", job.metrics_path}}, inputs);
-  check_model_outputs(job.model_path, job.checkpoint_path, job.resume_path, job.overwrite, kLmKind);
-}
 
 // The text, the vocabulary and a new model, or everything the checkpoint holds; then each direction's optimizer.
-LmState setup(Run& run) {
+RunState setup(Run& run) {
   const LmTrainJob& job = run.job;
   std::vector<std::string> inputs = job.raw_paths;
   inputs.push_back(job.dev_path);
@@ -256,21 +229,22 @@ LmState setup(Run& run) {
     throw data::Error("the training text has " + std::to_string(run.text.train_lines) + " lines, too few to hold out " +
                       nlohmann::json(job.train.dev_fraction).dump() + " of them; give --dev-raw FILE");
   run.group.check_same(static_cast<std::int64_t>(run.text.train.size()), "raw text (characters)");
-  LmState state;
+  RunState state;
   state.rng = nn::Rng(job.train.seed);
-  state.train_symbols = run.text.train.size();
   std::optional<LoadedLmCheckpoint> checkpoint;
   if (!job.resume_path.empty()) {
     checkpoint = load_lm_checkpoint(job.resume_path);
     run.lm = std::move(checkpoint->lm);
-    state = LmState::from_json(checkpoint->state, job.resume_path);
-    if (state.train_symbols != run.text.train.size())
+    state = RunState::from_json(checkpoint->state, job.resume_path);
+    const auto train_symbols = data::json_field<std::size_t>(checkpoint->state, "train_symbols", job.resume_path, "checkpoint state");
+    if (train_symbols != run.text.train.size())
       throw data::Error(job.resume_path + ": the training text has changed since the checkpoint (" +
                         std::to_string(run.text.train.size() - 1) + " characters, the run had " +
-                        std::to_string(state.train_symbols - 1) + "); resume with the same files");
+                        std::to_string(train_symbols - 1) + "); resume with the same files");
+    const std::optional<LmEpochProgress> in_epoch =
+        state.in_epoch ? std::optional<LmEpochProgress>(LmEpochProgress::from_json(*state.in_epoch, job.resume_path)) : std::nullopt;
     run.log("resuming from " + job.resume_path + " after epoch " + std::to_string(state.epoch) +
-            (state.in_epoch ? ", window " + std::to_string(state.in_epoch->window) + " of epoch " + std::to_string(state.epoch + 1)
-                            : std::string()));
+            (in_epoch ? ", window " + std::to_string(in_epoch->window) + " of epoch " + std::to_string(state.epoch + 1) : std::string()));
   } else {
     // The vocabulary: keys seen at least min_count times (the line end always), ids by falling count.
     data::Vocab vocab;
@@ -322,7 +296,6 @@ LmState setup(Run& run) {
     broadcast_values(run.group, run.both_params);
   }
   nn::profile::set_enabled(job.profile);
-  for (const auto& line : state.metrics) run.metrics += line.dump() + "\n";
   const LanguageModel& lm = *run.lm;
   run.log("train: " + std::to_string(run.text.train_lines) + " lines, " + std::to_string(run.text.train.size() - 1) +
           " characters (line ends included); dev: " + std::to_string(run.text.dev_lines) + " lines" +
@@ -346,42 +319,36 @@ void for_both(const Run& run, const std::function<void(int)>& work) {
 
 constexpr double kLn2 = 0.69314718055994530942;
 
-void write_checkpoint(Run& run, const LmState& state) {
-  nlohmann::json json = state.to_json();
-  json["job"] = run.job.to_json();
-  save_lm_checkpoint(*run.lm, *run.directions[0].optimizer, *run.directions[1].optimizer, json, run.job.checkpoint_path);
+// The checkpoint of `state`, with the job that --resume alone continues and the length of the text it trains on.
+void Run::save_checkpoint(nlohmann::json state) {
+  state["job"] = job.to_json();
+  state["train_symbols"] = text.train.size();
+  save_lm_checkpoint(*lm, *directions[0].optimizer, *directions[1].optimizer, state, job.checkpoint_path);
 }
 
-// One epoch of truncated backpropagation through time on both directions (or the rest of an interrupted one): its
-// windows' sums. When callbacks.should_stop says so, saves the state in the checkpoint and throws Interrupted.
-LmEpochProgress train_epoch(Run& run, LmState& state) {
+// One epoch of truncated backpropagation through time on both directions, or the rest of an interrupted one: its
+// windows' sums in run.done. When callbacks.should_stop says so, saves the state in the checkpoint and throws
+// Interrupted.
+void train_windows(Run& run, TrainingRun& harness, RunState& state) {
   const int epoch = state.epoch;
   const Windows windows(run.text.train, false, run.job.train.batch, run.job.train.bptt);
   if (windows.count() == 0)
     throw data::Error("the training text has " + std::to_string(run.text.train.size() - 1) + " characters, too few for " +
                       std::to_string(run.job.train.batch) + " streams (--batch)");
   const Windows reversed(run.text.train, true, run.job.train.batch, run.job.train.bptt);
-  LmEpochProgress progress;
+  LmEpochProgress& progress = run.done;
+  progress = LmEpochProgress();
   if (state.in_epoch) {
-    progress = *state.in_epoch;  // the carried states came with the checkpoint
+    progress = LmEpochProgress::from_json(*state.in_epoch, run.job.resume_path);  // the carried states came with the checkpoint
     state.in_epoch.reset();
   } else {
     for (Direction& direction : run.directions) direction.lm->reset_state();
   }
+  run.chars_resumed = progress.chars;
   std::vector<double> loss(2);  // of the current window, per direction
   for (; progress.window < windows.count(); ++progress.window) {
     const std::size_t k = progress.window;
-    // (A data-parallel job does not stop mid-epoch: mpirun ends it, and it resumes from its last epoch.)
-    if (run.callbacks.should_stop && !run.group.distributed() && run.callbacks.should_stop()) {
-      const std::string where = "interrupted in epoch " + std::to_string(epoch + 1) + " after window " + std::to_string(k) + " of " +
-                                std::to_string(windows.count());
-      if (run.job.checkpoint_path.empty()) throw Interrupted(where + "; no checkpoint was asked for, so nothing is saved");
-      LmState stopped = state;
-      stopped.in_epoch = progress;
-      write_checkpoint(run, stopped);
-      throw Interrupted(where + "; the state is saved in " + run.job.checkpoint_path + ": continue with `ner lm train --resume " +
-                        run.job.checkpoint_path + "`");
-    }
+    if (harness.stop_asked()) harness.stop(state, progress.to_json(), "window", k, windows.count());
     // Rank r of N trains streams [r·B/N, (r+1)·B/N) (all B alone), and the ranks sum their gradients and losses.
     const nn::Index B = windows.streams(), ranks = run.group.size(), rank = run.group.rank();
     const nn::Index first_stream = rank * B / ranks, streams = (rank + 1) * B / ranks - first_stream;
@@ -410,7 +377,6 @@ LmEpochProgress train_epoch(Run& run, LmState& state) {
     if (run.callbacks.progress)
       run.callbacks.progress(progress.chars, windows.chars(), progress.loss[0] / static_cast<double>(progress.chars) / kLn2);
   }
-  return progress;
 }
 
 // Bits per character of the held-out text, per direction, from zero state (with at most `batch` streams).
@@ -440,16 +406,38 @@ nlohmann::json record_json(const LmEpochRecord& r) {
 }
 
 
-// What the model file keeps of the run.
-nlohmann::json model_summary(const Run& run, const LmEpochRecord& record) {
-  nlohmann::json train_config = run.job.train.to_json();
+// What the model file keeps of the run, with the epoch just scored as the best.
+nlohmann::json Run::model_summary() const {
+  nlohmann::json train_config = job.train.to_json();
   train_config.erase("threads");  // any thread count gives the same model
-  return {{"raw", run.job.raw_paths},
-          {"dev", run.job.dev_path.empty() ? "held out" : run.job.dev_path},
-          {"train_chars", run.text.train.size() - 1},
+  return {{"raw", job.raw_paths},
+          {"dev", job.dev_path.empty() ? "held out" : job.dev_path},
+          {"train_chars", text.train.size() - 1},
           {"best_epoch", record.epoch},
           {"dev_bits_per_char", {{"forward", record.dev_bits[0]}, {"backward", record.dev_bits[1]}}},
           {"train_config", train_config}};
+}
+
+void Run::train_epoch(TrainingRun& run, RunState& state) { train_windows(*this, run, state); }
+
+// The mean of the two directions' bits per character on the held-out text, negated (higher is better); rank 0
+// measures them and tells the others.
+double Run::score_epoch(const RunState& state, double train_seconds) {
+  record = LmEpochRecord();
+  record.epoch = state.epoch + 1;
+  record.epochs = job.train.epochs;
+  record.chars_per_s = static_cast<double>(done.chars - chars_resumed) / train_seconds;
+  record.profile_seconds = nn::profile::seconds();
+  for (int d = 0; d < 2; ++d) record.train_bits[d] = done.loss[d] / static_cast<double>(done.chars) / kLn2;
+  if (writes_files()) dev_bits(*this, record.dev_bits);
+  if (group.distributed()) group.broadcast(record.dev_bits, 2, "epoch " + std::to_string(record.epoch) + "'s dev bits from rank 0");
+  return -(record.dev_bits[0] + record.dev_bits[1]) / 2;
+}
+
+nlohmann::json Run::epoch_record(bool best, double seconds) {
+  record.best = best;
+  record.seconds = seconds;
+  return record_json(record);
 }
 
 // The job of a checkpoint, with what the command line may change: more epochs, the threads, profiling.
@@ -482,10 +470,7 @@ LmTrainJob LmTrainJob::from_json(const nlohmann::json& json, const std::string& 
   LmTrainJob job;
   try {
     const std::filesystem::path folder = json.at("folder").get<std::string>();
-    const auto located = [&](const std::string& path) {
-      return path.empty() || path == "-" || path.front() == '/' || folder == std::filesystem::current_path() ? path
-                                                                                                             : (folder / path).string();
-    };
+    const auto located = [&](const std::string& path) { return path_from_folder(folder, path); };
     for (const std::string& path : json.at("raw").get<std::vector<std::string>>()) job.raw_paths.push_back(located(path));
     job.dev_path = located(json.at("dev").get<std::string>());
     job.model_path = located(json.at("model").get<std::string>());
@@ -500,45 +485,11 @@ LmTrainJob LmTrainJob::from_json(const nlohmann::json& json, const std::string& 
   return job;
 }
 
-std::string lm_metrics_line(const LmEpochRecord& record) { return record_json(record).dump() + "\n"; }
-
 LmTrainResult train_lm(const LmTrainJob& given, const LmTrainCallbacks& callbacks) {
   Run run(given.resume_path.empty() ? given : resumed_job(given), callbacks);
-  check_outputs(run.job);
-  LmState state = setup(run);
-  while (state.epoch < run.job.train.epochs) {
-    const auto started = Clock::now();
-    nn::profile::reset();
-    LmEpochRecord record;
-    record.epoch = state.epoch + 1;
-    record.epochs = run.job.train.epochs;
-    const std::size_t chars_resumed = state.in_epoch ? state.in_epoch->chars : 0;
-    const LmEpochProgress done = train_epoch(run, state);
-    record.chars_per_s = static_cast<double>(done.chars - chars_resumed) / seconds_since(started);
-    record.profile_seconds = nn::profile::seconds();
-    for (int d = 0; d < 2; ++d) record.train_bits[d] = done.loss[d] / static_cast<double>(done.chars) / kLn2;
-    // Rank 0 measures dev and tells the others.
-    if (run.writes_files()) dev_bits(run, record.dev_bits);
-    if (run.group.distributed()) run.group.broadcast(record.dev_bits, 2, "epoch " + std::to_string(record.epoch) + "'s dev bits from rank 0");
-    const double mean = (record.dev_bits[0] + record.dev_bits[1]) / 2;
-    record.best = state.best_epoch == 0 || mean < state.best_bits;
-    if (record.best) {
-      if (run.writes_files()) save_lm(*run.lm, model_summary(run, record), run.job.model_path);
-      state.best_epoch = record.epoch;
-      state.best_bits = mean;
-    }
-    record.seconds = seconds_since(started);
-    state.epoch = record.epoch;
-    state.metrics.push_back(record_json(record));
-    run.metrics += lm_metrics_line(record);
-    if (run.writes_files()) {
-      if (!run.job.metrics_path.empty()) data::write_output_file(run.job.metrics_path, run.metrics);
-      if (!run.job.checkpoint_path.empty()) write_checkpoint(run, state);
-    }
-    if (!run.job.checkpoint_path.empty()) run.group.set_checkpoint(run.job.checkpoint_path);  // named if the job fails
-    if (callbacks.epoch_done) callbacks.epoch_done(record);
-  }
-  return {state.epoch, state.best_epoch, state.best_bits};
+  RunState state = setup(run);
+  run.harness.run(state, run.job.train.epochs, /*patience=*/0, "dev bits per character");
+  return {state.epoch, state.best_epoch, -state.best_score};
 }
 
 }  // namespace ner

@@ -6,7 +6,8 @@
 // the bytes of one thread. After every epoch: the bits per character of held-out text, the model when they are the
 // best so far, the metrics file and the checkpoint, from which --resume continues to the bytes of an uninterrupted
 // run; so does a checkpoint saved between two windows when callbacks.should_stop asks (with the carried states).
-// The library reports through callbacks and never prints.
+// The epoch loop and the checkpoints are ner/training/training_run.h's. The library reports through callbacks and
+// never prints.
 #pragma once
 
 #include <array>
@@ -54,7 +55,8 @@ struct LmTrainCallbacks {
   // During an epoch: the characters trained of all, and the forward model's bits per character so far.
   std::function<void(std::size_t chars_done, std::size_t chars_total, double bits)> progress;
   std::function<void(const LmEpochRecord&)> epoch_done;
-  // Asked before every window: true saves the state in the checkpoint and stops with Interrupted (ner/training/trainer.h).
+  // Asked before every window: true saves the state in the checkpoint and stops with Interrupted
+  // (ner/training/training_run.h).
   std::function<bool()> should_stop;
 };
 
@@ -66,8 +68,5 @@ struct LmTrainResult {
 // With job.resume_path, the checkpoint's job is run, with job.train.epochs when positive (0: the checkpoint's),
 // job.train.threads and job.profile.
 LmTrainResult train_lm(const LmTrainJob& job, const LmTrainCallbacks& callbacks);
-
-// The JSON line of one epoch in the metrics file.
-std::string lm_metrics_line(const LmEpochRecord& record);
 
 }  // namespace ner

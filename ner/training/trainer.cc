@@ -30,10 +30,6 @@
 namespace ner {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
 // Entity types of the corpora, sorted.
 std::vector<std::string> entity_types(const std::vector<const data::Corpus*>& corpora) {
   std::set<std::string> types;
@@ -135,14 +131,16 @@ nlohmann::json record_json(const EpochRecord& r) {
           {"skipped_batches", r.skipped_batches}, {"best", r.best}, {"dev_types", types}};
 }
 
-// Every output must be writable before any work, and none may be an input: a bad path fails now, not after hours of
-// training. An existing model or checkpoint is kept unless the run continues it or may replace it.
-void check_outputs(const TrainJob& job) {
-  data::check_outputs({{"--model", job.model_path}, {"--metrics", job.metrics_path}, {"--checkpoint", job.checkpoint_path},
-                       {"--report", job.report_path}},
-                      {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path,
-                       job.word_vectors_path, job.init_path, job.lm_path});
-  check_model_outputs(job.model_path, job.checkpoint_path, job.resume_path, job.overwrite, kModelKind);
+// The run's files, which are checked before any work: a bad path fails now, not after hours of training.
+RunFiles run_files(const TrainJob& job) {
+  return {job.model_path,
+          job.checkpoint_path,
+          job.metrics_path,
+          job.resume_path,
+          {{"--report", job.report_path}},
+          {job.train_path, job.dev_path, job.test_path, job.lexicon_path, job.char_vectors_path, job.bigram_vectors_path,
+           job.word_vectors_path, job.init_path, job.lm_path},
+          job.overwrite};
 }
 
 std::string list(const std::set<std::string>& items) {
@@ -184,16 +182,26 @@ void warn_about_dev_in_train(const data::Corpus& train, const data::Corpus& dev,
       "(or --dev-fraction F)");
 }
 
-// A run's fixed parts: the job, its corpora, the model with its optimizer and weight average, the training data as
-// ids, and the report and metrics written after every epoch.
-struct Run {
-  Run(const TrainJob& job, const TrainCallbacks& callbacks) : job(job), callbacks(callbacks), config(job.train) {}
+// A run's parts: the job, its corpora, the model with its optimizer and weight average, the training data as ids,
+// the report written after every epoch, and the epoch being trained.
+struct Run : Trainee {
+  Run(const TrainJob& job, const TrainCallbacks& callbacks)
+      : job(job), callbacks(callbacks), config(job.train), harness(*this, run_files(job), callbacks.log, callbacks.should_stop) {}
 
-  void log(const std::string& line) const {
-    if (callbacks.log) callbacks.log(line);
+  void log(const std::string& line) const { harness.log(line); }
+  bool writes_files() const { return harness.writes_files(); }
+
+  void train_epoch(TrainingRun& run, RunState& state) override;
+  double score_epoch(const RunState& state, double train_seconds) override;
+  void save_best(const RunState& state) override;
+  nlohmann::json epoch_record(bool best, double seconds) override {
+    record.best = best;
+    record.seconds = seconds;
+    return record_json(record);
   }
-  // Whether this process writes the run's files: the only one, or rank 0 of a data-parallel job.
-  bool writes_files() const { return group.rank() == 0; }
+  void save_checkpoint(nlohmann::json state) override;
+  // The report, rewritten after every epoch, and the callback.
+  void epoch_done(const RunState& state, bool writes) override;
 
   const TrainJob& job;
   const TrainCallbacks& callbacks;
@@ -213,7 +221,10 @@ struct Run {
   std::size_t train_chars = 0;
   int no_word = -1;  // the lexicon's no-word id, which word dropout leaves alone
   TrainingReport report;
-  std::string metrics;  // the metrics file's lines so far
+  TrainingRun harness;
+  EpochProgress done;  // of the epoch being trained
+  EpochRecord record;  // of the epoch being trained
+  std::size_t chars_resumed = 0;  // characters of the epoch trained before the run was resumed
 };
 
 // Without a dev file, round(fraction · n) training sentences (at least one, and one left to train on) chosen by the
@@ -238,9 +249,8 @@ void hold_out_dev(Run& run) {
   run.dev_corpus = std::move(dev);
 }
 
-// Reads the corpora, after checking the outputs.
+// Reads the corpora.
 void read_corpora(Run& run) {
-  check_outputs(run.job);
   run.group.require_regular_files({run.job.train_path, run.job.dev_path, run.job.test_path, run.job.lexicon_path});
   run.train_corpus = data::read_corpus(run.job.train_path, run.job.read);
   if (run.job.dev_path.empty()) {
@@ -277,9 +287,15 @@ std::string features_line(const Model& model, const std::string& lexicon_path) {
 
 // The state a checkpoint holds, if the run continues with the settings that shaped it (epochs, patience and
 // threads may change).
-TrainState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
+RunState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
   const std::string& origin = run.job.resume_path;
-  TrainState state = TrainState::from_json(checkpoint.state, origin);
+  nlohmann::json saved_state = checkpoint.state;
+  // Earlier versions kept the generator at the interrupted epoch's start beside its position.
+  if (saved_state.contains("in_epoch") && saved_state.contains("epoch_rng") && saved_state["in_epoch"].is_object())
+    saved_state["in_epoch"]["start_rng"] = saved_state["epoch_rng"];
+  RunState state = RunState::from_json(saved_state, origin);
+  const std::optional<EpochProgress> in_epoch =
+      state.in_epoch ? std::optional<EpochProgress>(EpochProgress::from_json(*state.in_epoch, origin)) : std::nullopt;
   nlohmann::json saved =
       TrainConfig::from_json(data::json_field<nlohmann::json>(checkpoint.state, "train_config", origin, "checkpoint state"), origin).to_json();
   nlohmann::json given = run.config.to_json();
@@ -289,7 +305,7 @@ TrainState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
       throw data::Error(origin + ": the checkpoint was trained with " + key + " = " + value.dump() + ", not " +
                         given[key].dump() + "; resume with the same settings");
   run.log("resuming from " + origin + " after epoch " + std::to_string(state.epoch) +
-          (state.in_epoch ? ", batch " + std::to_string(state.in_epoch->batch) + " of epoch " + std::to_string(state.epoch + 1)
+          (in_epoch ? ", batch " + std::to_string(in_epoch->batch) + " of epoch " + std::to_string(state.epoch + 1)
                           : std::string()));
   return state;
 }
@@ -350,9 +366,9 @@ std::unique_ptr<Model> model_from_init(const Run& run, nn::Rng& rng) {
 }
 
 // A new model and state, or everything the checkpoint holds; then the optimizer and the weight average.
-TrainState setup_model(Run& run) {
+RunState setup_model(Run& run) {
   const TrainConfig& config = run.config;
-  TrainState state;
+  RunState state;
   state.rng = nn::Rng(config.seed);
   std::optional<LoadedCheckpoint> checkpoint;
   if (!run.job.resume_path.empty()) {
@@ -392,7 +408,7 @@ TrainState setup_model(Run& run) {
 }
 
 // The training data as ids, and the report's and the metrics file's parts so far.
-void setup_data(Run& run, const TrainState& state) {
+void setup_data(Run& run) {
   run.train_data = encode_corpus(*run.model, run.train_corpus);
   for (const EncodedSentence& s : run.train_data) run.lengths.push_back(s.chars.size());
   run.log(features_line(*run.model, run.job.lexicon_path.empty() ? "the dictionary of " + run.job.init_path : run.job.lexicon_path));
@@ -413,24 +429,21 @@ void setup_data(Run& run, const TrainState& state) {
                           {"training", run.config.to_json()}};
   report.corpora = {{"train", corpus_stats(run.train_corpus)}, {"dev", corpus_stats(run.dev_corpus)}};
   if (run.test_corpus) report.corpora.emplace_back("test", corpus_stats(*run.test_corpus));
-  for (const auto& line : state.metrics) run.metrics += line.dump() + "\n";
   run.no_word = run.model->config().lexicon_dim > 0 ? run.model->vocabularies().words.id(kNoWord) : -1;
 }
 
 // The training report, rewritten after every epoch and, with the test score, at the end.
-void write_report(Run& run, const TrainState& state) {
+void write_report(Run& run, const RunState& state) {
   run.report.metrics = state.metrics;
   if (!run.job.report_path.empty()) data::write_output_file(run.job.report_path, training_report_html(run.report));
 }
 
 // The checkpoint of `state`, with the settings and files that --resume alone continues from.
-void write_checkpoint(Run& run, const TrainState& state) {
-  nlohmann::json json = state.to_json();
-  json["train_config"] = run.config.to_json();
-  json["job"] = run.job.paths_json();
-  json["model_config"] = run.model->config().to_json();
-  save_checkpoint(*run.model, *run.optimizer, run.average ? run.average->averages() : std::vector<nn::Matrix>{}, json,
-                  run.job.checkpoint_path);
+void Run::save_checkpoint(nlohmann::json state) {
+  state["train_config"] = config.to_json();
+  state["job"] = job.paths_json();
+  state["model_config"] = model->config().to_json();
+  ner::save_checkpoint(*model, *optimizer, average ? average->averages() : std::vector<nn::Matrix>{}, state, job.checkpoint_path);
 }
 
 // The gradient of one batch's summed loss in the parameters' (zeroed) gradients: word dropout, forward, backward.
@@ -502,46 +515,36 @@ std::vector<std::vector<std::size_t>> shuffled_batches(const Run& run, nn::Rng& 
   return batches;
 }
 
-// One epoch (or the rest of an interrupted one): its sums, with `batch` the number of batches. When
-// callbacks.should_stop says so, saves the state in the checkpoint and throws Interrupted.
-EpochProgress train_epoch(Run& run, TrainState& state) {
+// One epoch, or the rest of an interrupted one: its sums in `done`. When callbacks.should_stop says so, saves the
+// state in the checkpoint and throws Interrupted.
+void Run::train_epoch(TrainingRun& run, RunState& state) {
   const int epoch = state.epoch;
-  run.optimizer->set_learning_rate(run.config.learning_rate / (1 + run.config.lr_decay * epoch));
-  EpochProgress progress;
-  progress.start_rng = state.rng.state();
+  optimizer->set_learning_rate(config.learning_rate / (1 + config.lr_decay * epoch));
+  done = EpochProgress();
+  done.start_rng = state.rng.state();
   std::vector<std::vector<std::size_t>> batches;
   if (state.in_epoch) {
     // An interrupted epoch: the same batches from the generator at its start, then the generator as it was.
-    progress = *state.in_epoch;
+    done = EpochProgress::from_json(*state.in_epoch, job.resume_path);
     state.in_epoch.reset();
     const std::string stopped_rng = state.rng.state();
-    state.rng.set_state(progress.start_rng);
-    batches = shuffled_batches(run, state.rng);
+    state.rng.set_state(done.start_rng);
+    batches = shuffled_batches(*this, state.rng);
     state.rng.set_state(stopped_rng);
   } else {
-    batches = shuffled_batches(run, state.rng);
+    batches = shuffled_batches(*this, state.rng);
   }
-  for (; progress.batch < batches.size(); ++progress.batch) {
-    // (A data-parallel job does not stop mid-epoch: mpirun ends it, and it resumes from its last epoch.)
-    if (run.callbacks.should_stop && !run.group.distributed() && run.callbacks.should_stop()) {
-      const std::string where = "interrupted in epoch " + std::to_string(epoch + 1) + " after batch " + std::to_string(progress.batch) +
-                                " of " + std::to_string(batches.size());
-      if (run.job.checkpoint_path.empty()) throw Interrupted(where + "; no checkpoint was asked for, so nothing is saved");
-      TrainState stopped = state;
-      stopped.in_epoch = progress;
-      write_checkpoint(run, stopped);
-      throw Interrupted(where + "; the state is saved in " + run.job.checkpoint_path +
-                        ": continue with `ner train --resume " + run.job.checkpoint_path + "`");
-    }
-    train_batch(run, batches[progress.batch], epoch, state.rng, progress);
+  chars_resumed = done.chars_done;
+  for (; done.batch < batches.size(); ++done.batch) {
+    if (run.stop_asked()) run.stop(state, done.to_json(), "batch", done.batch, batches.size());
+    train_batch(*this, batches[done.batch], epoch, state.rng, done);
   }
-  if (run.exchanges > 0) {
-    run.log("data-parallel over " + std::to_string(run.group.size()) + " processes: " + std::to_string(run.exchanges) +
-            " gradient sums, " + std::to_string(run.exchanged_bytes / run.exchanges) + " bytes sent per step and process (" +
-            std::to_string(run.whole_table_bytes / run.exchanges) + " with whole embedding tables)");
-    run.exchanged_bytes = run.whole_table_bytes = run.exchanges = 0;
+  if (exchanges > 0) {
+    log("data-parallel over " + std::to_string(group.size()) + " processes: " + std::to_string(exchanges) +
+        " gradient sums, " + std::to_string(exchanged_bytes / exchanges) + " bytes sent per step and process (" +
+        std::to_string(whole_table_bytes / exchanges) + " with whole embedding tables)");
+    exchanged_bytes = whole_table_bytes = exchanges = 0;
   }
-  return progress;
 }
 
 // What the model file keeps of the run.
@@ -559,74 +562,54 @@ nlohmann::json model_summary(const Run& run, int epoch, double dev_f1) {
   return summary;
 }
 
-// The record of a trained epoch: the dev scores of the (averaged) weights, which are saved as the model when they
-// are the best so far.
-EpochRecord score_epoch(Run& run, TrainState& state, const EpochProgress& done, std::size_t chars_resumed, double train_seconds) {
-  EpochRecord record;
+// The dev scores of the (averaged) weights, which are saved as the model when they are the best so far.
+double Run::score_epoch(const RunState& state, double train_seconds) {
+  record = EpochRecord();
   record.profile_seconds = nn::profile::seconds();
-  if (run.average) run.average->swap_with_params();
+  if (average) average->swap_with_params();
   // Rank 0 evaluates and tells the others the dev F1 (which early stopping follows).
-  const Evaluation dev = run.writes_files() ? evaluate(*run.model, run.dev_corpus, run.config.threads) : Evaluation{};
+  const Evaluation dev = writes_files() ? evaluate(*model, dev_corpus, config.threads) : Evaluation{};
+  if (average) average->swap_with_params();
   record.epoch = state.epoch + 1;
-  record.epochs = run.config.epochs;
+  record.epochs = config.epochs;
   record.loss = done.chars_done > 0 ? done.loss_sum / static_cast<double>(done.chars_done) : 0.0;
   record.train_chars_per_s = static_cast<double>(done.chars_done - chars_resumed) / train_seconds;
   record.dev_precision = dev.total().precision();
   record.dev_recall = dev.total().recall();
   record.dev_f1 = dev.total().f1();
-  if (run.group.distributed()) run.group.broadcast(&record.dev_f1, 1, "epoch " + std::to_string(record.epoch) + "'s dev F1 from rank 0");
+  if (group.distributed()) group.broadcast(&record.dev_f1, 1, "epoch " + std::to_string(record.epoch) + "'s dev F1 from rank 0");
   record.dev_per_type = dev.per_type();
-  record.learning_rate = run.optimizer->learning_rate();
+  record.learning_rate = optimizer->learning_rate();
   record.gradient_norm = done.norm_sum / std::max(1.0, static_cast<double>(done.batch) - done.skipped);
   record.skipped_batches = done.skipped;
-  record.best = state.best_epoch == 0 || record.dev_f1 > state.best_dev_f1;
-  if (record.best) {
-    if (run.writes_files()) save_model(*run.model, model_summary(run, record.epoch, record.dev_f1), run.job.model_path);
-    state.best_dev_f1 = record.dev_f1;
-    state.best_epoch = record.epoch;
-    state.bad_epochs = 0;
-  } else {
-    ++state.bad_epochs;
-  }
-  if (run.average) run.average->swap_with_params();
-  return record;
+  return record.dev_f1;
 }
 
-// The end of an epoch: its record in the state, the metrics file, the report and the checkpoint; returns whether
-// training stops early.
-bool end_epoch(Run& run, TrainState& state, EpochRecord& record, Clock::time_point started) {
-  record.seconds = seconds_since(started);
-  state.epoch = record.epoch;
-  state.metrics.push_back(record_json(record));
-  run.metrics += metrics_line(record);
-  if (run.writes_files()) {
-    if (!run.job.metrics_path.empty()) data::write_output_file(run.job.metrics_path, run.metrics);
-    write_report(run, state);
-    if (!run.job.checkpoint_path.empty()) write_checkpoint(run, state);
-  }
-  if (!run.job.checkpoint_path.empty()) run.group.set_checkpoint(run.job.checkpoint_path);  // named if the job fails
-  if (run.callbacks.epoch_done) run.callbacks.epoch_done(record);
-  if (run.config.patience > 0 && state.bad_epochs >= run.config.patience) {
-    run.log("early stop: no better dev F1 for " + std::to_string(run.config.patience) + " epochs");
-    return true;
-  }
-  return false;
+void Run::save_best(const RunState& state) {
+  if (average) average->swap_with_params();
+  save_model(*model, model_summary(*this, state.best_epoch, state.best_score), job.model_path);
+  if (average) average->swap_with_params();
+}
+
+void Run::epoch_done(const RunState& state, bool writes) {
+  if (writes) write_report(*this, state);
+  if (callbacks.epoch_done) callbacks.epoch_done(record);
 }
 
 // The result of a finished run; with a test corpus, the best model's test score, kept in its summary, the metrics
 // file and the report.
-TrainResult finish(Run& run, const TrainState& state) {
+TrainResult finish(Run& run, const RunState& state) {
   TrainResult result;
   result.epochs_run = state.epoch;
   result.best_epoch = state.best_epoch;
-  result.best_dev_f1 = state.best_dev_f1;
+  result.best_dev_f1 = state.best_score;
   if (!run.test_corpus || result.best_epoch == 0 || !run.writes_files()) return result;
   LoadedModel best = load_model(run.job.model_path);
   result.test = evaluate(*best.model, *run.test_corpus, run.config.threads);
   best.summary["test"] = nlohmann::json::parse(json_report(*result.test));
   save_model(*best.model, best.summary, run.job.model_path);
   if (!run.job.metrics_path.empty())
-    data::write_output_file(run.job.metrics_path, run.metrics + nlohmann::json{{"test", best.summary["test"]}}.dump() + "\n");
+    data::write_output_file(run.job.metrics_path, run.harness.metrics() + nlohmann::json{{"test", best.summary["test"]}}.dump() + "\n");
   run.report.test = result.test;
   write_report(run, state);
   return result;
@@ -662,10 +645,8 @@ void TrainJob::set_paths_from_json(const nlohmann::json& json, const std::string
   try {
     const std::filesystem::path folder = json.at("folder").get<std::string>();
     for (const PathField& field : path_fields()) {
-      std::string& path = this->*field.path;
-      path = json.contains(field.key) ? json.at(field.key).get<std::string>() : "";  // fields added later are absent
-      if (!path.empty() && path != "-" && path.front() != '/' && folder != std::filesystem::current_path())
-        path = (folder / path).string();
+      // (Fields added later are absent from earlier checkpoints.)
+      this->*field.path = path_from_folder(folder, json.contains(field.key) ? json.at(field.key).get<std::string>() : "");
     }
     read.format = data::parse_format(json.at("format").get<std::string>());
     read.encoding = json.at("encoding").get<std::string>();
@@ -679,75 +660,35 @@ void TrainJob::set_paths_from_json(const nlohmann::json& json, const std::string
 std::string metrics_line(const EpochRecord& record) { return record_json(record).dump() + "\n"; }
 
 
-nlohmann::json TrainState::to_json() const {
-  nlohmann::json json = {{"epoch", epoch}, {"best_epoch", best_epoch}, {"best_f1", best_dev_f1}, {"bad_epochs", bad_epochs},
-                         {"metrics", metrics}, {"rng", rng.state()}};
-  if (in_epoch) {
-    json["in_epoch"] = {{"batch", in_epoch->batch}, {"loss_sum", in_epoch->loss_sum}, {"norm_sum", in_epoch->norm_sum},
-                        {"skipped", in_epoch->skipped}, {"chars_done", in_epoch->chars_done}};
-    json["epoch_rng"] = in_epoch->start_rng;
-  }
-  return json;
+nlohmann::json EpochProgress::to_json() const {
+  return {{"batch", batch}, {"loss_sum", loss_sum},     {"norm_sum", norm_sum},
+          {"skipped", skipped}, {"chars_done", chars_done}, {"start_rng", start_rng}};
 }
 
-namespace {
-
-constexpr const char* kStateWhat = "checkpoint state";
-
-// A generator's state from json[key], or a data::Error naming `origin` and the field.
-std::string rng_field(const nlohmann::json& json, const char* key, const std::string& origin) {
-  std::string text = data::json_field<std::string>(json, key, origin, kStateWhat);
+EpochProgress EpochProgress::from_json(const nlohmann::json& json, const std::string& origin) {
+  auto field = [&](const char* key, auto kind) { return data::json_field<decltype(kind)>(json, key, origin, "checkpoint state"); };
+  EpochProgress progress;
+  progress.batch = field("batch", std::size_t{});
+  progress.loss_sum = field("loss_sum", double{});
+  progress.norm_sum = field("norm_sum", double{});
+  progress.skipped = field("skipped", int{});
+  progress.chars_done = field("chars_done", std::size_t{});
+  progress.start_rng = field("start_rng", std::string{});
   try {
-    nn::Rng().set_state(text);
+    nn::Rng().set_state(progress.start_rng);
   } catch (const std::exception&) {
-    throw data::Error(origin + ": damaged " + kStateWhat + " (field '" + key + "')");
+    throw damaged_state(origin, "start_rng");
   }
-  return text;
-}
-
-}  // namespace
-
-TrainState TrainState::from_json(const nlohmann::json& json, const std::string& origin) {
-  auto field = [&](const nlohmann::json& object, const char* key, auto kind) {
-    return data::json_field<decltype(kind)>(object, key, origin, kStateWhat);
-  };
-  TrainState state;
-  state.epoch = field(json, "epoch", int{});
-  state.best_epoch = field(json, "best_epoch", int{});
-  // Before the first epoch's end there is no best score (earlier versions wrote -1).
-  state.best_dev_f1 = state.best_epoch > 0 ? field(json, "best_f1", double{}) : 0.0;
-  state.bad_epochs = field(json, "bad_epochs", int{});
-  state.metrics = field(json, "metrics", nlohmann::json{});
-  if (state.epoch < 0 || state.best_epoch < 0 || state.best_epoch > state.epoch || state.bad_epochs < 0 || !state.metrics.is_array())
-    throw data::Error(origin + ": damaged " + kStateWhat + " (the epochs do not add up)");
-  state.rng.set_state(rng_field(json, "rng", origin));
-  if (json.contains("in_epoch")) {
-    const nlohmann::json in_epoch = field(json, "in_epoch", nlohmann::json{});
-    EpochProgress& progress = state.in_epoch.emplace();
-    progress.batch = field(in_epoch, "batch", std::size_t{});
-    progress.loss_sum = field(in_epoch, "loss_sum", double{});
-    progress.norm_sum = field(in_epoch, "norm_sum", double{});
-    progress.skipped = field(in_epoch, "skipped", int{});
-    progress.chars_done = field(in_epoch, "chars_done", std::size_t{});
-    progress.start_rng = rng_field(json, "epoch_rng", origin);
-  }
-  return state;
+  return progress;
 }
 
 TrainResult train(const TrainJob& job, const TrainCallbacks& callbacks) {
   Run run(job, callbacks);
   read_corpora(run);
   set_epoch_budget(run);
-  TrainState state = setup_model(run);
-  setup_data(run, state);
-  while (state.epoch < run.config.epochs) {
-    const auto started = Clock::now();
-    nn::profile::reset();
-    const std::size_t chars_resumed = state.in_epoch ? state.in_epoch->chars_done : 0;
-    const EpochProgress done = train_epoch(run, state);
-    EpochRecord record = score_epoch(run, state, done, chars_resumed, seconds_since(started));
-    if (end_epoch(run, state, record, started)) break;
-  }
+  RunState state = setup_model(run);
+  setup_data(run);
+  run.harness.run(state, run.config.epochs, run.config.patience, "dev F1");
   return finish(run, state);
 }
 

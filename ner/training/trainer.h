@@ -1,7 +1,9 @@
-// Training: shuffled length-bucketed minibatches, Adam or SGD with gradient clipping, dev evaluation after every
-// epoch, the best model by dev F1 kept on disk, early stopping, and a checkpoint after every epoch from which
-// --resume continues to exactly the result of an uninterrupted run. The trainer reports through callbacks and prints
-// nothing itself (what a failed data-parallel job says comes from ner/training/distributed.h).
+// Training the tagger: the corpora, vocabularies, pretrained vectors and a new model (or one to start from),
+// shuffled length-bucketed minibatches, Adam or SGD with gradient clipping, and dev F1 after every epoch. The run
+// around it (the best model kept on disk, early stopping, the metrics file, a checkpoint after every epoch from which
+// --resume continues to exactly the result of an uninterrupted run) is ner/training/training_run.h's. The trainer
+// reports through callbacks and prints nothing itself (what a failed data-parallel job says comes from
+// ner/training/distributed.h).
 #pragma once
 
 #include <array>
@@ -16,6 +18,7 @@
 #include "data/error.h"
 #include "ner/model/config.h"
 #include "ner/evaluation/evaluate.h"
+#include "ner/training/training_run.h"
 #include "nn/profile.h"
 #include "nn/random.h"
 
@@ -68,7 +71,7 @@ struct EpochRecord {
   std::array<double, nn::profile::kParts> profile_seconds{};  // CPU seconds per part while training (with job.profile)
 };
 
-// Where an epoch stands after some of its batches: what the rest of it continues from.
+// Where an epoch stands after some of its batches: what the rest of it continues from (RunState::in_epoch).
 struct EpochProgress {
   std::size_t batch = 0;       // batches done
   double loss_sum = 0;         // of the batches trained (skipped ones not counted)
@@ -76,22 +79,10 @@ struct EpochProgress {
   int skipped = 0;             // batches skipped for a non-finite loss or gradient
   std::size_t chars_done = 0;  // characters of the batches trained
   std::string start_rng;       // the generator at the epoch's start, which reshuffles the same batches
-};
-
-// The state of a run between two batches, kept in the checkpoint.
-struct TrainState {
-  int epoch = 0;             // epochs completed
-  int best_epoch = 0;        // 1-based; 0: no epoch evaluated yet
-  double best_dev_f1 = 0;    // the dev F1 of best_epoch
-  int bad_epochs = 0;        // epochs since the best one
-  nlohmann::json metrics = nlohmann::json::array();  // the metrics file's records of the epochs so far (metrics_line)
-  nn::Rng rng;               // the generator of shuffling and dropout, now
-  std::optional<EpochProgress> in_epoch;  // set when the run stopped inside epoch `epoch` + 1
 
   nlohmann::json to_json() const;
-  // Reads what to_json writes (and the states of earlier versions, which share its keys); a missing or invalid
-  // field is a data::Error naming `origin`.
-  static TrainState from_json(const nlohmann::json& json, const std::string& origin);
+  // Reads what to_json writes; a missing or invalid field is a data::Error naming `origin` and the field.
+  static EpochProgress from_json(const nlohmann::json& json, const std::string& origin);
 };
 
 struct TrainCallbacks {
@@ -99,14 +90,9 @@ struct TrainCallbacks {
   // During an epoch: the characters trained of all, and the loss per character so far.
   std::function<void(std::size_t chars_done, std::size_t chars_total, double loss)> progress;
   std::function<void(const EpochRecord&)> epoch_done;
-  // Asked after every batch: true saves the state in the checkpoint mid-epoch and stops with Interrupted.
+  // Asked before every batch: true saves the state in the checkpoint mid-epoch and stops with Interrupted
+  // (ner/training/training_run.h).
   std::function<bool()> should_stop;
-};
-
-// Thrown when callbacks.should_stop() said so; the message names the checkpoint and how to continue.
-class Interrupted : public data::Error {
- public:
-  using data::Error::Error;
 };
 
 struct TrainResult {
