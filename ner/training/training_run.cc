@@ -61,7 +61,7 @@ TrainingRun::TrainingRun(Trainee& trainee, RunFiles files, std::function<void(co
                          std::function<bool()> should_stop)
     : trainee_(trainee), files_(std::move(files)), log_(std::move(log)), should_stop_(std::move(should_stop)) {
   std::vector<std::pair<std::string, std::string>> outputs = {
-      {"--model", files_.model}, {"--checkpoint", files_.checkpoint}, {"--metrics", files_.metrics}};
+      {"--model", files_.model}, {"--metrics", files_.metrics}, {"--checkpoint", files_.checkpoint}};
   outputs.insert(outputs.end(), files_.more_outputs.begin(), files_.more_outputs.end());
   data::check_outputs(outputs, files_.inputs);
   check_model_outputs(files_.model, files_.checkpoint, files_.resume, files_.overwrite, files_.kind);
