@@ -53,7 +53,7 @@ class Trainee {
  public:
   virtual ~Trainee() = default;
   // Trains epoch state.epoch + 1, or the rest of it when state.in_epoch is set (which it clears), asking
-  // run.stop_if_asked before every step.
+  // run.stop_asked before every step (and calling run.stop when it says so).
   virtual void train_epoch(TrainingRun& run, RunState& state) = 0;
   // The score on held-out data (higher is better) of epoch state.epoch + 1, just trained in `train_seconds`; the
   // same on every rank.
@@ -87,7 +87,6 @@ class TrainingRun {
 
   // Whether this process writes the run's files: the only one, or rank 0 of a data-parallel job.
   bool writes_files() const { return group_.rank() == 0; }
-  Group& group() const { return group_; }
   void log(const std::string& line) const;
 
   // Whether to stop before the next step: asked by the callbacks (a data-parallel job never stops mid-epoch: mpirun
