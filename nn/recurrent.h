@@ -16,6 +16,7 @@ namespace nn {
 
 enum class Direction { kLeftToRight, kRightToLeft };
 enum class CellType { kLstm, kGru, kRnnTanh, kRnnRelu };
+inline constexpr CellType kCellTypes[] = {CellType::kLstm, CellType::kGru, CellType::kRnnTanh, CellType::kRnnRelu};
 
 std::string cell_name(CellType cell);  // "lstm", "gru", "rnn", "rnn-relu"
 

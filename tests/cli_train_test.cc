@@ -245,7 +245,7 @@ TEST(CliMessages, NameTheCommandSuggestAndExitTwoForUsage) {
            {"stats " + sample + " --format xml", "--format: unknown corpus format 'xml'"},
            {"tag --encoding klingon </dev/null", "--encoding: unknown encoding 'klingon' (auto, or an ICU name: utf-8, gb18030, gbk, big5, utf-16le, ...) (see ner tag --help)"},
            {"lm train --raw " + sample + " --model m.lm --encoding klingon", "--encoding: unknown encoding 'klingon'"},
-           {"train --scheme BMES", "--scheme: BMES not in {BIOES,BIO}"},
+           {"train --scheme BMES", "--scheme: 'BMES' is not one of BIOES, BIO"},
            {"info a.model --model b.model", "give the model once: as MODEL or as --model (see ner info --help)"}}) {
     auto refused = run_ner(arguments);
     EXPECT_EQ(refused.status, 2) << arguments << ": " << refused.err;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "data/utf8.h"
 #include "ner/lm/lm_file.h"
@@ -101,6 +102,34 @@ TEST_F(Lm, ResumedAfterAnEpochGivesTheSameBytes) {
   resumed.train.threads = 1;
   const LmTrainResult result = train_lm(resumed, {});
   EXPECT_EQ(result.epochs_run, 3);
+  EXPECT_TRUE(slurp(run_.model_path) == uninterrupted) << "the resumed run's model differs";
+}
+
+TEST_F(Lm, TheLearningRateDecaysPerEpochAndAResumedRunKeepsTheDecay) {
+  train_lm(run_.job(3), {});
+  const std::string constant = slurp(run_.model_path);
+  std::vector<double> rates;
+  LmTrainCallbacks callbacks;
+  callbacks.epoch_done = [&](const LmEpochRecord& record) { rates.push_back(record.learning_rate); };
+  LmTrainJob decayed = run_.job(3);
+  decayed.train.lr_decay = 1;
+  train_lm(decayed, callbacks);
+  const std::string uninterrupted = slurp(run_.model_path);
+  EXPECT_NE(uninterrupted, constant);
+  // lr / (1 + decay · e) for epochs e = 0, 1, 2.
+  ASSERT_EQ(rates.size(), 3u);
+  EXPECT_DOUBLE_EQ(rates[0], 0.02);
+  EXPECT_DOUBLE_EQ(rates[1], 0.01);
+  EXPECT_DOUBLE_EQ(rates[2], 0.02 / 3);
+  EXPECT_EQ(load_lm(run_.model_path).summary["train_config"].value("lr_decay", 0.0), 1.0) << "the model's summary lacks the decay";
+
+  decayed.train.epochs = 1;
+  train_lm(decayed, {});
+  LmTrainJob resumed;
+  resumed.resume_path = run_.model_path + ".ckpt";
+  resumed.train.epochs = 3;
+  resumed.train.threads = 1;
+  train_lm(resumed, {});
   EXPECT_TRUE(slurp(run_.model_path) == uninterrupted) << "the resumed run's model differs";
 }
 

@@ -16,45 +16,15 @@
 #include "data/output_file.h"
 #include "data/tag_scheme.h"
 #include "ner/commands/cli_common.h"
+#include "ner/commands/setting_options.h"
+#include "ner/training/train_job.h"
 
 namespace ner {
 
-void CorpusOptions::add_to(CLI::App& command) {
-  command.add_option("--format", format, "corpus format: auto (JSONL if the first line starts with '{'), conll, jsonl")
-      ->capture_default_str()->check(read_by(data::parse_format, "auto, conll or jsonl"));
-  command.add_option("--encoding", encoding, kEncodingHelp)
-      ->capture_default_str()->check(encoding_name());
-  command.add_flag("--verbose,-v", verbose, "say on stderr which encoding each corpus was read in");
-  command.add_option("--json-scheme", json_scheme, "tag scheme that JSONL spans become: BIO, BIOES or BMES")
-      ->capture_default_str()->check(read_by(data::parse_scheme, "BIO, BIOES or BMES"));
-  command.add_flag("--strict", strict,
-                   "refuse what is otherwise repaired with one warning per file: overlapping JSONL spans (else the "
-                   "outermost, then the longer, then the earlier is kept) and byte-order marks inside a file (else "
-                   "removed)");
-}
-
-data::ReadOptions CorpusOptions::read_options() const {
-  data::ReadOptions options;
-  options.format = data::parse_format(format);
-  options.encoding = encoding;
-  options.jsonl_scheme = data::parse_scheme(json_scheme);
-  options.verbose = verbose;
-  options.strict = strict;
-  return options;
-}
+void CorpusOptions::add_to(CLI::App& command) { add_setting_options(command, read, read_settings()); }
 
 CLI::Validator encoding_name() {
-  return CLI::Validator(
-      [](std::string& name) -> std::string {
-        if (name == data::kAutoEncoding) return "";
-        try {
-          data::min_char_size(name, "");
-          return "";
-        } catch (const data::Error&) {
-          return "unknown encoding '" + name + "' (auto, or an ICU name: utf-8, gb18030, gbk, big5, utf-16le, ...)";
-        }
-      },
-      "auto or an ICU encoding name");
+  return CLI::Validator([](std::string& name) { return unknown_encoding(name); }, "auto or an ICU encoding name");
 }
 
 void add_precision_option(CLI::App& command, std::string& precision) {
@@ -200,20 +170,6 @@ std::string profile_line(const std::array<double, nn::profile::kParts>& seconds)
   return line;
 }
 
-std::string shell_command_line(int argc, char** argv) {
-  std::string line;
-  // Each argument as the shell would need it: as it is when it holds only safe characters, else in single quotes.
-  for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const bool safe = !arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                            "0123456789_-+=.,/:@%") == std::string::npos;
-    std::string quoted = "'";
-    for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    line += (i ? " " : "") + (safe ? arg : quoted + "'");
-  }
-  return line;
-}
-
 namespace {
 
 // Prints the error line "ner: error: MESSAGE" and returns `status`. In a data-parallel job the job's group reports it
@@ -232,7 +188,7 @@ int run_cli(int argc, char** argv) {
                "ner");
   app.require_subcommand(1);
   app.set_version_flag("--version", "ner 0.1");
-  add_train_command(app, shell_command_line(argc, argv));
+  add_train_command(app, shell_command_line(std::vector<std::string>(argv, argv + argc)));
   add_tag_command(app);
   add_eval_command(app);
   add_score_command(app);

@@ -10,31 +10,20 @@
 #include "data/corpus.h"
 #include "data/encoding.h"
 #include "ner/model/config.h"
+#include "ner/model/settings.h"
 #include "ner/training/distributed.h"
 #include "ner/training/trainer.h"
 #include "nn/profile.h"
 
 namespace ner {
 
-// What --encoding means, for every command that reads text.
-inline constexpr const char* kEncodingHelp =
-    "input encoding: auto (a byte-order mark; else UTF-16 by its byte pairs; else UTF-8 if the first 64 KB are UTF-8 "
-    "but for a few bad bytes; else GB18030/GBK or Big5 by ICU's charset detector), or a name: utf-8, gb18030, gbk, "
-    "big5, utf-16le, ... (ICU names)";
-
+// How a command reads its corpora: the options of settings.h's read_settings().
 struct CorpusOptions {
-  std::string format = data::format_name(data::ReadOptions{}.format);
-  std::string encoding = data::ReadOptions{}.encoding;
-  std::string json_scheme = data::scheme_name(data::ReadOptions{}.jsonl_scheme);
-  bool verbose = data::ReadOptions{}.verbose;
-  bool strict = data::ReadOptions{}.strict;
+  data::ReadOptions read;
 
   void add_to(CLI::App& command);
-  data::ReadOptions read_options() const;
+  const data::ReadOptions& read_options() const { return read; }
 };
-
-// The largest value a count option (--min-count, --pretrained-keys, ...) takes.
-inline constexpr std::size_t kMaxCount = std::size_t{1} << 40;
 
 // A numeric option's check: a value that is not a number says so ("'three' is not a number"), one outside
 // [min, max] says the range.
@@ -74,19 +63,13 @@ CLI::Validator encoding_name();
 // --precision for the commands that tag (see apply_precision), its default kDefaultPrecision.
 void add_precision_option(CLI::App& command, std::string& precision);
 // --dictionary FILE and --dictionary-mode force|prefer (ner tag, ner serve), the mode's default kDefaultDictionaryMode.
-inline constexpr const char* kDefaultDictionaryMode = "force";
 void add_dictionary_options(CLI::App& command, std::string& path, std::string& mode);
 
-// The arguments joined into one line that a POSIX shell reads back as the same arguments.
-std::string shell_command_line(int argc, char** argv);
 
 // Registers each command on the app; each keeps its options alive in its callback. Training records the command
 // line that started it.
 void add_stats_command(CLI::App& app);
 void add_train_command(CLI::App& app, const std::string& command_line);
-// The job `ner train ARGUMENTS` would run (the same options, checks and defaults), for the Python module's
-// ner.train; a data::UsageError with CLI11's message for arguments ner train refuses.
-TrainJob train_job_from_arguments(const std::vector<std::string>& arguments);
 void add_tag_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_score_command(CLI::App& app);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "ner/commands/cli_common.h"
+#include "ner/commands/setting_options.h"
 #include "ner/commands/training_command.h"
 #include "ner/lm/lm_file.h"
 #include "ner/lm/lm_sample.h"
@@ -14,18 +15,24 @@
 namespace ner {
 namespace {
 
-// What --resume leaves to the command line: the checkpoint holds the files and every other setting.
-const std::vector<const char*> kResumeMayChange = {"--resume", "--epochs", "--threads", "--profile", "--collective-timeout"};
+// What --resume leaves to the command line besides the settings it may change: the checkpoint holds the files and
+// every other setting.
+const std::vector<std::string> kResumeMayGive = {"--resume", "--profile", "--collective-timeout"};
+
+// Whether --resume may be given with `flag`.
+bool resume_may_give(const std::string& flag) {
+  if (std::find(kResumeMayGive.begin(), kResumeMayGive.end(), flag) != kResumeMayGive.end()) return true;
+  const Setting<LmTrainConfig>* setting = find_setting(lm_train_settings(), flag);
+  return setting != nullptr && setting->resume_may_change;
+}
 
 void add_train(CLI::App& lm) {
   struct Options {
     LmTrainJob job;
-    std::string cell = nn::cell_name(job.model.cell), softmax = "class";
-    bool case_fold = job.model.normalize.case_fold, digit_class = job.model.normalize.digit_class;
+    std::string softmax = "class";
     double collective_timeout = Group::kDefaultTimeout;
   };
   auto o = std::make_shared<Options>();
-  const LmTrainConfig defaults;
   CLI::App* command = lm.add_subcommand(
       "train",
       "Train a character language model on raw text: a forward model (each character from the ones before it) and a "
@@ -37,40 +44,14 @@ void add_train(CLI::App& lm) {
   command->add_option("--raw", o->job.raw_paths, "raw text files (one paragraph or sentence per line); required unless --resume");
   command->add_option("--model", o->job.model_path, "where to write the language model; required unless --resume");
   command->add_option("--dev-raw", o->job.dev_path, "held-out text for bits per character (default: --dev-fraction of the lines)");
-  command->add_option("--dev-fraction", o->job.train.dev_fraction,
-                      "without --dev-raw: hold out this share of the lines, evenly spaced (every 100th for 0.01)")
-      ->capture_default_str()->check(in_range(0.001, 0.5));
-  command->add_option("--cell", o->cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu")
-      ->capture_default_str()->check(CLI::IsMember({"lstm", "gru", "rnn", "rnn-relu"}));
-  command->add_option("--layers", o->job.model.layers, "stacked recurrent layers")->capture_default_str()->check(in_range(1, 8));
-  command->add_option("--hidden", o->job.model.hidden, "units per layer")->capture_default_str()->check(in_range(1, 4096));
-  command->add_option("--char-dim", o->job.model.char_dim, "character embedding size")->capture_default_str()->check(in_range(1, 4096));
   command->add_option("--softmax", o->softmax,
                       "output layer: class (two-level: a softmax over classes of characters by frequency, then over the "
                       "characters of the class; exact probabilities, about 2·sqrt(V) instead of V products per character) "
                       "or full")
       ->capture_default_str()->check(CLI::IsMember({"class", "full"}));
-  command->add_option("--classes", o->job.model.classes, "classes of --softmax class (default: the square root of the vocabulary size)")
-      ->check(in_range(2, 1 << 20));
-  command->add_option("--bptt", o->job.train.bptt, "characters per window of truncated backpropagation through time")
-      ->capture_default_str()->check(in_range(1, 100000));
-  command->add_option("--batch", o->job.train.batch, "parallel streams the text is cut into (columns of every window)")
-      ->capture_default_str()->check(in_range(1, 100000));
-  command->add_option("--epochs", o->job.train.epochs, "epochs (each a pass over the text in both directions)")
-      ->capture_default_str()->check(in_range(1, 100000));
-  command->add_option("--lr", o->job.train.learning_rate, "Adam's learning rate")->capture_default_str()->check(in_range(1e-30, 1e30));
-  command->add_option("--clip", o->job.train.clip, "global gradient-norm limit of each window's mean loss, per direction (0: none)")
-      ->capture_default_str()->check(in_range(0.0, 1e9));
-  command->add_option("--min-count", o->job.train.min_count, "characters seen fewer times become <unk>")
-      ->capture_default_str()->check(in_range<std::size_t>(1, kMaxCount));
-  command->add_flag("--case-fold", o->case_fold, "fold letter case in character keys");
-  command->add_flag("--digit-class", o->digit_class, "map every digit to one character key");
+  add_setting_options(*command, o->job.model, lm_settings());
+  add_setting_options(*command, o->job.train, lm_train_settings());
   command->add_option("--encoding", o->job.encoding, kEncodingHelp)->capture_default_str()->check(encoding_name());
-  command->add_option("--seed", o->job.train.seed, "random seed (same seed and text: same model bytes, with any --threads)")
-      ->capture_default_str();
-  command->add_option("--threads", o->job.train.threads,
-                      "threads (default: the cores there are); the forward and backward models train side by side on two")
-      ->capture_default_str()->check(in_range(1, 256));
   command->add_option("--resume", o->job.resume_path,
                       "continue from this checkpoint (written after every epoch, and on Ctrl-C or SIGTERM between two "
                       "windows): its files and settings are used, and only --epochs (more), --threads and --profile may "
@@ -87,7 +68,7 @@ void add_train(CLI::App& lm) {
     if (!job.resume_path.empty()) {
       for (const CLI::Option* option : command->get_options()) {
         const std::string name = option->get_name();
-        if (option->count() > 0 && std::find(kResumeMayChange.begin(), kResumeMayChange.end(), name) == kResumeMayChange.end())
+        if (option->count() > 0 && !resume_may_give(name))
           throw CLI::ValidationError(name + ": with --resume the checkpoint's files and settings are used; only --epochs, "
                                      "--threads and --profile may be given", CLI::ExitCodes::ValidationError);
       }
@@ -99,13 +80,10 @@ void add_train(CLI::App& lm) {
       if (!missing.empty())
         throw CLI::RequiredError(missing + (missing.find(',') == std::string::npos ? " is" : " are") + " required (or --resume CHECKPOINT)",
                                  CLI::ExitCodes::RequiredError);
-      job.model.cell = parse_cell(o->cell);
       if (o->softmax == "full") {
         if (command->count("--classes") > 0) throw CLI::ValidationError("--classes goes with --softmax class", CLI::ExitCodes::ValidationError);
         job.model.classes = 1;
       }
-      job.model.normalize.case_fold = o->case_fold;
-      job.model.normalize.digit_class = o->digit_class;
       if (job.checkpoint_path.empty()) job.checkpoint_path = job.model_path + ".ckpt";
       if (job.metrics_path.empty()) job.metrics_path = job.model_path + ".metrics.jsonl";
     }

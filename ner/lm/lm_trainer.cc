@@ -331,6 +331,8 @@ void Run::save_checkpoint(nlohmann::json state) {
 // Interrupted.
 void train_windows(Run& run, TrainingRun& harness, RunState& state) {
   const int epoch = state.epoch;
+  for (Direction& direction : run.directions)
+    direction.optimizer->set_learning_rate(epoch_learning_rate(run.job.train.learning_rate, run.job.train.lr_decay, epoch));
   const Windows windows(run.text.train, false, run.job.train.batch, run.job.train.bptt);
   if (windows.count() == 0)
     throw data::Error("the training text has " + std::to_string(run.text.train.size() - 1) + " characters, too few for " +
@@ -401,6 +403,7 @@ nlohmann::json record_json(const LmEpochRecord& r) {
           {"train_bits_per_char", {{"forward", r.train_bits[0]}, {"backward", r.train_bits[1]}}},
           {"dev_bits_per_char", {{"forward", r.dev_bits[0]}, {"backward", r.dev_bits[1]}}},
           {"train_chars_per_s", r.chars_per_s},
+          {"learning_rate", r.learning_rate},
           {"seconds", r.seconds},
           {"best", r.best}};
 }
@@ -427,6 +430,7 @@ double Run::score_epoch(const RunState& state, double train_seconds) {
   record.epoch = state.epoch + 1;
   record.epochs = job.train.epochs;
   record.chars_per_s = static_cast<double>(done.chars - chars_resumed) / train_seconds;
+  record.learning_rate = directions[0].optimizer->learning_rate();
   record.profile_seconds = nn::profile::seconds();
   for (int d = 0; d < 2; ++d) record.train_bits[d] = done.loss[d] / static_cast<double>(done.chars) / kLn2;
   if (writes_files()) dev_bits(*this, record.dev_bits);

@@ -45,6 +45,7 @@ struct LmEpochRecord {
   // Bits per character (a line end counts as one) of the training windows and of the held-out text, per direction.
   double train_bits[2] = {0, 0}, dev_bits[2] = {0, 0};  // forward, backward
   double chars_per_s = 0;  // characters of training text per second (each trained in both directions)
+  double learning_rate = 0;  // the epoch's (LmTrainConfig::lr_decay)
   double seconds = 0;
   bool best = false;       // the lowest mean dev bits per character so far: the model was saved
   std::array<double, nn::profile::kParts> profile_seconds{};  // CPU seconds per part while training (with job.profile)

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "data/error.h"
-#include "data/json_field.h"
+#include "ner/model/settings.h"
 
 namespace ner {
 
@@ -58,9 +58,12 @@ std::string shipped_model_path() {
 }
 
 nn::CellType parse_cell(const std::string& name) {
-  for (nn::CellType cell : {nn::CellType::kLstm, nn::CellType::kGru, nn::CellType::kRnnTanh, nn::CellType::kRnnRelu})
+  std::string names;
+  for (nn::CellType cell : nn::kCellTypes) {
     if (nn::cell_name(cell) == name) return cell;
-  throw data::Error("unknown cell '" + name + "' (expected lstm, gru, rnn or rnn-relu)");
+    names += (names.empty() ? "" : ", ") + nn::cell_name(cell);
+  }
+  throw data::Error("unknown cell '" + name + "' (expected " + names + ")");
 }
 
 nn::OptimizerKind parse_optimizer(const std::string& name) {
@@ -105,153 +108,26 @@ double dropout_for_corpus(std::size_t train_chars) {
   return train_chars < kSmallCorpusChars ? kSmallCorpusDropout : ModelConfig{}.dropout;
 }
 
-namespace {
-
-nlohmann::json normalize_json(const data::NormalizeOptions& normalize) {
-  return {{"nfkc", normalize.nfkc}, {"case_fold", normalize.case_fold}, {"digit_class", normalize.digit_class}};
-}
-
-}  // namespace
-
-nlohmann::json ModelConfig::to_json() const {
-  return {{"cell", nn::cell_name(cell)},
-          {"layers", layers},
-          {"hidden", hidden},
-          {"char_dim", char_dim},
-          {"bigram_dim", bigram_dim},
-          {"lexicon_dim", lexicon_dim},
-          {"lexicon_pos", lexicon_pos},
-          {"lm_features", lm_features},
-          {"lm_finetune", lm_finetune},
-          {"dropout", dropout},
-          {"peepholes", peepholes},
-          {"lm_weight", lm_weight},
-          {"constrained", constrained},
-          {"scheme", data::scheme_name(scheme)},
-          {"normalize", normalize_json(normalize)},
-          {"max_sentence_tokens", max_sentence_tokens}};
-}
-
-namespace {
-
-// json.at(key) as T, or a data::Error naming `origin` and the field.
-template <typename T>
-T field(const nlohmann::json& json, const char* key, const std::string& origin) {
-  return data::json_field<T>(json, key, origin, "configuration");
-}
-
-// json[key] as T, `fallback` when absent, a data::Error when present but invalid.
-template <typename T>
-T optional_field(const nlohmann::json& json, const char* key, T fallback, const std::string& origin) {
-  return data::optional_json_field<T>(json, key, fallback, origin, "configuration");
-}
-
-data::NormalizeOptions normalize_from_json(const nlohmann::json& json, const std::string& origin) {
-  data::NormalizeOptions normalize;
-  normalize.nfkc = field<bool>(json, "nfkc", origin);
-  normalize.case_fold = field<bool>(json, "case_fold", origin);
-  normalize.digit_class = field<bool>(json, "digit_class", origin);
-  return normalize;
-}
-
-}  // namespace
-
+nlohmann::json ModelConfig::to_json() const { return settings_json(*this, model_settings()); }
 ModelConfig ModelConfig::from_json(const nlohmann::json& json, const std::string& origin) {
-  ModelConfig config;
-  config.cell = parse_cell(field<std::string>(json, "cell", origin));
-  config.layers = field<int>(json, "layers", origin);
-  config.hidden = field<int>(json, "hidden", origin);
-  config.char_dim = field<int>(json, "char_dim", origin);
-  // Fields added after format version 1 first shipped: absent means off.
-  config.bigram_dim = optional_field<int>(json, "bigram_dim", 0, origin);
-  config.lexicon_dim = optional_field<int>(json, "lexicon_dim", 0, origin);
-  config.lexicon_pos = optional_field<bool>(json, "lexicon_pos", false, origin);
-  config.lm_features = optional_field<int>(json, "lm_features", 0, origin);
-  config.lm_finetune = optional_field<bool>(json, "lm_finetune", false, origin);
-  config.dropout = field<double>(json, "dropout", origin);
-  config.peepholes = field<bool>(json, "peepholes", origin);
-  config.lm_weight = optional_field<double>(json, "lm_weight", 0.0, origin);
-  config.constrained = field<bool>(json, "constrained", origin);
-  config.scheme = data::parse_scheme(field<std::string>(json, "scheme", origin));
-  config.normalize = normalize_from_json(field<nlohmann::json>(json, "normalize", origin), origin);
-  config.max_sentence_tokens = field<std::size_t>(json, "max_sentence_tokens", origin);
-  if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.bigram_dim < 0 || config.lexicon_dim < 0 ||
-      config.lm_features < 0 || config.max_sentence_tokens < 1)
-    throw data::Error(origin + ": damaged configuration (sizes must be positive)");
-  if (config.layers > 8 || config.hidden > 4096 || config.char_dim > 4096 || config.bigram_dim > 4096 || config.lexicon_dim > 4096 ||
-      config.lm_features > 4096)
-    throw data::Error(origin + ": damaged configuration (sizes above the limits of ner train)");
-  if (!(config.lm_weight >= 0 && config.lm_weight <= kMaxLmWeight)) throw data::Error(origin + ": damaged configuration (lm_weight)");
-  return config;
+  return settings_from_json(json, model_settings(), origin);
 }
 
-nlohmann::json LmConfig::to_json() const {
-  return {{"cell", nn::cell_name(cell)}, {"layers", layers}, {"hidden", hidden}, {"char_dim", char_dim}, {"classes", classes},
-          {"normalize", normalize_json(normalize)}};
-}
-
+nlohmann::json LmConfig::to_json() const { return settings_json(*this, lm_settings()); }
 LmConfig LmConfig::from_json(const nlohmann::json& json, const std::string& origin) {
-  LmConfig config;
-  config.cell = parse_cell(field<std::string>(json, "cell", origin));
-  config.layers = field<int>(json, "layers", origin);
-  config.hidden = field<int>(json, "hidden", origin);
-  config.char_dim = field<int>(json, "char_dim", origin);
-  config.classes = field<int>(json, "classes", origin);
-  config.normalize = normalize_from_json(field<nlohmann::json>(json, "normalize", origin), origin);
-  if (config.layers < 1 || config.hidden < 1 || config.char_dim < 1 || config.classes < 0 || config.layers > 8 ||
-      config.hidden > 4096 || config.char_dim > 4096)
-    throw data::Error(origin + ": damaged configuration (sizes outside the limits of ner lm train)");
-  return config;
+  return settings_from_json(json, lm_settings(), origin);
 }
 
-nlohmann::json LmTrainConfig::to_json() const {
-  return {{"epochs", epochs}, {"batch", batch}, {"bptt", bptt}, {"learning_rate", learning_rate}, {"clip", clip},
-          {"seed", seed}, {"threads", threads}, {"min_count", min_count}, {"dev_fraction", dev_fraction}};
-}
-
+nlohmann::json LmTrainConfig::to_json() const { return settings_json(*this, lm_train_settings()); }
 LmTrainConfig LmTrainConfig::from_json(const nlohmann::json& json, const std::string& origin) {
-  LmTrainConfig config;
-  config.epochs = field<int>(json, "epochs", origin);
-  config.batch = field<int>(json, "batch", origin);
-  config.bptt = field<int>(json, "bptt", origin);
-  config.learning_rate = field<double>(json, "learning_rate", origin);
-  config.clip = field<double>(json, "clip", origin);
-  config.seed = field<std::uint64_t>(json, "seed", origin);
-  config.threads = field<int>(json, "threads", origin);
-  config.min_count = field<std::size_t>(json, "min_count", origin);
-  config.dev_fraction = field<double>(json, "dev_fraction", origin);
-  return config;
+  return settings_from_json(json, lm_train_settings(), origin);
 }
 
-nlohmann::json TrainConfig::to_json() const {
-  nlohmann::json json = {{"epochs", epochs},           {"batch", batch},       {"optimizer", optimizer_name(optimizer)},
-                         {"learning_rate", learning_rate}, {"lr_decay", lr_decay}, {"momentum", momentum},
-                         {"weight_decay", weight_decay}, {"clip", clip},         {"patience", patience},
-                         {"seed", seed},               {"threads", threads},   {"min_char_count", min_char_count},
-                         {"unk_rate", unk_rate}, {"average", average}, {"min_feature_count", min_feature_count}};
-  if (dev_fraction > 0) json["dev_fraction"] = dev_fraction;  // only when used, so other models keep their bytes
-  return json;
-}
-
+nlohmann::json TrainConfig::to_json() const { return settings_json(*this, train_settings()); }
 TrainConfig TrainConfig::from_json(const nlohmann::json& json, const std::string& origin) {
-  TrainConfig config;
-  config.epochs = field<int>(json, "epochs", origin);
-  config.batch = field<int>(json, "batch", origin);
-  config.optimizer = parse_optimizer(field<std::string>(json, "optimizer", origin));
-  config.learning_rate = field<double>(json, "learning_rate", origin);
-  config.lr_decay = field<double>(json, "lr_decay", origin);
-  config.momentum = field<double>(json, "momentum", origin);
-  config.weight_decay = field<double>(json, "weight_decay", origin);
-  config.clip = field<double>(json, "clip", origin);
-  config.patience = field<int>(json, "patience", origin);
-  config.seed = field<std::uint64_t>(json, "seed", origin);
-  config.threads = field<int>(json, "threads", origin);
-  config.min_char_count = field<std::size_t>(json, "min_char_count", origin);
-  config.unk_rate = optional_field<double>(json, "unk_rate", 0.0, origin);
-  config.average = optional_field<double>(json, "average", 0.0, origin);
-  config.dev_fraction = optional_field<double>(json, "dev_fraction", 0.0, origin);
-  config.min_feature_count = optional_field<std::size_t>(json, "min_feature_count", 1, origin);
-  return config;
+  return settings_from_json(json, train_settings(), origin);
 }
+
+double epoch_learning_rate(double rate, double decay, int epoch) { return rate / (1 + decay * epoch); }
 
 }  // namespace ner

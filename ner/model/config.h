@@ -1,5 +1,5 @@
 // Every default of the application, defined once. ModelConfig travels inside the model file; TrainConfig inside
-// checkpoints.
+// checkpoints. Their settings' JSON keys, options, limits and help are settings.h's tables.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -52,6 +52,10 @@ std::string default_model_path();
 // The shipped model alone: the sources' model for a build tree's own binaries, else the first installed place that
 // holds it, else the installed place (which errors name).
 std::string shipped_model_path();
+
+// How `ner tag --dictionary`, ner serve and the Python module's Tagger apply a user dictionary by default: force
+// (every occurrence is that entity) or prefer (a bonus only).
+inline constexpr const char* kDefaultDictionaryMode = "force";
 
 // The most tag paths `ner tag --nbest` and the Python module's Tagger.nbest give.
 inline constexpr int kMaxNbestPaths = 10000;
@@ -139,6 +143,7 @@ struct LmTrainConfig {
   int batch = 32;                    // parallel streams the text is cut into
   int bptt = 35;                     // steps per window of truncated backpropagation through time
   double learning_rate = 2e-3;       // Adam
+  double lr_decay = 0;               // learning rate at epoch e (0-based): lr / (1 + lr_decay · e)
   double clip = 1.0;                 // global gradient-norm limit of each direction's window mean (0: none)
   std::uint64_t seed = 1;
   int threads = default_threads();  // the forward and the backward model train side by side on two
@@ -152,6 +157,12 @@ struct LmTrainConfig {
 // `ner lm sample`'s defaults.
 inline constexpr int kDefaultSampleLength = 200;
 inline constexpr double kDefaultTemperature = 1.0;
+
+// The learning rate of epoch `epoch` (0-based) of both trainers: rate / (1 + decay · epoch).
+double epoch_learning_rate(double rate, double decay, int epoch);
+
+// The largest value a count option (--min-count, --pretrained-keys, ...) takes.
+inline constexpr std::size_t kMaxCount = std::size_t{1} << 40;
 
 nn::CellType parse_cell(const std::string& name);  // lstm, gru, rnn, rnn-relu; throws data::Error
 nn::OptimizerKind parse_optimizer(const std::string& name);  // adam, sgd; throws data::Error

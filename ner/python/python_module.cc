@@ -7,17 +7,18 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "data/error.h"
 #include "data/utf8.h"
-#include "ner/commands/cli_common.h"
 #include "ner/evaluation/evaluate.h"
 #include "ner/model/model_info.h"
 #include "ner/model/model_io.h"
 #include "ner/serving/tag_request.h"
 #include "ner/tagging/tagger.h"
+#include "ner/training/train_job.h"
 #include "ner/training/trainer.h"
 
 namespace py = pybind11;
@@ -192,28 +193,23 @@ py::dict score(const std::vector<std::vector<std::string>>& gold, const std::vec
   return from_json(json_report(evaluation));
 }
 
-// A keyword argument as ner train's option: dev="x" is --dev=x, lexicon_pos=False is --lexicon-pos=false, None
-// leaves the option out. Text and paths pass as the file system's bytes, numbers as Python writes them.
-void add_argument(std::vector<std::string>& arguments, const std::string& key, const py::handle& value) {
-  if (value.is_none()) return;
-  std::string option = "--" + key;
-  for (char& c : option)
-    if (c == '_') c = '-';
-  if (py::isinstance<py::bool_>(value))
-    option += value.cast<bool>() ? "=true" : "=false";
-  else if (py::isinstance<py::str>(value) || py::isinstance<py::bytes>(value) ||
-           py::isinstance(value, py::module_::import("os").attr("PathLike")))
-    option += "=" + path_of(value);
-  else
-    option += "=" + std::string(py::str(value));
-  arguments.push_back(option);
+// A keyword argument's value as ner train's option text: dev="x" is --dev=x, lexicon_pos=False is
+// --lexicon-pos=false. Text and paths pass as the file system's bytes, numbers as Python writes them.
+std::string option_text(const py::handle& value) {
+  if (py::isinstance<py::bool_>(value)) return value.cast<bool>() ? "true" : "false";
+  if (py::isinstance<py::str>(value) || py::isinstance<py::bytes>(value) ||
+      py::isinstance(value, py::module_::import("os").attr("PathLike")))
+    return path_of(value);
+  return py::str(value);
 }
 
 // Runs ner train's job from keyword arguments. `progress`, if given, is called with a dict for every log line
 // ("kind": "log"), every batch ("batch": characters done and of all, loss so far) and every epoch ("epoch": its
 // record); an exception it raises, or Ctrl-C, saves the state in the checkpoint and is raised.
 py::dict train_from_keywords(const py::kwargs& kwargs) {
-  std::vector<std::string> arguments;
+  TrainJob job;
+  std::set<std::string> given;
+  std::vector<std::string> words = {"ner", "train"};  // the command line the run records
   py::object progress = py::none();
   for (const auto& [key, value] : kwargs) {
     const std::string name = py::str(key);
@@ -223,10 +219,18 @@ py::dict train_from_keywords(const py::kwargs& kwargs) {
         throw py::type_error("progress must be callable (it is called with one dict), not " + type_name(progress));
     } else if (name == "help") {
       throw py::type_error("ner.train has no help keyword: help(ner.train), and `ner train --help` for the options");
-    } else
-      add_argument(arguments, name, value);
+    } else if (!value.is_none()) {  // None leaves the option out
+      const std::string text = option_text(value);
+      const std::string flag = set_train_option(job, name, text);
+      given.insert(flag);
+      words.push_back(flag + "=" + text);
+    }
   }
-  const TrainJob job = train_job_from_arguments(arguments);
+  job = resolve_train_job(job, given, [](const std::string& warning) {
+    py::gil_scoped_acquire locked;
+    PySys_WriteStderr("ner: warning: %s\n", warning.c_str());
+  });
+  job.command_line = shell_command_line(words);
 
   // Called from the training threads: each takes the GIL; a Python exception is kept and stops the run.
   std::optional<py::error_already_set> raised;

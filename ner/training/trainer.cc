@@ -21,6 +21,7 @@
 #include "ner/model/init_model.h"
 #include "ner/lm/lm_file.h"
 #include "ner/model/model_io.h"
+#include "ner/model/settings.h"
 #include "ner/evaluation/report.h"
 #include "ner/evaluation/stats.h"
 #include "ner/tagging/tagger.h"
@@ -299,11 +300,12 @@ RunState resumed_state(const Run& run, const LoadedCheckpoint& checkpoint) {
   nlohmann::json saved =
       TrainConfig::from_json(data::json_field<nlohmann::json>(checkpoint.state, "train_config", origin, "checkpoint state"), origin).to_json();
   nlohmann::json given = run.config.to_json();
-  for (const char* free : {"epochs", "patience", "threads"}) saved.erase(free), given.erase(free);
-  for (auto& [key, value] : saved.items())
-    if (given[key] != value)
-      throw data::Error(origin + ": the checkpoint was trained with " + key + " = " + value.dump() + ", not " +
-                        given[key].dump() + "; resume with the same settings");
+  for (const Setting<TrainConfig>& setting : train_settings()) {
+    const nlohmann::json::json_pointer key(setting.key);
+    if (setting.resume_may_change || saved.value(key, nlohmann::json()) == given.value(key, nlohmann::json())) continue;
+    throw data::Error(origin + ": the checkpoint was trained with " + setting.key.substr(1) + " = " + saved.value(key, nlohmann::json()).dump() +
+                      ", not " + given.value(key, nlohmann::json()).dump() + "; resume with the same settings");
+  }
   run.log("resuming from " + origin + " after epoch " + std::to_string(state.epoch) +
           (in_epoch ? ", batch " + std::to_string(in_epoch->batch) + " of epoch " + std::to_string(state.epoch + 1)
                           : std::string()));
@@ -519,7 +521,7 @@ std::vector<std::vector<std::size_t>> shuffled_batches(const Run& run, nn::Rng& 
 // state in the checkpoint and throws Interrupted.
 void Run::train_epoch(TrainingRun& run, RunState& state) {
   const int epoch = state.epoch;
-  optimizer->set_learning_rate(config.learning_rate / (1 + config.lr_decay * epoch));
+  optimizer->set_learning_rate(epoch_learning_rate(config.learning_rate, config.lr_decay, epoch));
   done = EpochProgress();
   done.start_rng = state.rng.state();
   std::vector<std::vector<std::size_t>> batches;

@@ -38,6 +38,7 @@ struct TrainJob {
   // Pretrained embeddings in word2vec text format (optional): of characters, bigrams and the lexicon's words.
   std::string char_vectors_path, bigram_vectors_path, word_vectors_path;
   std::string lm_path;  // a character language model (ner lm train) whose states become input features ("" for none)
+  FeatureSet features = kDefaultFeatures;  // the recipe of the options not given (resolve_train_job, train_job.h)
   std::size_t pretrained_keys = kDefaultPretrainedKeys;  // of each vectors file, keys the training text lacks that join
   data::ReadOptions read;
   ModelConfig model;
