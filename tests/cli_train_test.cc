@@ -91,6 +91,17 @@ TEST_F(CliTrain, ResumeAloneTakesTheFilesAndSettingsFromTheCheckpoint) {
   EXPECT_NE(reweighted.err.find("the checkpoint's model has lm_weight = 0.0, not 0.2"), std::string::npos) << reweighted.err;
 }
 
+// The options the settings tables register reach the model's configuration, switches and inverted ones included.
+TEST_F(CliTrain, TheTablesOptionsReachTheModel) {
+  auto trained = run_ner(small("--epochs 1 --features char --no-constraints --case-fold --digit-class --peepholes --scheme bio "
+                               "--optimizer sgd --lr-decay 0.5 --min-count 2 --model " + dir_ + "m.model"));
+  ASSERT_EQ(trained.status, 0) << trained.err;
+  const std::string info = run_ner("info " + dir_ + "m.model").out;
+  for (const char* expected : {"\"constrained\":false", "\"case_fold\":true", "\"digit_class\":true", "\"peepholes\":true",
+                               "\"scheme\":\"BIO\"", "\"optimizer\":\"sgd\"", "\"lr_decay\":0.5", "\"min_char_count\":2"})
+    EXPECT_NE(info.find(expected), std::string::npos) << expected << " is not in\n" << info;
+}
+
 // Stopping mid-epoch (what SIGINT and SIGTERM ask) saves the state there; resuming ends with the uninterrupted bytes.
 TEST_F(CliTrain, StoppingMidEpochAndResumingGivesTheUninterruptedModel) {
   ner::TrainJob job;
