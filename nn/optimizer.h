@@ -9,6 +9,7 @@
 namespace nn {
 
 enum class OptimizerKind { kSgd, kAdam };
+inline constexpr OptimizerKind kOptimizerKinds[] = {OptimizerKind::kAdam, OptimizerKind::kSgd};
 
 struct OptimizerConfig {
   OptimizerKind kind = OptimizerKind::kAdam;

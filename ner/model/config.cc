@@ -67,9 +67,12 @@ nn::CellType parse_cell(const std::string& name) {
 }
 
 nn::OptimizerKind parse_optimizer(const std::string& name) {
-  if (name == "adam") return nn::OptimizerKind::kAdam;
-  if (name == "sgd") return nn::OptimizerKind::kSgd;
-  throw data::Error("unknown optimizer '" + name + "' (expected adam or sgd)");
+  std::string names;
+  for (nn::OptimizerKind kind : nn::kOptimizerKinds) {
+    if (optimizer_name(kind) == name) return kind;
+    names += (names.empty() ? "" : ", ") + optimizer_name(kind);
+  }
+  throw data::Error("unknown optimizer '" + name + "' (expected " + names + ")");
 }
 
 std::string optimizer_name(nn::OptimizerKind kind) { return kind == nn::OptimizerKind::kAdam ? "adam" : "sgd"; }

@@ -103,7 +103,7 @@ const Settings<TrainConfig>& train_settings() {
                   "most epochs (default: about 20 million training characters' worth, from " +
                       std::to_string(epochs_for_corpus(std::size_t{1} << 40)) + " to " + std::to_string(epochs_for_corpus(1)) + ")"), &S::hides_default, &S::resume_may_change),
         number_setting<C>("/batch", "--batch", &C::batch, 1, 100000, "sentences per minibatch"),
-        choice_setting<C>("/optimizer", "--optimizer", &C::optimizer, std::vector<nn::OptimizerKind>{nn::OptimizerKind::kAdam, nn::OptimizerKind::kSgd},
+        choice_setting<C>("/optimizer", "--optimizer", &C::optimizer, std::vector<nn::OptimizerKind>(std::begin(nn::kOptimizerKinds), std::end(nn::kOptimizerKinds)),
                   optimizer_name, parse_optimizer, "adam or sgd"),
         number_setting<C>("/learning_rate", "--lr", &C::learning_rate, 1e-30, 1e30, "learning rate"),
         number_setting<C>("/lr_decay", "--lr-decay", &C::lr_decay, 0, 1e6, "learning rate at epoch e is lr / (1 + decay * e)"),
