@@ -20,12 +20,12 @@ void add_setting_options(CLI::App& command, Config& config, const Settings<Confi
     const Setting<Config>* s = &setting;  // the tables live as long as the program
     if (setting.kind == SettingKind::kSwitch) {
       const std::string names = setting.flag + setting.aliases + (setting.negatable ? ",!--no-" + setting.flag.substr(2) : "");
-      command.add_flag_function(names, [s, &config](std::int64_t count) { s->put(config, (count > 0) != s->inverted); },
+      command.add_flag_function(names, [s, &config](std::int64_t count) { s->set(config, count > 0); },
                                 setting.help);
       continue;
     }
     CLI::Option* option = command.add_option_function<std::string>(
-        setting.flag + setting.aliases, [s, &config](const std::string& text) { s->put(config, s->parse(text)); }, setting.help);
+        setting.flag + setting.aliases, [s, &config](const std::string& text) { s->set(config, s->parse(text)); }, setting.help);
     const std::string values = setting.values();
     option->check(CLI::Validator([s](std::string& text) { return s->check(s->parse(text)); },
                                  values.empty() ? "" : (setting.kind == SettingKind::kChoice ? "one of " : "in ") + values));

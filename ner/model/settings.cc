@@ -27,7 +27,6 @@ std::string number_text(long double x, bool integer) {
 
 namespace {
 
-
 // `s` with each of `marks` (&Setting::optional, ...) set.
 template <typename S, typename... Marks>
 S with(S s, Marks... marks) {
@@ -35,7 +34,33 @@ S with(S s, Marks... marks) {
   return s;
 }
 
-std::vector<nn::CellType> cells() { return {std::begin(nn::kCellTypes), std::end(nn::kCellTypes)}; }
+// The rows the tagger's and the language model's tables share: the cell, how characters become keys, the decay.
+template <typename C>
+Setting<C> cell_setting() {
+  return choice_setting<C>("/cell", "--cell", &C::cell, std::vector<nn::CellType>(std::begin(nn::kCellTypes), std::end(nn::kCellTypes)),
+                           nn::cell_name, parse_cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu");
+}
+
+template <typename C>
+Settings<C> normalize_settings() {
+  return {switch_setting<C>("/normalize/nfkc", "", [](auto& c) -> auto& { return c.normalize.nfkc; }, ""),
+          switch_setting<C>("/normalize/case_fold", "--case-fold", [](auto& c) -> auto& { return c.normalize.case_fold; },
+                            "fold letter case in character keys"),
+          switch_setting<C>("/normalize/digit_class", "--digit-class", [](auto& c) -> auto& { return c.normalize.digit_class; },
+                            "map every digit to one character key")};
+}
+
+template <typename C>
+Setting<C> lr_decay_setting() {
+  return number_setting<C>("/lr_decay", "--lr-decay", &C::lr_decay, 0, 1e6, "learning rate at epoch e is lr / (1 + decay * e)");
+}
+
+// `settings` followed by `more`.
+template <typename C>
+Settings<C> joined(Settings<C> settings, const Settings<C>& more) {
+  settings.insert(settings.end(), more.begin(), more.end());
+  return settings;
+}
 
 // The help of --dropout, --unk-rate, ... that the feature sets choose: "(default X with --features ..., else Y)".
 std::string recipe_default(long double set_value, const char* sets, long double otherwise) {
@@ -44,14 +69,13 @@ std::string recipe_default(long double set_value, const char* sets, long double 
 
 }  // namespace
 
-
 const Settings<ModelConfig>& model_settings() {
   using C = ModelConfig;
   using S = Setting<C>;
   static const Settings<C> settings = [] {
     const C defaults;
     Settings<C> s = {
-        choice_setting<C>("/cell", "--cell", &C::cell, cells(), nn::cell_name, parse_cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu"),
+        cell_setting<C>(),
         number_setting<C>("/layers", "--layers", &C::layers, 1, 8, "stacked bidirectional layers"),
         number_setting<C>("/hidden", "--hidden", &C::hidden, 1, 4096, "units per direction"),
         number_setting<C>("/char_dim", "--char-dim", &C::char_dim, 1, 4096, "character embedding size"),
@@ -81,14 +105,9 @@ const Settings<ModelConfig>& model_settings() {
                   data::scheme_name, data::parse_scheme,
                   "tag scheme the model predicts: BIOES or BIO (any input scheme is converted; ner eval writes "
                   "predictions in the gold file's scheme, ner convert --scheme BMES writes M- for I-)"),
-        switch_setting<C>("/normalize/nfkc", "", [](auto& c) -> auto& { return c.normalize.nfkc; }, ""),
-        switch_setting<C>("/normalize/case_fold", "--case-fold", [](auto& c) -> auto& { return c.normalize.case_fold; },
-                  "fold letter case in character keys"),
-        switch_setting<C>("/normalize/digit_class", "--digit-class", [](auto& c) -> auto& { return c.normalize.digit_class; },
-                  "map every digit to one character key"),
         number_setting<C>("/max_sentence_tokens", "", &C::max_sentence_tokens, 1, 1e15, ""),
     };
-    return s;
+    return joined(s, normalize_settings<C>());
   }();
   return settings;
 }
@@ -106,7 +125,7 @@ const Settings<TrainConfig>& train_settings() {
         choice_setting<C>("/optimizer", "--optimizer", &C::optimizer, std::vector<nn::OptimizerKind>(std::begin(nn::kOptimizerKinds), std::end(nn::kOptimizerKinds)),
                   optimizer_name, parse_optimizer, "adam or sgd"),
         number_setting<C>("/learning_rate", "--lr", &C::learning_rate, 1e-30, 1e30, "learning rate"),
-        number_setting<C>("/lr_decay", "--lr-decay", &C::lr_decay, 0, 1e6, "learning rate at epoch e is lr / (1 + decay * e)"),
+        lr_decay_setting<C>(),
         number_setting<C>("/momentum", "--momentum", &C::momentum, 0, 0.999, "SGD momentum"),
         number_setting<C>("/weight_decay", "--weight-decay", &C::weight_decay, 0, 1, "L2 (SGD) or decoupled (Adam) weight decay"),
         number_setting<C>("/clip", "--clip", &C::clip, 0, 1e9, "global gradient-norm limit (0: none)"),
@@ -141,19 +160,14 @@ const Settings<LmConfig>& lm_settings() {
   using S = Setting<C>;
   static const Settings<C> settings = [] {
     Settings<C> s = {
-        choice_setting<C>("/cell", "--cell", &C::cell, cells(), nn::cell_name, parse_cell, "recurrent cell: lstm, gru, rnn (tanh) or rnn-relu"),
+        cell_setting<C>(),
         number_setting<C>("/layers", "--layers", &C::layers, 1, 8, "stacked recurrent layers"),
         number_setting<C>("/hidden", "--hidden", &C::hidden, 1, 4096, "units per layer"),
         number_setting<C>("/char_dim", "--char-dim", &C::char_dim, 1, 4096, "character embedding size"),
         with(number_setting<C>("/classes", "--classes", &C::classes, 1, 1 << 20,
                   "classes of --softmax class (default: the square root of the vocabulary size; 1: a full softmax)"), &S::hides_default),
-        switch_setting<C>("/normalize/nfkc", "", [](auto& c) -> auto& { return c.normalize.nfkc; }, ""),
-        switch_setting<C>("/normalize/case_fold", "--case-fold", [](auto& c) -> auto& { return c.normalize.case_fold; },
-                  "fold letter case in character keys"),
-        switch_setting<C>("/normalize/digit_class", "--digit-class", [](auto& c) -> auto& { return c.normalize.digit_class; },
-                  "map every digit to one character key"),
     };
-    return s;
+    return joined(s, normalize_settings<C>());
   }();
   return settings;
 }
@@ -167,7 +181,7 @@ const Settings<LmTrainConfig>& lm_train_settings() {
         number_setting<C>("/batch", "--batch", &C::batch, 1, 100000, "parallel streams the text is cut into (columns of every window)"),
         with(number_setting<C>("/epochs", "--epochs", &C::epochs, 1, 100000, "epochs (each a pass over the text in both directions)"), &S::resume_may_change),
         number_setting<C>("/learning_rate", "--lr", &C::learning_rate, 1e-30, 1e30, "Adam's learning rate"),
-        with(number_setting<C>("/lr_decay", "--lr-decay", &C::lr_decay, 0, 1e6, "learning rate at epoch e is lr / (1 + decay * e)"), &S::omitted_at_default),
+        with(lr_decay_setting<C>(), &S::omitted_at_default),
         number_setting<C>("/clip", "--clip", &C::clip, 0, 1e9, "global gradient-norm limit of each window's mean loss, per direction (0: none)"),
         number_setting<C>("/min_count", "--min-count", &C::min_count, 1, kMaxCount, "characters seen fewer times become <unk>"),
         number_setting<C>("/seed", "--seed", &C::seed, 0, 0,

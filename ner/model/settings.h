@@ -62,6 +62,11 @@ struct Setting {
   std::string text(const nlohmann::json& value) const;
   // The Python keyword: the flag without its dashes, '-' as '_'.
   std::string keyword() const;
+  // Puts an option's value, checked, into `config`: a switch's given value is the member's, or its negation when the
+  // setting is inverted (--no-constraints true: constrained false).
+  void set(Config& config, const nlohmann::json& value) const {
+    put(config, kind == SettingKind::kSwitch ? nlohmann::json(value.get<bool>() != inverted) : value);
+  }
 };
 
 template <typename Config>
@@ -279,8 +284,8 @@ nlohmann::json settings_json(const Config& config, const Settings<Config>& setti
 
 template <typename Config>
 Config settings_from_json(const nlohmann::json& json, const Settings<Config>& settings, const std::string& origin) {
+  static const Config defaults;
   Config config;
-  const Config defaults;
   for (const Setting<Config>& setting : settings) {
     const nlohmann::json::json_pointer pointer(setting.key);
     const auto damaged = [&](const std::string& why) {
@@ -314,7 +319,7 @@ bool set_setting(Config& config, const Settings<Config>& settings, const std::st
   flag = setting->flag;
   const nlohmann::json value = setting->parse(text);
   if (const std::string why = setting->check(value); !why.empty()) throw data::UsageError(flag + ": " + why);
-  setting->put(config, setting->kind == SettingKind::kSwitch ? nlohmann::json(value.get<bool>() != setting->inverted) : value);
+  setting->set(config, value);
   return true;
 }
 
